@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Installs the npm packages the project pins (package-lock.json) when node_modules is missing or
+# stale. Everything else (Debian packages, the cluster) is brought up by dev/cli.ts.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if ! cmp -s package-lock.json node_modules/.package-lock.json.installed 2>/dev/null; then
+  echo "installing npm packages (npm ci)…" >&2
+  npm ci --no-audit --no-fund --loglevel=error >&2
+  cp package-lock.json node_modules/.package-lock.json.installed
+fi
