@@ -3,6 +3,8 @@
 -- Applied as superuser `postgres`; idempotent (safe to re-apply).
 -- Local tooling only: nothing under supabase/ may depend on this file.
 
+set client_min_messages = warning;  -- quiet the "already exists, skipping" notices on re-runs
+
 -- Roles -------------------------------------------------------------------------------------
 do $$
 begin
@@ -54,6 +56,8 @@ alter default privileges for role postgres in schema extensions
   grant all on tables to postgres, anon, authenticated, service_role;
 alter default privileges for role postgres in schema extensions
   grant all on functions to postgres, anon, authenticated, service_role;
+alter default privileges for role postgres in schema extensions
+  grant all on sequences to postgres, anon, authenticated, service_role;
 
 create extension if not exists pgcrypto with schema extensions;
 create extension if not exists "uuid-ossp" with schema extensions;

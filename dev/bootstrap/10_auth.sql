@@ -3,6 +3,8 @@
 -- JSON setting `request.jwt.claims` (PostgREST 9+) and falling back to the legacy
 -- `request.jwt.claim.<name>` settings. Idempotent.
 
+set client_min_messages = warning;  -- quiet the "already exists, skipping" notices on re-runs
+
 create schema if not exists auth;
 
 -- On Supabase: usage on auth for the API roles (so policies can call auth.uid()), but no

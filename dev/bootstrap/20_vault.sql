@@ -4,6 +4,8 @@
 -- outside the database; here pgcrypto's pgp_sym_encrypt with a random per-cluster key kept in
 -- schema _vault_key, which no role but postgres can reach. Idempotent.
 
+set client_min_messages = warning;  -- quiet the "already exists, skipping" notices on re-runs
+
 create schema if not exists _vault_key;
 revoke all on schema _vault_key from public, anon, authenticated, service_role;
 

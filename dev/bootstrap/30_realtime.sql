@@ -5,6 +5,8 @@
 -- send() also does pg_notify('realtime:broadcast', <message json>) (delivered at commit) for a
 -- local relay to pick up. Idempotent.
 
+set client_min_messages = warning;  -- quiet the "already exists, skipping" notices on re-runs
+
 create schema if not exists realtime;
 grant usage on schema realtime to postgres, anon, authenticated, service_role;
 

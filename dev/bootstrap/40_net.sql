@@ -5,6 +5,8 @@
 -- and polls, deletes each request it takes from the queue, sends it and writes
 -- net._http_response. Idempotent.
 
+set client_min_messages = warning;  -- quiet the "already exists, skipping" notices on re-runs
+
 create schema if not exists net;
 
 create table if not exists net.http_request_queue (

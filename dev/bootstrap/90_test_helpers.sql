@@ -2,6 +2,8 @@
 -- afresh here): create users in auth.users, impersonate them the way PostgREST does (role +
 -- request.jwt.claims, transaction-local), and check that RLS is on. Local only. Idempotent.
 
+set client_min_messages = warning;  -- quiet the "already exists, skipping" notices on re-runs
+
 create schema if not exists tests;
 grant usage on schema tests to anon, authenticated, service_role;
 

@@ -39,9 +39,10 @@ select is(
   ('{"Content-Type": "application/json"}'::jsonb, 5000, '{}')::text,
   'defaults are pg_net''s: JSON content type, empty JSON body, 5000 ms');
 
+select net.http_get('http://example.test/x', '{"q": "a&b"}');
 select is(
-  (select method from net.http_request_queue where id = net.http_get('http://example.test/x')),
-  'GET',
+  (select method || ' ' || url from net.http_request_queue order by id desc limit 1),
+  'GET http://example.test/x?q=a%26b',
   'net.http_get queues a GET request');
 
 set local role service_role;

@@ -23,7 +23,7 @@ select isnt(
   'the secret column of vault.secrets does not hold the plaintext');
 
 select ok(
-  (select position('ghp_round_trip_token' in convert_from(decode(secret, 'base64'), 'SQL_ASCII')) = 0
+  (select position(convert_to('ghp_round_trip_token', 'UTF8') in decode(secret, 'base64')) = 0
      from vault.secrets where name = 'platform_test_token'),
   'the stored bytes do not contain the plaintext');
 
