@@ -1,0 +1,64 @@
+// Where the local stack lives and which ports it uses. Two profiles: `dev` (the ports Supabase's
+// CLI uses, so tools and docs line up) and `test` (offset ports and its own data, so `npm test`
+// never touches a stack a developer has running).
+import { fileURLToPath } from "node:url";
+import { dirname, join, resolve } from "node:path";
+
+export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+export type Profile = "dev" | "test";
+
+export interface StackConfig {
+  profile: Profile;
+  dbPort: number;
+  apiPort: number;
+  githubPort: number;
+  /** Runtime state (pid files, logs, generated keys). Owned by root, readable by postgres. */
+  stateDir: string;
+  /** The cluster's data directory, owned by the `postgres` OS user. */
+  dataDir: string;
+  jwtSecret: string;
+  pgBin: string;
+}
+
+// The JWT secret the Supabase CLI uses for local stacks; never used outside this machine.
+const localJwtSecret = "super-secret-jwt-token-with-at-least-32-characters-long";
+
+function port(name: string, fallback: number): number {
+  const raw = Deno.env.get(name);
+  if (raw === undefined || raw === "") return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1024 || n > 65535) {
+    throw new Error(`${name}=${raw} is not a usable port: give an integer between 1024 and 65535`);
+  }
+  return n;
+}
+
+export function stackConfig(profile: Profile = "dev"): StackConfig {
+  const offset = profile === "test" ? 100 : 0;
+  const dbPort = port("STACK_DB_PORT", 54322 + offset);
+  const apiPort = port("STACK_API_PORT", 54321 + offset);
+  const githubPort = port("STACK_GITHUB_PORT", 54340 + offset);
+  // Keyed by the database port: one cluster per port on this machine, whatever the checkout.
+  // Kept under /var/tmp (not the checkout) because the `postgres` OS user must be able to reach
+  // it even when the checkout sits in a private directory (as CI's fresh clones do).
+  const stateDir = join(Deno.env.get("STACK_STATE_DIR") ?? "/var/tmp/workspace-backfill", `${profile}-${dbPort}`);
+  return {
+    profile,
+    dbPort,
+    apiPort,
+    githubPort,
+    stateDir,
+    dataDir: join(stateDir, "pgdata"),
+    jwtSecret: Deno.env.get("STACK_JWT_SECRET") ?? localJwtSecret,
+    pgBin: Deno.env.get("STACK_PG_BIN") ?? "/usr/lib/postgresql/15/bin",
+  };
+}
+
+export function dbUrl(c: StackConfig, user = "postgres", password = "postgres"): string {
+  return `postgresql://${user}:${password}@127.0.0.1:${c.dbPort}/postgres`;
+}
+
+export const apiUrl = (c: StackConfig) => `http://127.0.0.1:${c.apiPort}`;
+export const functionsUrl = (c: StackConfig) => `${apiUrl(c)}/functions/v1`;
+export const githubUrl = (c: StackConfig) => `http://127.0.0.1:${c.githubPort}`;

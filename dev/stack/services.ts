@@ -1,0 +1,66 @@
+// The stack's long-running processes in one supervisor: the API gateway (edge functions), the
+// pg_net relay and the GitHub simulator. Started in the background by `stack:up`; stops
+// everything it started on SIGTERM/SIGINT.
+// usage: deno run -A dev/stack/services.ts <profile>
+import { join } from "node:path";
+import { apiUrl, dbUrl, githubUrl, type Profile, projectRoot, stackConfig } from "./config.ts";
+import { envFilePath, startGateway } from "./gateway.ts";
+import { signKey } from "./keys.ts";
+import { startRelay } from "./relay.ts";
+
+const profile = (Deno.args[0] ?? "dev") as Profile;
+const c = stackConfig(profile);
+const log = (s: string) => console.log(`${new Date().toISOString()} ${s}`);
+await Deno.writeTextFile(join(c.stateDir, "services.pid"), String(Deno.pid));
+
+const anonKey = await signKey(c.jwtSecret, "anon");
+const serviceKey = await signKey(c.jwtSecret, "service_role");
+
+// The simulator stands in for api.github.com unless the project's secrets point elsewhere.
+const envFile = envFilePath();
+const envText = envFile ? await Deno.readTextFile(envFile) : "";
+const useSimulator = !/^GITHUB_API_URL=/m.test(envText);
+
+const closers: Array<() => Promise<void>> = [];
+
+if (useSimulator) {
+  const { createSimulator } = await import(join(projectRoot, "dev", "github-sim", "mod.ts"));
+  const sim = createSimulator({});
+  const listener = await sim.listen({ hostname: "127.0.0.1", port: c.githubPort });
+  closers.push(() => listener.close());
+  log(`GitHub simulator on ${githubUrl(c)}`);
+}
+
+const relay = startRelay(dbUrl(c), log);
+closers.push(() => relay.close());
+await relay.ready;
+log("net relay listening for net.http_request_queue");
+
+const gateway = startGateway({
+  port: c.apiPort,
+  jwtSecret: c.jwtSecret,
+  log,
+  env: {
+    PATH: Deno.env.get("PATH") ?? "",
+    HOME: Deno.env.get("HOME") ?? "/root",
+    SUPABASE_URL: apiUrl(c),
+    SUPABASE_ANON_KEY: anonKey,
+    SUPABASE_SERVICE_ROLE_KEY: serviceKey,
+    SUPABASE_DB_URL: dbUrl(c),
+    ...(useSimulator ? { GITHUB_API_URL: githubUrl(c) } : {}),
+  },
+});
+closers.push(() => gateway.close());
+log(`gateway on ${apiUrl(c)} (functions at ${apiUrl(c)}/functions/v1/<name>)`);
+
+let closing = false;
+async function shutdown() {
+  if (closing) return;
+  closing = true;
+  log("stopping services");
+  for (const close of closers.reverse()) await close().catch(() => {});
+  Deno.exit(0);
+}
+Deno.addSignalListener("SIGTERM", shutdown);
+Deno.addSignalListener("SIGINT", shutdown);
+await Deno.writeTextFile(join(c.stateDir, "services.ready"), new Date().toISOString());
