@@ -57,9 +57,9 @@ Deno.test("net.http_post is delivered after commit and its answer lands in net._
 Deno.test("a request queued in a rolled-back transaction is never sent", async () => {
   const sql = testDb();
   try {
-    let id = 0n;
+    let id = "0";
     await sql.begin(async (tx) => {
-      [{ id }] = await tx`select net.http_get(${functionsUrl() + "/health"}) as id`;
+      [{ id }] = await tx<{ id: string }[]>`select net.http_get(${functionsUrl() + "/health"})::text as id`;
       throw new Error("rollback");
     }).catch(() => {});
     await new Promise((r) => setTimeout(r, 1500));
