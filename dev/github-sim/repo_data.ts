@@ -73,9 +73,14 @@ export interface ThreadRec {
 }
 
 export interface PrDetail {
+  /** Sorted by submittedAt. */
   reviews: ReviewRec[];
   comments: CommentRec[];
   threads: ThreadRec[];
+  /** Review comments per review index (the review's own `index`), sorted by createdAt. */
+  commentsByReview: ReviewCommentRec[][];
+  /** Reviews by their own `index`. */
+  reviewsByIndex: ReviewRec[];
 }
 
 export interface IssueRec {
@@ -416,7 +421,14 @@ export class RepoData {
       thread.comments.sort((a, b) => a.createdAt - b.createdAt || a.databaseId - b.databaseId);
       threads.push(thread);
     });
-    return { reviews, comments, threads };
+    const reviewsByIndex: ReviewRec[] = [];
+    for (const r of reviews) reviewsByIndex[r.index] = r;
+    const commentsByReview: ReviewCommentRec[][] = reviewsByIndex.map(() => []);
+    for (const t of threads) for (const c of t.comments) commentsByReview[c.reviewIndex]?.push(c);
+    for (const list of commentsByReview) {
+      list.sort((a, b) => a.createdAt - b.createdAt || a.databaseId - b.databaseId);
+    }
+    return { reviews, comments, threads, commentsByReview, reviewsByIndex };
   }
 
   // ---- issues ---------------------------------------------------------------------------------
