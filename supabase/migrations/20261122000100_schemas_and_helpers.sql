@@ -1,0 +1,40 @@
+-- Schemas of the data model and the helpers every later migration uses.
+--   public  : the client surface (tables under RLS, security-invoker views, RPCs)
+--   private : SECURITY DEFINER helpers for policies and RPCs; never exposed through the API
+--   engine  : internal engine state (GitHub token pool, shared rate-limit budget)
+--   billing : webhook delivery log
+-- Only public is in config.toml api.schemas; the others give the API roles nothing beyond
+-- what a policy or the service role needs.
+
+create schema if not exists private;
+create schema if not exists engine;
+create schema if not exists billing;
+
+revoke all on schema private, engine, billing from public, anon, authenticated;
+-- Policies run as the caller, so signed-in users need to reach the policy helpers.
+grant usage on schema private to authenticated, service_role;
+grant usage on schema engine, billing to service_role;
+
+-- Postgres grants EXECUTE to PUBLIC on every new function; in these schemas nothing should be
+-- callable unless granted right after its definition.
+alter default privileges for role postgres in schema private revoke execute on functions from public;
+alter default privileges for role postgres in schema engine revoke execute on functions from public;
+alter default privileges for role postgres in schema billing revoke execute on functions from public;
+
+-- Keeps updated_at honest on rows the project itself changes (not on GitHub content, whose
+-- updated_at is GitHub's).
+create or replace function private.tg_set_updated_at()
+returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+  new.updated_at := now();
+  return new;
+end
+$$;
+revoke execute on function private.tg_set_updated_at() from public, anon, authenticated;
+
+comment on schema private is 'SECURITY DEFINER helpers for policies and RPCs; not exposed through the API.';
+comment on schema engine is 'Internal state of the backfill engine (token pool, rate-limit budget); service role only.';
+comment on schema billing is 'Polar webhook delivery log; service role only.';

@@ -1,0 +1,218 @@
+-- GitHub content, keyed by GitHub databaseId so every write is an idempotent upsert. Each row
+-- belongs to a repository (deleting it deletes the content). Readable by members of any
+-- workspace that tracks the repository; written only by the service role (the engine).
+
+create table public.contributors (
+  id bigint primary key,                      -- GitHub databaseId of the user/bot/org
+  node_id text not null unique,
+  login text not null,
+  avatar_url text,
+  type text,                                  -- User, Bot, Organization, Mannequin
+  updated_at timestamptz not null default now()
+);
+create index contributors_login_lower_idx on public.contributors (lower(login));
+comment on table public.contributors is
+  'GitHub accounts that authored content. Public GitHub profile data: readable by any signed-in '
+  'user who belongs to a workspace.';
+
+create table public.pull_requests (
+  id bigint primary key,
+  node_id text not null unique,
+  repository_id bigint not null references public.repositories (id) on delete cascade,
+  number int not null,
+  title text not null,
+  body text,
+  state text not null
+    constraint pull_requests_state_is_open_closed_or_merged check (state in ('OPEN', 'CLOSED', 'MERGED')),
+  is_draft boolean not null default false,
+  author_id bigint references public.contributors (id) on delete set null,
+  labels jsonb not null default '[]'::jsonb,
+  additions int,
+  deletions int,
+  changed_files int,
+  created_at timestamptz not null,
+  updated_at timestamptz,
+  closed_at timestamptz,
+  merged_at timestamptz,
+  unique (repository_id, number)
+);
+create index pull_requests_repository_id_created_at_idx on public.pull_requests (repository_id, created_at);
+create index pull_requests_author_id_idx on public.pull_requests (author_id);
+comment on table public.pull_requests is 'GitHub pull requests by databaseId.';
+
+create table public.reviews (
+  id bigint primary key,
+  node_id text not null unique,
+  repository_id bigint not null references public.repositories (id) on delete cascade,
+  pull_request_id bigint not null references public.pull_requests (id) on delete cascade,
+  author_id bigint references public.contributors (id) on delete set null,
+  state text not null
+    constraint reviews_state_is_known
+    check (state in ('PENDING', 'COMMENTED', 'APPROVED', 'CHANGES_REQUESTED', 'DISMISSED')),
+  body text,
+  submitted_at timestamptz
+);
+create index reviews_repository_id_submitted_at_idx on public.reviews (repository_id, submitted_at);
+create index reviews_pull_request_id_idx on public.reviews (pull_request_id);
+comment on table public.reviews is 'Pull request reviews.';
+
+create table public.issues (
+  id bigint primary key,
+  node_id text not null unique,
+  repository_id bigint not null references public.repositories (id) on delete cascade,
+  number int not null,
+  title text not null,
+  body text,
+  state text not null constraint issues_state_is_open_or_closed check (state in ('OPEN', 'CLOSED')),
+  author_id bigint references public.contributors (id) on delete set null,
+  labels jsonb not null default '[]'::jsonb,
+  created_at timestamptz not null,
+  updated_at timestamptz,
+  closed_at timestamptz,
+  unique (repository_id, number)
+);
+create index issues_repository_id_created_at_idx on public.issues (repository_id, created_at);
+comment on table public.issues is 'GitHub issues by databaseId.';
+
+-- GitHub's IssueComment covers both PR conversation comments and issue comments (one id space).
+create table public.issue_comments (
+  id bigint primary key,
+  node_id text not null unique,
+  repository_id bigint not null references public.repositories (id) on delete cascade,
+  issue_id bigint references public.issues (id) on delete cascade,
+  pull_request_id bigint references public.pull_requests (id) on delete cascade,
+  author_id bigint references public.contributors (id) on delete set null,
+  body text,
+  created_at timestamptz not null,
+  updated_at timestamptz,
+  constraint issue_comments_belong_to_exactly_one_issue_or_pull_request
+    check (num_nonnulls(issue_id, pull_request_id) = 1)
+);
+create index issue_comments_repository_id_created_at_idx on public.issue_comments (repository_id, created_at);
+create index issue_comments_issue_id_idx on public.issue_comments (issue_id) where issue_id is not null;
+create index issue_comments_pull_request_id_idx on public.issue_comments (pull_request_id) where pull_request_id is not null;
+comment on table public.issue_comments is
+  'Conversation comments on an issue or a pull request (GitHub IssueComment): exactly one parent.';
+
+create table public.review_comments (
+  id bigint primary key,
+  node_id text not null unique,
+  repository_id bigint not null references public.repositories (id) on delete cascade,
+  pull_request_id bigint not null references public.pull_requests (id) on delete cascade,
+  review_id bigint references public.reviews (id) on delete cascade,
+  author_id bigint references public.contributors (id) on delete set null,
+  path text,
+  body text,
+  created_at timestamptz not null,
+  updated_at timestamptz
+);
+create index review_comments_repository_id_created_at_idx on public.review_comments (repository_id, created_at);
+create index review_comments_pull_request_id_idx on public.review_comments (pull_request_id);
+create index review_comments_review_id_idx on public.review_comments (review_id) where review_id is not null;
+comment on table public.review_comments is 'Inline comments on a pull request''s diff.';
+
+create table public.discussions (
+  id bigint primary key,
+  node_id text not null unique,
+  repository_id bigint not null references public.repositories (id) on delete cascade,
+  number int not null,
+  title text not null,
+  body text,
+  category text,
+  author_id bigint references public.contributors (id) on delete set null,
+  created_at timestamptz not null,
+  updated_at timestamptz,
+  answer_chosen_at timestamptz,
+  unique (repository_id, number)
+);
+create index discussions_repository_id_created_at_idx on public.discussions (repository_id, created_at);
+comment on table public.discussions is 'GitHub discussions by databaseId.';
+
+create table public.discussion_comments (
+  id bigint primary key,
+  node_id text not null unique,
+  repository_id bigint not null references public.repositories (id) on delete cascade,
+  discussion_id bigint not null references public.discussions (id) on delete cascade,
+  parent_id bigint references public.discussion_comments (id) on delete cascade,   -- set for a reply
+  author_id bigint references public.contributors (id) on delete set null,
+  body text,
+  created_at timestamptz not null,
+  updated_at timestamptz
+);
+create index discussion_comments_repository_id_created_at_idx on public.discussion_comments (repository_id, created_at);
+create index discussion_comments_discussion_id_idx on public.discussion_comments (discussion_id);
+create index discussion_comments_parent_id_idx on public.discussion_comments (parent_id) where parent_id is not null;
+comment on table public.discussion_comments is 'Discussion comments; parent_id is set for a reply.';
+
+create table public.commits (
+  repository_id bigint not null references public.repositories (id) on delete cascade,
+  sha text not null constraint commits_sha_is_40_hex_characters check (sha ~ '^[0-9a-f]{40}$'),
+  author_id bigint references public.contributors (id) on delete set null,
+  author_name text,
+  authored_at timestamptz,
+  committed_at timestamptz not null,
+  additions int,
+  deletions int,
+  changed_files int,
+  message_headline text,
+  primary key (repository_id, sha)
+);
+create index commits_repository_id_committed_at_idx on public.commits (repository_id, committed_at);
+comment on table public.commits is 'Commits of the default branch, for daily activity.';
+
+create table public.star_history (
+  repository_id bigint not null references public.repositories (id) on delete cascade,
+  day date not null,
+  stars int not null constraint star_history_stars_not_negative check (stars >= 0),
+  primary key (repository_id, day)
+);
+comment on table public.star_history is
+  'Stars added per day, from GitHub''s stargazers/history endpoint (no identities).';
+
+create table public.forks (
+  id bigint primary key,                      -- the fork's databaseId
+  repository_id bigint not null references public.repositories (id) on delete cascade,  -- the parent
+  full_name text not null,
+  owner_login text,
+  created_at timestamptz not null
+);
+create index forks_repository_id_created_at_idx on public.forks (repository_id, created_at);
+comment on table public.forks is 'Forks of a repository with their creation time, for fork velocity.';
+
+-- Any signed-in user who belongs to a workspace may read contributors (public GitHub profiles).
+create or replace function private.is_in_any_workspace()
+returns boolean
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select exists (select 1 from public.workspace_members m where m.user_id = (select auth.uid()))
+$$;
+revoke execute on function private.is_in_any_workspace() from public, anon, authenticated;
+grant execute on function private.is_in_any_workspace() to authenticated, service_role;
+
+do $$
+declare
+  t text;
+begin
+  foreach t in array array['pull_requests', 'reviews', 'issues', 'issue_comments', 'review_comments',
+                           'discussions', 'discussion_comments', 'commits', 'star_history', 'forks'] loop
+    execute format('alter table public.%I enable row level security', t);
+    execute format(
+      'create policy %I on public.%I for select to authenticated '
+      'using (repository_id in (select private.readable_repository_ids()))',
+      'members can read ' || replace(t, '_', ' ') || ' of their workspace repos', t);
+    execute format('revoke all on public.%I from anon, authenticated', t);
+    execute format('grant select on public.%I to authenticated', t);
+    execute format('grant all on public.%I to service_role', t);
+  end loop;
+end
+$$;
+
+alter table public.contributors enable row level security;
+create policy "workspace members can read contributors" on public.contributors
+  for select to authenticated using ((select private.is_in_any_workspace()));
+revoke all on public.contributors from anon, authenticated;
+grant select on public.contributors to authenticated;
+grant all on public.contributors to service_role;
