@@ -91,7 +91,10 @@ export async function runTests(log: (s: string) => void): Promise<number> {
 
     const files = await sqlTestFiles(join(projectRoot, "supabase", "tests", "database"));
     if (files.length > 0) {
-      await run("psql", ["-X", "-q", dbUrl(c), "-c", "create extension if not exists pgtap with schema extensions"]);
+      // pgTAP itself, and pgmq for the extension's own tests (migrations create it too, as on
+      // Supabase; the pgmq tests must not depend on that).
+      await run("psql", ["-X", "-q", dbUrl(c), "-c", "create extension if not exists pgtap with schema extensions",
+        "-c", "create extension if not exists pgmq"]);
       log(`pgTAP: ${files.length} files`);
       const r = await streamed("pg_prove", ["--verbose", "--failures", "-d", dbUrl(c), ...files]);
       add(tallyTap(r.out, r.code));
