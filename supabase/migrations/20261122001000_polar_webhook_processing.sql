@@ -1,0 +1,403 @@
+-- Polar webhook processing: one call of private.process_polar_webhook per delivery does all the
+-- state change in one transaction (dedupe on webhook-id, subscription upsert, addon rules,
+-- workspace retention, the addon backfill job). The edge function polar-webhook verifies the
+-- signature and calls it; nothing else writes billing state.
+--
+-- Rules (see the comment on private.process_polar_webhook for the contract):
+--   * workspace: a subscription already recorded keeps its workspace; otherwise
+--     data.metadata.workspace_id (a workspace uuid, or a slug) or data.metadata.workspace_slug.
+--   * addon: the subscription's product id is one of addon_product_ids
+--     (env POLAR_PRODUCT_ID_EXTENDED_RETENTION). Other products are ignored.
+--   * order: an event older than the subscription's last applied event is ignored.
+--   * an addon that becomes entitled starts exactly one addon backfill job for the workspace,
+--     none if an addon job is already pending or running; one that stops being entitled
+--     cancels the workspace's pending/running addon jobs and resets retention.
+
+-- At most one live addon job per workspace, whatever the timing of concurrent deliveries.
+create unique index if not exists backfill_jobs_one_live_addon_job_per_workspace
+  on public.backfill_jobs (workspace_id)
+  where kind = 'addon' and status in ('pending', 'running');
+
+create index if not exists webhook_deliveries_outcome_received_at
+  on billing.webhook_deliveries (outcome, received_at desc);
+
+-- An addon grants its retention while active, and while canceled until its paid period ends.
+create or replace function private.addon_is_entitled(status text, expires_at timestamptz)
+returns boolean
+language sql
+stable
+set search_path = ''
+as $$
+  select status = 'active'
+      or (status = 'canceled' and (expires_at is null or expires_at > now()))
+$$;
+revoke execute on function private.addon_is_entitled(text, timestamptz) from public, anon, authenticated;
+comment on function private.addon_is_entitled(text, timestamptz) is
+  'True while an addon grants its retention: active, or canceled with its paid period not yet over.';
+
+-- The workspace named by checkout metadata: metadata.workspace_id as a uuid, else as a slug,
+-- else metadata.workspace_slug. Null when none matches.
+create or replace function private.resolve_polar_workspace(metadata jsonb)
+returns uuid
+language plpgsql
+stable
+set search_path = ''
+as $$
+declare
+  by_id text := nullif(btrim(metadata ->> 'workspace_id'), '');
+  by_slug text := nullif(btrim(metadata ->> 'workspace_slug'), '');
+  found_id uuid;
+begin
+  if by_id ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' then
+    select w.id into found_id from public.workspaces w where w.id = by_id::uuid;
+  elsif by_id is not null then
+    select w.id into found_id from public.workspaces w where w.slug = by_id;
+  end if;
+  if found_id is null and by_slug is not null then
+    select w.id into found_id from public.workspaces w where w.slug = by_slug;
+  end if;
+  return found_id;
+end
+$$;
+revoke execute on function private.resolve_polar_workspace(jsonb) from public, anon, authenticated;
+comment on function private.resolve_polar_workspace(jsonb) is
+  'Workspace named by Polar checkout metadata: workspace_id (uuid or slug), else workspace_slug; null if none.';
+
+-- Sets the workspace's effective retention: the tier default, raised by any entitled addon.
+create or replace function private.refresh_workspace_retention(workspace_id uuid)
+returns int
+language plpgsql
+set search_path = ''
+as $$
+declare
+  days int;
+begin
+  select greatest(tp.retention_days, coalesce((
+           select max(a.retention_days)
+           from public.subscription_addons a
+           where a.workspace_id = w.id
+             and private.addon_is_entitled(a.status, a.expires_at)), 0))
+    into days
+  from public.workspaces w
+  join public.tier_plans tp on tp.tier = w.tier
+  where w.id = refresh_workspace_retention.workspace_id;
+
+  update public.workspaces w
+     set retention_days = days
+   where w.id = refresh_workspace_retention.workspace_id
+     and w.retention_days is distinct from days;
+  return days;
+end
+$$;
+revoke execute on function private.refresh_workspace_retention(uuid) from public, anon, authenticated;
+comment on function private.refresh_workspace_retention(uuid) is
+  'Sets workspaces.retention_days to the tier default raised by entitled addons; returns it.';
+
+-- Inserts the addon backfill job unless one is already pending or running; returns its id or null.
+-- The engine's trigger on backfill_jobs fans the job out into one task per workspace repository.
+create or replace function private.start_addon_backfill_job(
+  workspace_id uuid, window_days int, source jsonb)
+returns uuid
+language plpgsql
+set search_path = ''
+as $$
+declare
+  job_id uuid;
+begin
+  if exists (select 1 from public.backfill_jobs j
+             where j.workspace_id = start_addon_backfill_job.workspace_id
+               and j.kind = 'addon' and j.status in ('pending', 'running')) then
+    return null;
+  end if;
+  insert into public.backfill_jobs (workspace_id, kind, window_days, data_types, status, created_by, source)
+  values (start_addon_backfill_job.workspace_id, 'addon', start_addon_backfill_job.window_days,
+          array['repository', 'pull_requests', 'issues', 'discussions', 'commits', 'stars', 'forks'],
+          'pending', null, start_addon_backfill_job.source)
+  on conflict do nothing
+  returning id into job_id;
+  return job_id;
+end
+$$;
+revoke execute on function private.start_addon_backfill_job(uuid, int, jsonb) from public, anon, authenticated;
+comment on function private.start_addon_backfill_job(uuid, int, jsonb) is
+  'Inserts a pending addon backfill job (all data types) unless one is pending or running; returns its id or null.';
+
+-- subscription.* events: the new state comes from the payload (status, cancel_at_period_end,
+-- current_period_end, ended_at), not from the event name, except that revoked always ends it.
+create or replace function private.apply_polar_subscription_event(
+  event_type text, event_at timestamptz, data jsonb, addon_product_ids text[], webhook_id text)
+returns jsonb
+language plpgsql
+set search_path = ''
+as $$
+declare
+  sub_id text := nullif(data ->> 'id', '');
+  product text := coalesce(nullif(data ->> 'product_id', ''), data #>> '{product,id}');
+  metadata jsonb := case when jsonb_typeof(data -> 'metadata') = 'object' then data -> 'metadata' else '{}' end;
+  status text := data ->> 'status';
+  period_end timestamptz := (data ->> 'current_period_end')::timestamptz;
+  cancel_at_end boolean := coalesce((data ->> 'cancel_at_period_end')::boolean, false);
+  ended timestamptz := (data ->> 'ended_at')::timestamptz;
+  ws uuid;
+  last_applied_at timestamptz;
+  previous_status text;
+  previous_expires timestamptz;
+  was_entitled boolean;
+  addon_status text;
+  addon_expires timestamptz;
+  job_id uuid;
+  cancelled_jobs uuid[] := '{}';
+  retention int;
+begin
+  if sub_id is null then
+    return jsonb_build_object('outcome', 'rejected', 'reason', 'malformed payload: data.id (the subscription id) is missing');
+  end if;
+  if product is null then
+    return jsonb_build_object('outcome', 'rejected', 'reason', format('malformed payload: subscription %s has no data.product_id', sub_id));
+  end if;
+  if status is null then
+    return jsonb_build_object('outcome', 'rejected', 'reason', format('malformed payload: subscription %s has no data.status', sub_id));
+  end if;
+  if not product = any (coalesce(addon_product_ids, '{}')) then
+    return jsonb_build_object('outcome', 'ignored', 'reason',
+      format('product %s of subscription %s is not an addon this webhook handles (POLAR_PRODUCT_ID_EXTENDED_RETENTION)', product, sub_id));
+  end if;
+
+  -- A recorded subscription keeps its workspace; a new one takes it from checkout metadata.
+  select s.workspace_id into ws from public.polar_subscriptions s where s.id = sub_id;
+  if ws is null then
+    ws := private.resolve_polar_workspace(metadata);
+  end if;
+  if ws is null then
+    if coalesce(metadata ->> 'workspace_id', metadata ->> 'workspace_slug') is null then
+      return jsonb_build_object('outcome', 'rejected', 'reason', format(
+        'subscription %s names no workspace: set metadata.workspace_id (workspace uuid or slug) on the checkout', sub_id));
+    end if;
+    return jsonb_build_object('outcome', 'rejected', 'reason', format(
+      'subscription %s names workspace %s, which does not exist: check metadata.workspace_id/workspace_slug on the checkout',
+      sub_id, coalesce(metadata ->> 'workspace_id', metadata ->> 'workspace_slug')));
+  end if;
+
+  -- Every billing change of a workspace goes through this row lock, so concurrent deliveries
+  -- (same subscription or another subscription of the workspace) apply one after the other.
+  perform 1 from public.workspaces w where w.id = ws for update;
+
+  select s.last_event_at into last_applied_at from public.polar_subscriptions s where s.id = sub_id;
+  if event_at < last_applied_at then
+    return jsonb_build_object('outcome', 'ignored', 'workspace_id', ws, 'subscription_id', sub_id, 'reason', format(
+      'out of order: %s at %s is older than the last applied event of subscription %s (%s)',
+      event_type, event_at, sub_id, last_applied_at));
+  end if;
+
+  insert into public.polar_subscriptions as s (id, workspace_id, customer_id, product_id, status,
+    current_period_end, cancel_at_period_end, canceled_at, ended_at, last_event_at, metadata)
+  values (sub_id, ws, data ->> 'customer_id', product, status, period_end, cancel_at_end,
+    (data ->> 'canceled_at')::timestamptz, ended, event_at, metadata)
+  on conflict (id) do update
+    set customer_id = excluded.customer_id,
+        product_id = excluded.product_id,
+        status = excluded.status,
+        current_period_end = excluded.current_period_end,
+        cancel_at_period_end = excluded.cancel_at_period_end,
+        canceled_at = excluded.canceled_at,
+        ended_at = excluded.ended_at,
+        last_event_at = excluded.last_event_at,
+        metadata = excluded.metadata,
+        updated_at = now();
+
+  if event_type = 'subscription.revoked' then
+    addon_status := 'inactive';
+  elsif status in ('active', 'trialing', 'past_due') then
+    addon_status := case when cancel_at_end then 'canceled' else 'active' end;
+  elsif status = 'canceled' and ended is null and period_end > now() then
+    addon_status := 'canceled';
+  else
+    addon_status := 'inactive';  -- incomplete, unpaid, or canceled past its period
+  end if;
+  addon_expires := case when addon_status = 'inactive' then coalesce(ended, event_at) else period_end end;
+
+  select a.status, a.expires_at into previous_status, previous_expires
+  from public.subscription_addons a
+  where a.subscription_id = sub_id and a.addon_type = 'extended_retention';
+  was_entitled := coalesce(private.addon_is_entitled(previous_status, previous_expires), false);
+
+  insert into public.subscription_addons as a (workspace_id, subscription_id, addon_type, product_id,
+    retention_days, status, purchased_at, expires_at)
+  values (ws, sub_id, 'extended_retention', product, 365, addon_status,
+    coalesce((data ->> 'started_at')::timestamptz, (data ->> 'created_at')::timestamptz, now()), addon_expires)
+  on conflict (subscription_id, addon_type) do update
+    set product_id = excluded.product_id,
+        status = excluded.status,
+        expires_at = excluded.expires_at,
+        updated_at = now();
+
+  if not was_entitled and private.addon_is_entitled(addon_status, addon_expires) then
+    job_id := private.start_addon_backfill_job(ws, 365, jsonb_build_object(
+      'origin', 'polar_webhook', 'webhook_id', webhook_id, 'event_type', event_type,
+      'subscription_id', sub_id, 'product_id', product));
+  end if;
+
+  retention := private.refresh_workspace_retention(ws);
+
+  -- Retention fell back below the addon's: its backfill is no longer owed.
+  if was_entitled and retention < 365 then
+    with cancelled as (
+      update public.backfill_jobs j
+         set status = 'cancelled', cancelled_at = now(),
+             error = format('cancelled: extended retention addon of subscription %s ended (%s)', sub_id, event_type)
+       where j.workspace_id = ws and j.kind = 'addon' and j.status in ('pending', 'running')
+      returning j.id)
+    select coalesce(array_agg(id), '{}') into cancelled_jobs from cancelled;
+  end if;
+
+  return jsonb_build_object('outcome', 'processed', 'reason', null, 'workspace_id', ws,
+    'subscription_id', sub_id, 'addon_status', addon_status, 'retention_days', retention,
+    'job_id', job_id, 'cancelled_job_ids', to_jsonb(cancelled_jobs));
+end
+$$;
+revoke execute on function private.apply_polar_subscription_event(text, timestamptz, jsonb, text[], text)
+  from public, anon, authenticated;
+comment on function private.apply_polar_subscription_event(text, timestamptz, jsonb, text[], text) is
+  'Applies one subscription.* event of an addon product: subscription upsert, addon state, retention, addon job.';
+
+-- order.paid for an addon subscription: the paid period may push the addon's expiry later.
+create or replace function private.apply_polar_order_paid(data jsonb, addon_product_ids text[])
+returns jsonb
+language plpgsql
+set search_path = ''
+as $$
+declare
+  sub_id text := coalesce(nullif(data ->> 'subscription_id', ''), data #>> '{subscription,id}');
+  product text := coalesce(nullif(data ->> 'product_id', ''), data #>> '{product,id}');
+  paid_until timestamptz := (data #>> '{subscription,current_period_end}')::timestamptz;
+  ws uuid;
+  new_expiry timestamptz;
+begin
+  if sub_id is null then
+    return jsonb_build_object('outcome', 'ignored', 'reason', format('order %s is not for a subscription', data ->> 'id'));
+  end if;
+  if not coalesce(product = any (coalesce(addon_product_ids, '{}')), false) then
+    return jsonb_build_object('outcome', 'ignored', 'reason',
+      format('order %s is for product %s, not an addon this webhook handles', data ->> 'id', product));
+  end if;
+  select a.workspace_id into ws from public.subscription_addons a
+  where a.subscription_id = sub_id and a.addon_type = 'extended_retention';
+  if ws is null then
+    return jsonb_build_object('outcome', 'ignored', 'reason', format(
+      'order %s: no addon recorded yet for subscription %s; its subscription events set the addon', data ->> 'id', sub_id));
+  end if;
+  if paid_until is null then
+    return jsonb_build_object('outcome', 'ignored', 'workspace_id', ws, 'reason',
+      format('order %s carries no data.subscription.current_period_end to extend the addon with', data ->> 'id'));
+  end if;
+
+  perform 1 from public.workspaces w where w.id = ws for update;
+  update public.subscription_addons a
+     set expires_at = greatest(a.expires_at, paid_until), updated_at = now()
+   where a.subscription_id = sub_id and a.addon_type = 'extended_retention' and a.status <> 'inactive'
+  returning a.expires_at into new_expiry;
+  update public.polar_subscriptions s
+     set current_period_end = greatest(s.current_period_end, paid_until), updated_at = now()
+   where s.id = sub_id;
+
+  return jsonb_build_object('outcome', 'processed', 'reason', null, 'workspace_id', ws,
+    'subscription_id', sub_id, 'expires_at', new_expiry,
+    'retention_days', private.refresh_workspace_retention(ws));
+end
+$$;
+revoke execute on function private.apply_polar_order_paid(jsonb, text[]) from public, anon, authenticated;
+comment on function private.apply_polar_order_paid(jsonb, text[]) is
+  'Applies order.paid of an addon subscription: extends the addon''s expiry to the paid period end.';
+
+create or replace function private.process_polar_webhook(
+  webhook_id text, event_type text, event_timestamp timestamptz, payload jsonb, addon_product_ids text[])
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+#variable_conflict use_column
+declare
+  delivery_id bigint;
+  prior record;
+  kind text := coalesce(event_type, payload ->> 'type');
+  event_at timestamptz := coalesce(event_timestamp, now());
+  result jsonb;
+begin
+  if nullif(webhook_id, '') is null then
+    raise exception 'process_polar_webhook: webhook_id is required (the webhook-id header)'
+      using errcode = 'invalid_parameter_value';
+  end if;
+
+  insert into billing.webhook_deliveries as d (webhook_id, event_type, payload)
+  values (process_polar_webhook.webhook_id, kind, payload)
+  on conflict (webhook_id) do nothing
+  returning d.id into delivery_id;
+
+  if delivery_id is null then
+    -- A replay (or a concurrent duplicate, which waited for the first to commit): no second effect.
+    select d.id, d.outcome, d.error into prior
+    from billing.webhook_deliveries d where d.webhook_id = process_polar_webhook.webhook_id;
+    return jsonb_build_object('delivery_id', prior.id, 'webhook_id', webhook_id, 'replayed', true,
+      'outcome', prior.outcome, 'reason', prior.error);
+  end if;
+
+  begin
+    if payload is null then
+      result := jsonb_build_object('outcome', 'rejected', 'reason', 'malformed payload: the body is not valid JSON');
+    elsif jsonb_typeof(payload) <> 'object' or kind is null then
+      result := jsonb_build_object('outcome', 'rejected', 'reason', 'malformed payload: expected a JSON object with a string "type"');
+    elsif kind like 'subscription.%' then
+      if jsonb_typeof(payload -> 'data') <> 'object' then
+        result := jsonb_build_object('outcome', 'rejected', 'reason', format('malformed payload: %s has no "data" object', kind));
+      else
+        result := private.apply_polar_subscription_event(kind, event_at, payload -> 'data', addon_product_ids, webhook_id);
+      end if;
+    elsif kind = 'order.paid' then
+      if jsonb_typeof(payload -> 'data') <> 'object' then
+        result := jsonb_build_object('outcome', 'rejected', 'reason', 'malformed payload: order.paid has no "data" object');
+      else
+        result := private.apply_polar_order_paid(payload -> 'data', addon_product_ids);
+      end if;
+    else
+      result := jsonb_build_object('outcome', 'ignored', 'reason', format('event type %s is not handled', kind));
+    end if;
+  exception when data_exception then
+    -- A field of the wrong type (a timestamp that is not one, a boolean that is not one): the
+    -- block's writes are rolled back; the delivery stays, recorded as rejected.
+    result := jsonb_build_object('outcome', 'rejected', 'reason', 'malformed payload: ' || sqlerrm);
+  end;
+
+  update billing.webhook_deliveries d
+     set outcome = result ->> 'outcome', error = result ->> 'reason', processed_at = now()
+   where d.id = delivery_id;
+
+  return result || jsonb_build_object('delivery_id', delivery_id, 'webhook_id', webhook_id, 'replayed', false);
+end
+$$;
+revoke execute on function private.process_polar_webhook(text, text, timestamptz, jsonb, text[])
+  from public, anon, authenticated;
+grant execute on function private.process_polar_webhook(text, text, timestamptz, jsonb, text[]) to service_role;
+comment on function private.process_polar_webhook(text, text, timestamptz, jsonb, text[]) is
+  'Applies one verified Polar delivery in one transaction and records it in billing.webhook_deliveries. '
+  'Replays of a webhook_id return the first outcome with replayed=true and change nothing. Returns '
+  '{outcome processed|ignored|rejected, reason, delivery_id, webhook_id, replayed, and for processed '
+  'subscription events workspace_id, subscription_id, addon_status, retention_days, job_id, cancelled_job_ids}. '
+  'Raises only on a bad call (no webhook_id) or a database failure, leaving nothing behind.';
+
+-- Operators: why deliveries were refused, newest first (service role / SQL console only).
+create or replace view billing.recent_webhook_rejections
+with (security_invoker = true)
+as
+select d.id as delivery_id, d.webhook_id, d.event_type, d.received_at, d.outcome,
+       d.error as reason,
+       d.payload #>> '{data,id}' as polar_object_id,
+       d.payload #> '{data,metadata}' as metadata
+from billing.webhook_deliveries d
+where d.outcome in ('rejected', 'failed')
+  and d.received_at > now() - interval '30 days'
+order by d.received_at desc;
+revoke all on billing.recent_webhook_rejections from public, anon, authenticated;
+grant select on billing.recent_webhook_rejections to service_role;
+comment on view billing.recent_webhook_rejections is
+  'Polar deliveries of the last 30 days that were refused (rejected/failed), with the reason; fix the checkout metadata or product configuration it names.';
