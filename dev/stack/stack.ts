@@ -68,7 +68,7 @@ async function applyBootstrap(c: StackConfig, log: Log) {
 
 export async function applyMigrations(c: StackConfig, log: Log) {
   log("applying migrations with the Supabase CLI (supabase migration up)");
-  const r = await run("npx", ["--no-install", "supabase", "migration", "up", `--db-url=${dbUrl(c)}`, "--include-all", "--yes"], {
+  const r = await run("npx", ["--no-install", "supabase", "migration", "up", `--remote=${dbUrl(c)}`, "--include-all", "--yes"], {
     cwd: projectRoot,
   });
   if (r.code !== 0) {

@@ -6,7 +6,7 @@ import { run, StackError } from "./proc.ts";
 export const typesFile = join(projectRoot, "types", "database.ts");
 
 export async function generateTypes(c: StackConfig): Promise<string> {
-  const r = await run("npx", ["--no-install", "supabase", "gen", "types", "typescript", `--db-url=${dbUrl(c)}`, "--schema", "public"], {
+  const r = await run("npx", ["--no-install", "supabase", "gen", "types", "typescript", `--remote=${dbUrl(c)}`, "--schema", "public"], {
     cwd: projectRoot,
   });
   if (r.code !== 0) throw new StackError(`supabase gen types failed:\n${r.stderr.trim()}`);
