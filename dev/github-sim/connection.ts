@@ -27,7 +27,10 @@ function position(cursor: string | null | undefined): number | undefined {
   if (cursor === null || cursor === undefined) return undefined;
   const pos = decodeCursor(cursor);
   if (pos === null) {
-    throw new SimError("INVALID_CURSOR_ARGUMENTS", `\`${cursor}\` does not appear to be a valid cursor.`);
+    throw new SimError(
+      "INVALID_CURSOR_ARGUMENTS",
+      `\`${cursor}\` does not appear to be a valid cursor.`,
+    );
   }
   return pos;
 }

@@ -81,7 +81,9 @@ Deno.test("a totalCount-only connection may omit first and last", () => {
 });
 
 Deno.test("asking 101 records is refused with GitHub's message", () => {
-  const report = analyze(`{ repository(owner: "a", name: "b") { pullRequests(first: 101) { nodes { id } } } }`);
+  const report = analyze(
+    `{ repository(owner: "a", name: "b") { pullRequests(first: 101) { nodes { id } } } }`,
+  );
   assert.equal(
     report.errors[0].message,
     "Requesting 101 records on the `pullRequests` connection exceeds the `first` limit of 100 records.",

@@ -158,9 +158,28 @@ export interface UserRec {
   email: string;
 }
 
-const FIRST = ["ada", "alan", "grace", "linus", "ken", "barbara", "dennis", "margaret", "edsger",
-  "frances", "john", "radia", "tim", "donald", "anita", "guido", "yukihiro", "brendan", "bjarne",
-  "sophie"];
+const FIRST = [
+  "ada",
+  "alan",
+  "grace",
+  "linus",
+  "ken",
+  "barbara",
+  "dennis",
+  "margaret",
+  "edsger",
+  "frances",
+  "john",
+  "radia",
+  "tim",
+  "donald",
+  "anita",
+  "guido",
+  "yukihiro",
+  "brendan",
+  "bjarne",
+  "sophie",
+];
 
 export interface RepoEntry {
   ordinal: number;

@@ -4,24 +4,34 @@ import { truth, TRUTH_TYPES } from "./truth.ts";
 import { NOW } from "./test_util.ts";
 
 function fingerprint(ds: Dataset): string {
-  return JSON.stringify(["acme/web", "globex/engine"].flatMap((repo) =>
-    TRUTH_TYPES.map((type) => truth(ds, { repo, type }))
-  ));
+  return JSON.stringify(
+    ["acme/web", "globex/engine"].flatMap((repo) =>
+      TRUTH_TYPES.map((type) => truth(ds, { repo, type }))
+    ),
+  );
 }
 
 Deno.test("the dataset is identical for the same seed and now", () => {
-  assert.equal(fingerprint(new Dataset({ seed: 42, now: NOW })), fingerprint(new Dataset({ seed: 42, now: NOW })));
+  assert.equal(
+    fingerprint(new Dataset({ seed: 42, now: NOW })),
+    fingerprint(new Dataset({ seed: 42, now: NOW })),
+  );
 });
 
 Deno.test("the dataset differs for a different seed", () => {
-  assert.notEqual(fingerprint(new Dataset({ seed: 42, now: NOW })), fingerprint(new Dataset({ seed: 43, now: NOW })));
+  assert.notEqual(
+    fingerprint(new Dataset({ seed: 42, now: NOW })),
+    fingerprint(new Dataset({ seed: 43, now: NOW })),
+  );
 });
 
 Deno.test("database ids are unique per type and node ids unique across the default dataset", () => {
   const ds = new Dataset({ now: NOW });
   const nodeIds = new Set<string>();
   for (const entry of ds.entries) {
-    const repo = entry.spec.formerNames.length ? `${entry.owner}/${entry.name}` : `${entry.owner}/${entry.name}`;
+    const repo = entry.spec.formerNames.length
+      ? `${entry.owner}/${entry.name}`
+      : `${entry.owner}/${entry.name}`;
     for (const type of TRUTH_TYPES) {
       if (type === "stars" || type === "contributors") continue;
       const items = truth(ds, { repo, type }).items;
@@ -31,8 +41,12 @@ Deno.test("database ids are unique per type and node ids unique across the defau
       }
     }
   }
-  for (const type of ["pull_requests", "reviews", "issue_comments", "discussion_comments"] as const) {
-    const ids = ds.entries.flatMap((e) => truth(ds, { repo: `${e.owner}/${e.name}`, type }).items.map((i) => i.databaseId));
+  for (
+    const type of ["pull_requests", "reviews", "issue_comments", "discussion_comments"] as const
+  ) {
+    const ids = ds.entries.flatMap((e) =>
+      truth(ds, { repo: `${e.owner}/${e.name}`, type }).items.map((i) => i.databaseId)
+    );
     assert.equal(new Set(ids).size, ids.length, `${type} databaseIds are unique`);
     assert.ok(ids.every((id) => Number.isInteger(id) && id! > 0 && id! < 2 ** 31));
   }
@@ -60,7 +74,9 @@ Deno.test("nested truth counts every child of a parent inside the window", () =>
   assert.ok(reviews.items.every((r) => parents.has(r.parentDatabaseId)));
   const repo = ds.repoByName("globex/engine")!;
   const expected = prs.items.reduce((a, p) => {
-    const index = truth(ds, { repo: "globex/engine", type: "pull_requests" }).items.findIndex((x) => x.id === p.id);
+    const index = truth(ds, { repo: "globex/engine", type: "pull_requests" }).items.findIndex((x) =>
+      x.id === p.id
+    );
     return a + repo.prCounts(index).reviews;
   }, 0);
   assert.equal(reviews.count, expected);

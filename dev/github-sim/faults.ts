@@ -53,8 +53,12 @@ export class Faults {
     const o = this.options;
     const r = this.random();
     let edge = 0;
-    for (const [kind, p] of [["502", o.p502], ["504", o.p504], ["hang", o.pHang],
-      ["secondary", o.pSecondary], ["malformed", o.pMalformed]] as [FaultKind, number][]) {
+    for (
+      const [kind, p] of [["502", o.p502], ["504", o.p504], ["hang", o.pHang], [
+        "secondary",
+        o.pSecondary,
+      ], ["malformed", o.pMalformed]] as [FaultKind, number][]
+    ) {
       edge += p;
       if (r < edge) return kind;
     }
@@ -85,5 +89,8 @@ export async function truncate(response: Response): Promise<Response> {
   const text = await response.text();
   const headers = new Headers(response.headers);
   headers.delete("content-length");
-  return new Response(text.slice(0, Math.max(1, Math.floor(text.length / 2))), { status: 200, headers });
+  return new Response(text.slice(0, Math.max(1, Math.floor(text.length / 2))), {
+    status: 200,
+    headers,
+  });
 }

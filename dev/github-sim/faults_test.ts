@@ -14,7 +14,9 @@ Deno.test("a 502 fault answers like GitHub's query timeout", async () => {
 Deno.test("a 504 fault answers with GitHub's HTML gateway timeout", async () => {
   const sim = testSimulator({ p504: 1 });
   const response = await sim.fetch("http://sim.test/graphql", {
-    method: "POST", headers: { authorization: "bearer t" }, body: JSON.stringify({ query: Q }),
+    method: "POST",
+    headers: { authorization: "bearer t" },
+    body: JSON.stringify({ query: Q }),
   });
   assert.equal(response.status, 504);
   assert.match(await response.text(), /504 Gateway Time-out/);
@@ -25,7 +27,9 @@ Deno.test("a hang fault holds the request until the client gives up", async () =
   const started = performance.now();
   await assert.rejects(
     sim.fetch("http://sim.test/graphql", {
-      method: "POST", headers: { authorization: "bearer t" }, body: JSON.stringify({ query: Q }),
+      method: "POST",
+      headers: { authorization: "bearer t" },
+      body: JSON.stringify({ query: Q }),
       signal: AbortSignal.timeout(100),
     }),
     (error: Error) => error.name === "TimeoutError" || error.name === "AbortError",
@@ -37,7 +41,9 @@ Deno.test("a hang fault holds the request until the client gives up", async () =
 Deno.test("a hang fault is bounded by maxHangMs", async () => {
   const sim = testSimulator({ pHang: 1, maxHangMs: 30 });
   const response = await sim.fetch("http://sim.test/graphql", {
-    method: "POST", headers: { authorization: "bearer t" }, body: JSON.stringify({ query: Q }),
+    method: "POST",
+    headers: { authorization: "bearer t" },
+    body: JSON.stringify({ query: Q }),
   });
   assert.equal(response.status, 504);
   await response.body?.cancel();
@@ -54,7 +60,9 @@ Deno.test("a secondary-limit fault answers 403 with retry-after", async () => {
 Deno.test("a malformed fault answers 200 with truncated JSON", async () => {
   const sim = testSimulator({ pMalformed: 1 });
   const response = await sim.fetch("http://sim.test/graphql", {
-    method: "POST", headers: { authorization: "bearer t" }, body: JSON.stringify({ query: Q }),
+    method: "POST",
+    headers: { authorization: "bearer t" },
+    body: JSON.stringify({ query: Q }),
   });
   assert.equal(response.status, 200);
   const text = await response.text();
@@ -65,7 +73,9 @@ Deno.test("latency delays answers and faults are seeded and reproducible", async
   const run = async () => {
     const sim = testSimulator({ p502: 0.3, p504: 0.2, faultSeed: 11 });
     const out: number[] = [];
-    for (let i = 0; i < 20; i++) out.push((await gql(sim, Q).catch(() => ({ status: 504 }))).status);
+    for (let i = 0; i < 20; i++) {
+      out.push((await gql(sim, Q).catch(() => ({ status: 504 }))).status);
+    }
     return out;
   };
   const a = await run();
@@ -79,7 +89,10 @@ Deno.test("latency delays answers and faults are seeded and reproducible", async
 
 Deno.test("faults can be switched on and off at runtime through /_sim/config", async () => {
   const sim = testSimulator();
-  const config = await sim.fetch("http://sim.test/_sim/config", { method: "POST", body: JSON.stringify({ p502: 1 }) });
+  const config = await sim.fetch("http://sim.test/_sim/config", {
+    method: "POST",
+    body: JSON.stringify({ p502: 1 }),
+  });
   assert.equal(config.status, 200);
   assert.equal((await gql(sim, Q)).status, 502);
   sim.configure({ p502: 0 });

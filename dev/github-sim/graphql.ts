@@ -68,10 +68,17 @@ export function runGraphql(
   if (typeof request.query !== "string" || !request.query.trim()) {
     return {
       kind: "bad_request",
-      body: { message: "A query attribute must be specified and must be a string.", documentation_url: "https://docs.github.com/graphql" },
+      body: {
+        message: "A query attribute must be specified and must be a string.",
+        documentation_url: "https://docs.github.com/graphql",
+      },
     };
   }
-  const variables = (request.variables && typeof request.variables === "object" ? request.variables : {}) as Record<string, unknown>;
+  const variables =
+    (request.variables && typeof request.variables === "object" ? request.variables : {}) as Record<
+      string,
+      unknown
+    >;
   const operationName = typeof request.operationName === "string" ? request.operationName : null;
   const compiled = compile(request.query);
   if (!compiled.document || compiled.errors.length) {
@@ -81,7 +88,10 @@ export function runGraphql(
   try {
     report = analyzeQuery(githubSchema(), compiled.document, variables, operationName);
   } catch (error) {
-    return { kind: "invalid", body: { errors: [{ message: `Could not analyse the query: ${(error as Error).message}` }] } };
+    return {
+      kind: "invalid",
+      body: { errors: [{ message: `Could not analyse the query: ${(error as Error).message}` }] },
+    };
   }
   if (report.errors.length) return { kind: "invalid", body: { errors: report.errors } };
 

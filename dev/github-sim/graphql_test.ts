@@ -31,18 +31,28 @@ Deno.test("a PR with more than 100 reviews is paged further through node(id)", a
   for (const r of all) perPr.set(r.parentNodeId!, (perPr.get(r.parentNodeId!) ?? 0) + 1);
   const [heavyId] = [...perPr].find(([, n]) => n > 100)!;
   // The PR as it appears in a repository page: only its first 100 reviews come along.
-  const { body } = await gql(sim, `{ repository(owner: "acme", name: "web") {
-    pullRequests(first: 100, after: "${btoa("cursor:v2:99")}") { nodes { id databaseId reviews(first: 100) {
-      totalCount pageInfo { hasNextPage endCursor } nodes { databaseId } } } } } }`);
-  const heavy = body.data.repository.pullRequests.nodes.find((p: { id: string }) => p.id === heavyId);
+  const { body } = await gql(
+    sim,
+    `{ repository(owner: "acme", name: "web") {
+    pullRequests(first: 100, after: "${
+      btoa("cursor:v2:99")
+    }") { nodes { id databaseId reviews(first: 100) {
+      totalCount pageInfo { hasNextPage endCursor } nodes { databaseId } } } } } }`,
+  );
+  const heavy = body.data.repository.pullRequests.nodes.find((p: { id: string }) =>
+    p.id === heavyId
+  );
   assert.ok(heavy, "the default dataset has a PR with more than 100 reviews among PRs 101-200");
   assert.equal(heavy.reviews.pageInfo.hasNextPage, true);
   const ids: number[] = heavy.reviews.nodes.map((r: { databaseId: number }) => r.databaseId);
   let cursor = heavy.reviews.pageInfo.endCursor;
   while (cursor) {
-    const next = await gql(sim, `query($id: ID!, $after: String) { node(id: $id) { ... on PullRequest {
+    const next = await gql(
+      sim,
+      `query($id: ID!, $after: String) { node(id: $id) { ... on PullRequest {
       reviews(first: 100, after: $after) { pageInfo { hasNextPage endCursor } nodes { databaseId } } } } }`,
-      { id: heavy.id, after: cursor });
+      { id: heavy.id, after: cursor },
+    );
     const reviews = next.body.data.node.reviews;
     ids.push(...reviews.nodes.map((r: { databaseId: number }) => r.databaseId));
     cursor = reviews.pageInfo.hasNextPage ? reviews.pageInfo.endCursor : null;
@@ -59,25 +69,37 @@ Deno.test("review threads and discussion comments overflow 100 and page through 
   const perPr = new Map<string, number>();
   for (const c of threads) perPr.set(c.parentNodeId!, (perPr.get(c.parentNodeId!) ?? 0) + 1);
   const [prId] = [...perPr].find(([, n]) => n > 100)!;
-  const { body } = await gql(sim, `query($id: ID!) { node(id: $id) { ... on PullRequest {
+  const { body } = await gql(
+    sim,
+    `query($id: ID!) { node(id: $id) { ... on PullRequest {
     reviewThreads(first: 10) { nodes { id comments(first: 100) { totalCount pageInfo { hasNextPage endCursor } } } } } } }`,
-    { id: prId });
+    { id: prId },
+  );
   const big = body.data.node.reviewThreads.nodes.find((t: { comments: { totalCount: number } }) =>
     t.comments.totalCount > 100
   );
   assert.ok(big);
-  const rest = await gql(sim, `query($id: ID!, $after: String) { node(id: $id) { ... on PullRequestReviewThread {
+  const rest = await gql(
+    sim,
+    `query($id: ID!, $after: String) { node(id: $id) { ... on PullRequestReviewThread {
     comments(first: 100, after: $after) { pageInfo { hasNextPage } nodes { databaseId pullRequestReview { databaseId } } } } } }`,
-    { id: big.id, after: big.comments.pageInfo.endCursor });
+    { id: big.id, after: big.comments.pageInfo.endCursor },
+  );
   assert.equal(rest.body.data.node.comments.nodes.length, big.comments.totalCount - 100);
   assert.equal(rest.body.data.node.comments.pageInfo.hasNextPage, false);
 
   const replies = sim.truth({ repo: "acme/web", type: "discussion_comments" }).items;
   const perComment = new Map<string, number>();
-  for (const r of replies) if (r.parentId) perComment.set(r.parentId, (perComment.get(r.parentId) ?? 0) + 1);
+  for (const r of replies) {
+    if (r.parentId) perComment.set(r.parentId, (perComment.get(r.parentId) ?? 0) + 1);
+  }
   const [commentId, count] = [...perComment].find(([, n]) => n > 100)!;
-  const page = await gql(sim, `query($id: ID!) { node(id: $id) { ... on DiscussionComment {
-    replies(first: 100) { totalCount pageInfo { hasNextPage } } } } }`, { id: commentId });
+  const page = await gql(
+    sim,
+    `query($id: ID!) { node(id: $id) { ... on DiscussionComment {
+    replies(first: 100) { totalCount pageInfo { hasNextPage } } } } }`,
+    { id: commentId },
+  );
   assert.equal(page.body.data.node.replies.totalCount, count);
   assert.equal(page.body.data.node.replies.pageInfo.hasNextPage, true);
 });
@@ -85,14 +107,21 @@ Deno.test("review threads and discussion comments overflow 100 and page through 
 Deno.test("commit history filters by since and until and agrees with the truth", async () => {
   const sim = testSimulator();
   const since = "2026-10-01T00:00:00Z", until = "2026-11-01T00:00:00Z";
-  const { body } = await gql(sim, `query($since: GitTimestamp, $until: GitTimestamp) {
+  const { body } = await gql(
+    sim,
+    `query($since: GitTimestamp, $until: GitTimestamp) {
     repository(owner: "acme", name: "web") { defaultBranchRef { target { ... on Commit {
       history(first: 100, since: $since, until: $until) { totalCount nodes { oid committedDate } } } } } } }`,
-    { since, until });
+    { since, until },
+  );
   const history = body.data.repository.defaultBranchRef.target.history;
   const truth = sim.truth({ repo: "acme/web", type: "commits", since, until });
   assert.equal(history.totalCount, truth.count);
-  assert.ok(history.nodes.every((c: { committedDate: string }) => c.committedDate >= since && c.committedDate < until));
+  assert.ok(
+    history.nodes.every((c: { committedDate: string }) =>
+      c.committedDate >= since && c.committedDate < until
+    ),
+  );
 });
 
 Deno.test("a document invalid on GitHub's schema is rejected with graphql-js's message", async () => {
@@ -106,13 +135,23 @@ Deno.test("a document invalid on GitHub's schema is rejected with graphql-js's m
 
 Deno.test("pagination boundaries are enforced with GitHub's messages", async () => {
   const sim = testSimulator();
-  const missing = await gql(sim, `{ repository(owner: "acme", name: "web") { issues { nodes { id } } } }`);
+  const missing = await gql(
+    sim,
+    `{ repository(owner: "acme", name: "web") { issues { nodes { id } } } }`,
+  );
   assert.equal(missing.body.errors[0].type, "MISSING_PAGINATION_BOUNDARIES");
-  assert.equal(missing.body.errors[0].message,
-    "You must provide a `first` or `last` value to properly paginate the `issues` connection.");
-  const excessive = await gql(sim, `{ repository(owner: "acme", name: "web") { pullRequests(first: 101) { nodes { id } } } }`);
-  assert.equal(excessive.body.errors[0].message,
-    "Requesting 101 records on the `pullRequests` connection exceeds the `first` limit of 100 records.");
+  assert.equal(
+    missing.body.errors[0].message,
+    "You must provide a `first` or `last` value to properly paginate the `issues` connection.",
+  );
+  const excessive = await gql(
+    sim,
+    `{ repository(owner: "acme", name: "web") { pullRequests(first: 101) { nodes { id } } } }`,
+  );
+  assert.equal(
+    excessive.body.errors[0].message,
+    "Requesting 101 records on the `pullRequests` connection exceeds the `first` limit of 100 records.",
+  );
   assert.equal(sim.counters().pointsSpent, 0);
 });
 
@@ -127,21 +166,37 @@ Deno.test("missing, private and renamed repositories answer as GitHub does", asy
     message: "Could not resolve to a Repository with the name 'acme/missing'.",
   });
   const secret = await gql(sim, `{ repository(owner: "acme", name: "secret") { id } }`);
-  assert.equal(secret.body.errors[0].message, "Could not resolve to a Repository with the name 'acme/secret'.");
-  const renamed = await gql(sim, `{ repository(owner: "acme", name: "old-name") { nameWithOwner } }`);
+  assert.equal(
+    secret.body.errors[0].message,
+    "Could not resolve to a Repository with the name 'acme/secret'.",
+  );
+  const renamed = await gql(
+    sim,
+    `{ repository(owner: "acme", name: "old-name") { nameWithOwner } }`,
+  );
   assert.deepEqual(renamed.body, { data: { repository: { nameWithOwner: "acme/new-name" } } });
 });
 
 Deno.test("rateLimit reports the query's cost and dryRun charges nothing", async () => {
   const sim = testSimulator();
-  const query = `{ rateLimit { cost limit remaining used nodeCount } repository(owner: "acme", name: "web") {
+  const query =
+    `{ rateLimit { cost limit remaining used nodeCount } repository(owner: "acme", name: "web") {
     pullRequests(first: 100) { nodes { reviews(first: 50) { nodes { id } } comments(first: 50) { nodes { id } } } } } }`;
   const { body, headers } = await gql(sim, query);
-  assert.deepEqual(body.data.rateLimit, { cost: 2, limit: 5000, remaining: 4998, used: 2, nodeCount: 10_100 });
+  assert.deepEqual(body.data.rateLimit, {
+    cost: 2,
+    limit: 5000,
+    remaining: 4998,
+    used: 2,
+    nodeCount: 10_100,
+  });
   assert.equal(headers.get("x-ratelimit-remaining"), "4998");
   assert.equal(headers.get("x-ratelimit-resource"), "graphql");
-  const dry = await gql(sim, `{ rateLimit(dryRun: true) { cost remaining } repository(owner: "acme", name: "web") {
-    pullRequests(first: 100) { nodes { id } } } }`);
+  const dry = await gql(
+    sim,
+    `{ rateLimit(dryRun: true) { cost remaining } repository(owner: "acme", name: "web") {
+    pullRequests(first: 100) { nodes { id } } } }`,
+  );
   assert.deepEqual(dry.body.data.rateLimit, { cost: 1, remaining: 4998 });
 });
 
@@ -162,7 +217,9 @@ Deno.test("a query written with @octokit/graphql works against the simulator", a
     headers: { authorization: "token x" },
     request: { fetch: sim.fetch },
   });
-  const result = await client<{ repository: { nameWithOwner: string; issues: { totalCount: number } } }>(
+  const result = await client<
+    { repository: { nameWithOwner: string; issues: { totalCount: number } } }
+  >(
     `query($owner: String!, $name: String!) { repository(owner: $owner, name: $name) {
       nameWithOwner issues(first: 1, states: OPEN) { totalCount } } }`,
     { owner: "globex", name: "docs" },
@@ -173,12 +230,25 @@ Deno.test("a query written with @octokit/graphql works against the simulator", a
 
 Deno.test("a 100,000-PR repository is generated lazily and pages quickly", async () => {
   const sim = testSimulator({
-    repos: [{ owner: "bench", name: "big", prs: 100_000, reviewsPerPr: 1, commentsPerPr: 1, reviewCommentsPerPr: 1,
-      issues: 0, discussions: 0, commits: 0, forks: 0 }],
+    repos: [{
+      owner: "bench",
+      name: "big",
+      prs: 100_000,
+      reviewsPerPr: 1,
+      commentsPerPr: 1,
+      reviewCommentsPerPr: 1,
+      issues: 0,
+      discussions: 0,
+      commits: 0,
+      forks: 0,
+    }],
   });
   const started = performance.now();
-  const { body } = await gql(sim, `{ repository(owner: "bench", name: "big") { pullRequests(last: 100) {
-    totalCount nodes { number reviews(first: 10) { totalCount } comments(first: 10) { nodes { id } } } } } }`);
+  const { body } = await gql(
+    sim,
+    `{ repository(owner: "bench", name: "big") { pullRequests(last: 100) {
+    totalCount nodes { number reviews(first: 10) { totalCount } comments(first: 10) { nodes { id } } } } } }`,
+  );
   assert.equal(body.data.repository.pullRequests.totalCount, 100_000);
   assert.equal(body.data.repository.pullRequests.nodes.length, 100);
   assert.ok(performance.now() - started < 3000);

@@ -115,7 +115,13 @@ export class Limits {
       b.resetAt = now + this.options.windowSeconds * 1000;
     }
     const limit = this.limitOf(resource);
-    return { limit, used: b.used, remaining: Math.max(0, limit - b.used), resetAt: b.resetAt, resource };
+    return {
+      limit,
+      used: b.used,
+      remaining: Math.max(0, limit - b.used),
+      resetAt: b.resetAt,
+      resource,
+    };
   }
 
   /** Spends points if they fit; false when the budget cannot pay (primary limit). */
@@ -155,7 +161,13 @@ export class Limits {
     const used = s.minute.reduce((a, m) => a + m.points, 0);
     if (used + points > this.options.pointsPerMinute) {
       const oldest = s.minute[0]?.at ?? now;
-      return Math.max(1, Math.min(this.options.secondaryRetryAfterSeconds, Math.ceil((oldest + 60_000 - now) / 1000)));
+      return Math.max(
+        1,
+        Math.min(
+          this.options.secondaryRetryAfterSeconds,
+          Math.ceil((oldest + 60_000 - now) / 1000),
+        ),
+      );
     }
     s.minute.push({ at: now, points });
     return null;

@@ -44,7 +44,10 @@ Deno.test("points per minute over the secondary cap get 403 with retry-after, an
   await gql(sim, COSTS_3);
   const blocked = await gql(sim, COSTS_3);
   assert.equal(blocked.status, 403);
-  assert.match(blocked.body.message, /^You have exceeded a secondary rate limit\. Please wait a few minutes/);
+  assert.match(
+    blocked.body.message,
+    /^You have exceeded a secondary rate limit\. Please wait a few minutes/,
+  );
   const retryAfter = Number(blocked.headers.get("retry-after"));
   assert.ok(retryAfter >= 1 && retryAfter <= 60);
   now += 1000;
@@ -68,7 +71,10 @@ Deno.test("more concurrent requests than the cap get secondary-limit answers", a
 
 Deno.test("REST draws on its own core budget and answers 403 when it is spent", async () => {
   const sim = testSimulator({ restLimit: 1 });
-  const get = () => sim.fetch("http://sim.test/repos/acme/web/stargazers/history", { headers: { authorization: "bearer t" } });
+  const get = () =>
+    sim.fetch("http://sim.test/repos/acme/web/stargazers/history", {
+      headers: { authorization: "bearer t" },
+    });
   const ok = await get();
   assert.equal(ok.status, 200);
   assert.equal(ok.headers.get("x-ratelimit-resource"), "core");

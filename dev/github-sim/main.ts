@@ -67,25 +67,27 @@ if (values.config) {
   }
 }
 
-const flagOptions = Object.fromEntries(Object.entries({
-  seed: num("seed", values.seed),
-  now: values.now ? Date.parse(values.now) : undefined,
-  latencyMs: num("latency-ms", values["latency-ms"]),
-  jitterMs: num("jitter-ms", values["jitter-ms"]),
-  limit: num("limit", values.limit),
-  restLimit: num("rest-limit", values["rest-limit"]),
-  windowSeconds: num("window-seconds", values["window-seconds"]),
-  maxConcurrent: num("max-concurrent", values["max-concurrent"]),
-  pointsPerMinute: num("points-per-minute", values["points-per-minute"]),
-  secondaryRetryAfterSeconds: num("retry-after-seconds", values["retry-after-seconds"]),
-  p502: num("p502", values.p502),
-  p504: num("p504", values.p504),
-  pHang: num("p-hang", values["p-hang"]),
-  pSecondary: num("p-secondary", values["p-secondary"]),
-  pMalformed: num("p-malformed", values["p-malformed"]),
-  maxHangMs: num("max-hang-ms", values["max-hang-ms"]),
-  faultSeed: num("fault-seed", values["fault-seed"]),
-}).filter(([, v]) => v !== undefined));
+const flagOptions = Object.fromEntries(
+  Object.entries({
+    seed: num("seed", values.seed),
+    now: values.now ? Date.parse(values.now) : undefined,
+    latencyMs: num("latency-ms", values["latency-ms"]),
+    jitterMs: num("jitter-ms", values["jitter-ms"]),
+    limit: num("limit", values.limit),
+    restLimit: num("rest-limit", values["rest-limit"]),
+    windowSeconds: num("window-seconds", values["window-seconds"]),
+    maxConcurrent: num("max-concurrent", values["max-concurrent"]),
+    pointsPerMinute: num("points-per-minute", values["points-per-minute"]),
+    secondaryRetryAfterSeconds: num("retry-after-seconds", values["retry-after-seconds"]),
+    p502: num("p502", values.p502),
+    p504: num("p504", values.p504),
+    pHang: num("p-hang", values["p-hang"]),
+    pSecondary: num("p-secondary", values["p-secondary"]),
+    pMalformed: num("p-malformed", values["p-malformed"]),
+    maxHangMs: num("max-hang-ms", values["max-hang-ms"]),
+    faultSeed: num("fault-seed", values["fault-seed"]),
+  }).filter(([, v]) => v !== undefined),
+);
 
 const sim = createSimulator({ ...fileOptions, ...flagOptions });
 const server = sim.listen({ port: num("port", values.port), hostname: values.hostname });

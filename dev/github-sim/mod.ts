@@ -1,4 +1,15 @@
 /** The GitHub simulator's public surface. See README.md. */
-export { createSimulator, type CountersSnapshot, type Simulator, type SimulatorOptions } from "./server.ts";
+export {
+  type CountersSnapshot,
+  createSimulator,
+  type Simulator,
+  type SimulatorOptions,
+} from "./server.ts";
 export { DEFAULT_REPOS, type RepoSpec } from "./dataset.ts";
-export { TRUTH_TYPES, type TruthItem, type TruthQuery, type TruthResult, type TruthType } from "./truth.ts";
+export {
+  TRUTH_TYPES,
+  type TruthItem,
+  type TruthQuery,
+  type TruthResult,
+  type TruthType,
+} from "./truth.ts";

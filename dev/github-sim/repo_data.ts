@@ -5,8 +5,8 @@
  * typed arrays until it is queried.
  */
 import {
-  DAY_MS,
   type Dataset,
+  DAY_MS,
   HEAVY_MAX,
   HEAVY_MIN,
   type IdKind,
@@ -139,12 +139,38 @@ export interface ForkRec {
 }
 
 const VERBS = ["Fix", "Add", "Refactor", "Update", "Remove", "Improve", "Document", "Speed up"];
-const NOUNS = ["login flow", "cache layer", "parser", "CI config", "README", "billing page",
-  "search index", "webhook handler", "rate limiter", "dashboard", "API client", "migrations"];
-const PATHS = ["src/index.ts", "src/api/client.ts", "lib/cache.ts", "README.md", "docs/guide.md",
-  "test/app_test.ts", "package.json", "src/ui/button.tsx"];
-const LABELS = [["bug", "d73a4a"], ["enhancement", "a2eeef"], ["documentation", "0075ca"],
-  ["good first issue", "7057ff"], ["dependencies", "0366d6"], ["performance", "fbca04"]];
+const NOUNS = [
+  "login flow",
+  "cache layer",
+  "parser",
+  "CI config",
+  "README",
+  "billing page",
+  "search index",
+  "webhook handler",
+  "rate limiter",
+  "dashboard",
+  "API client",
+  "migrations",
+];
+const PATHS = [
+  "src/index.ts",
+  "src/api/client.ts",
+  "lib/cache.ts",
+  "README.md",
+  "docs/guide.md",
+  "test/app_test.ts",
+  "package.json",
+  "src/ui/button.tsx",
+];
+const LABELS = [
+  ["bug", "d73a4a"],
+  ["enhancement", "a2eeef"],
+  ["documentation", "0075ca"],
+  ["good first issue", "7057ff"],
+  ["dependencies", "0366d6"],
+  ["performance", "fbca04"],
+];
 
 class Lru<V> {
   private map = new Map<number, V>();
@@ -273,7 +299,10 @@ export class RepoData {
     const u = this.u(kind, "life", index);
     const closed = age > 30 * DAY_MS ? u < 0.95 : u < 0.6;
     const closedAt = closed
-      ? Math.min(this.now - 1000, createdAt + Math.floor(age * 0.3 * this.u(kind, "c", index)) + 3_600_000)
+      ? Math.min(
+        this.now - 1000,
+        createdAt + Math.floor(age * 0.3 * this.u(kind, "c", index)) + 3_600_000,
+      )
       : null;
     const updatedAt = Math.min(
       this.now - 500,
@@ -286,7 +315,8 @@ export class RepoData {
     const n = Math.floor(this.u(kind, "labels", index) * 3);
     const out: LabelRec[] = [];
     for (let k = 0; k < n; k++) {
-      const label = this.labels[hash32(this.seed, this.ordinal, kind, index, "label", k) % this.labels.length];
+      const label =
+        this.labels[hash32(this.seed, this.ordinal, kind, index, "label", k) % this.labels.length];
       if (!out.includes(label)) out.push(label);
     }
     return out;
@@ -297,14 +327,23 @@ export class RepoData {
   updatedAtOf(kind: "pr" | "issue" | "discussion", index: number): number {
     const created = this.timesOf(kind, this.countOf(kind))[index];
     if (kind === "discussion") {
-      return Math.min(this.now - 500, created + Math.floor(DAY_MS * 20 * this.u(kind, "upd", index)));
+      return Math.min(
+        this.now - 500,
+        created + Math.floor(DAY_MS * 20 * this.u(kind, "upd", index)),
+      );
     }
     return this.closeTimes(kind, index, created).updatedAt;
   }
 
   countOf(kind: "pr" | "issue" | "discussion" | "commit" | "fork"): number {
     const s = this.spec;
-    return { pr: s.prs, issue: s.issues, discussion: s.discussions, commit: s.commits, fork: s.forks }[kind];
+    return {
+      pr: s.prs,
+      issue: s.issues,
+      discussion: s.discussions,
+      commit: s.commits,
+      fork: s.forks,
+    }[kind];
   }
 
   pr(index: number): PrRec {
@@ -352,8 +391,13 @@ export class RepoData {
     return this.prDetails.get(index, () => this.makePrDetail(index));
   }
 
-  private comment(kind: IdKind, type: "IssueComment" | "PullRequestReviewComment" | "DiscussionComment",
-    parent: number, k: number, after: number): CommentRec {
+  private comment(
+    kind: IdKind,
+    type: "IssueComment" | "PullRequestReviewComment" | "DiscussionComment",
+    parent: number,
+    k: number,
+    after: number,
+  ): CommentRec {
     const createdAt = Math.min(
       this.now - 1000,
       after + Math.floor(DAY_MS * 5 * Math.pow(this.u(kind, "ct", parent, k), 2)) + 60_000,
@@ -400,7 +444,10 @@ export class RepoData {
       left = 4;
     }
     while (left > 0) {
-      const size = Math.min(left, 1 + (hash32(this.seed, this.ordinal, "thread", index, sizes.length) % 3));
+      const size = Math.min(
+        left,
+        1 + (hash32(this.seed, this.ordinal, "thread", index, sizes.length) % 3),
+      );
       sizes.push(size);
       left -= size;
     }
@@ -408,14 +455,27 @@ export class RepoData {
     let k = 0;
     sizes.forEach((size, t) => {
       const path = PATHS[hash32(this.seed, this.ordinal, "path", index, t) % PATHS.length];
-      const thread: ThreadRec = { index: t, id: nodeId("PullRequestReviewThread", [this.ordinal, index, t]), path, comments: [] };
+      const thread: ThreadRec = {
+        index: t,
+        id: nodeId("PullRequestReviewThread", [this.ordinal, index, t]),
+        path,
+        comments: [],
+      };
       for (let c = 0; c < size; c++, k++) {
-        const base = this.comment("reviewComment", "PullRequestReviewComment", index, k, pr.createdAt);
+        const base = this.comment(
+          "reviewComment",
+          "PullRequestReviewComment",
+          index,
+          k,
+          pr.createdAt,
+        );
         thread.comments.push({
           ...base,
           path,
           threadIndex: t,
-          reviewIndex: reviews.length ? reviews[hash32(this.seed, this.ordinal, "rv", index, k) % reviews.length].index : -1,
+          reviewIndex: reviews.length
+            ? reviews[hash32(this.seed, this.ordinal, "rv", index, k) % reviews.length].index
+            : -1,
         });
       }
       thread.comments.sort((a, b) => a.createdAt - b.createdAt || a.databaseId - b.databaseId);
@@ -455,7 +515,12 @@ export class RepoData {
   }
 
   issueCommentCount(index: number): number {
-    return this.nestedCount("ic", index, this.spec.commentsPerIssue, this.isHeavy(this.spec.issues, index));
+    return this.nestedCount(
+      "ic",
+      index,
+      this.spec.commentsPerIssue,
+      this.isHeavy(this.spec.issues, index),
+    );
   }
 
   issueComments(index: number): CommentRec[] {
@@ -463,7 +528,9 @@ export class RepoData {
       const createdAt = this.timesOf("issue", this.spec.issues)[index];
       const out: CommentRec[] = [];
       const n = this.issueCommentCount(index);
-      for (let k = 0; k < n; k++) out.push(this.comment("issueComment", "IssueComment", index, k, createdAt));
+      for (let k = 0; k < n; k++) {
+        out.push(this.comment("issueComment", "IssueComment", index, k, createdAt));
+      }
       return out.sort((a, b) => a.createdAt - b.createdAt || a.databaseId - b.databaseId);
     });
   }
@@ -545,7 +612,8 @@ export class RepoData {
   }
 
   fork(index: number): ForkRec {
-    const owner = this.ds.users[hash32(this.seed, this.ordinal, "fork", index) % this.ds.users.length];
+    const owner =
+      this.ds.users[hash32(this.seed, this.ordinal, "fork", index) % this.ds.users.length];
     return {
       index,
       databaseId: 10_000_000 + this.dbId("fork", index),

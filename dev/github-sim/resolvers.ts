@@ -4,10 +4,7 @@
  * (args, context). Fields the simulator does not model resolve to null, or — when the schema
  * says non-null — to an error naming the field (see `fieldResolver`).
  */
-import {
-  type GraphQLFieldResolver,
-  isNonNullType,
-} from "npm:graphql@16.15.0";
+import { type GraphQLFieldResolver, isNonNullType } from "npm:graphql@16.15.0";
 import { type Dataset, type UserRec } from "./dataset.ts";
 import {
   type CommentRec,
@@ -55,7 +52,9 @@ export function iso(ms: number): string {
   const z = days + 719468;
   const era = Math.floor(z / 146097);
   const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365,
+  );
   const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
   const mp = Math.floor((5 * doy + 2) / 153);
   const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
@@ -65,7 +64,12 @@ export function iso(ms: number): string {
   return `${y}-${pad2(m)}-${pad2(d)}T${pad2(hh)}:${pad2(mm)}:${pad2(ss)}Z`;
 }
 
-export const fieldResolver: GraphQLFieldResolver<unknown, ResolveContext> = (source, args, ctx, info) => {
+export const fieldResolver: GraphQLFieldResolver<unknown, ResolveContext> = (
+  source,
+  args,
+  ctx,
+  info,
+) => {
   if (source === null || typeof source !== "object") return null;
   const value = (source as Record<string, unknown>)[info.fieldName];
   if (typeof value === "function") return value.call(source, args, ctx, info);
@@ -149,7 +153,9 @@ function orderedList(
   states: string[] | null,
   since: number | null,
 ): { list: Uint32Array; desc: boolean } {
-  const field = order?.field === "UPDATED_AT" ? "UPDATED_AT" : order?.field === "CREATED_AT"
+  const field = order?.field === "UPDATED_AT"
+    ? "UPDATED_AT"
+    : order?.field === "CREATED_AT"
     ? "CREATED_AT"
     : defaultOrder.field as "CREATED_AT" | "UPDATED_AT";
   const desc = (order?.direction ?? (order ? "ASC" : defaultOrder.direction)) === "DESC";
@@ -195,7 +201,10 @@ function parseTime(value: unknown, field: string): number | null {
   if (value === null || value === undefined) return null;
   const ms = Date.parse(String(value));
   if (Number.isNaN(ms)) {
-    throw new SimError("INVALID_ARGUMENTS", `Argument '${field}' has an invalid value (${value}). Expected type 'DateTime'.`);
+    throw new SimError(
+      "INVALID_ARGUMENTS",
+      `Argument '${field}' has an invalid value (${value}). Expected type 'DateTime'.`,
+    );
   }
   return ms;
 }
@@ -272,9 +281,20 @@ export class RepositoryNode {
     );
   }
   pullRequests(args: Args, ctx: ResolveContext) {
-    const { list, desc } = orderedList(this.repo, "pr", args.orderBy as Order,
-      { field: "CREATED_AT", direction: "ASC" }, args.states as string[] | null, null);
-    return connection(args, list.length, (p) => new PullRequestNode(this.repo, this.repo.pr(pick(list, desc, p))), ctx);
+    const { list, desc } = orderedList(
+      this.repo,
+      "pr",
+      args.orderBy as Order,
+      { field: "CREATED_AT", direction: "ASC" },
+      args.states as string[] | null,
+      null,
+    );
+    return connection(
+      args,
+      list.length,
+      (p) => new PullRequestNode(this.repo, this.repo.pr(pick(list, desc, p))),
+      ctx,
+    );
   }
   pullRequest(args: { number: number }) {
     const i = findByNumber(this.repo, "pr", args.number);
@@ -283,8 +303,14 @@ export class RepositoryNode {
   issues(args: Args, ctx: ResolveContext) {
     const filter = (args.filterBy ?? {}) as { since?: string; states?: string[] };
     const states = (args.states as string[] | null) ?? filter.states ?? null;
-    const { list, desc } = orderedList(this.repo, "issue", args.orderBy as Order,
-      { field: "CREATED_AT", direction: "ASC" }, states, parseTime(filter.since, "since"));
+    const { list, desc } = orderedList(
+      this.repo,
+      "issue",
+      args.orderBy as Order,
+      { field: "CREATED_AT", direction: "ASC" },
+      states,
+      parseTime(filter.since, "since"),
+    );
     return connection(args, list.length, (p) => new IssueNode(this.repo, pick(list, desc, p)), ctx);
   }
   issue(args: { number: number }) {
@@ -292,9 +318,20 @@ export class RepositoryNode {
     return i === null ? null : new IssueNode(this.repo, i);
   }
   discussions(args: Args, ctx: ResolveContext) {
-    const { list, desc } = orderedList(this.repo, "discussion", args.orderBy as Order,
-      { field: "UPDATED_AT", direction: "DESC" }, null, null);
-    return connection(args, list.length, (p) => new DiscussionNode(this.repo, pick(list, desc, p)), ctx);
+    const { list, desc } = orderedList(
+      this.repo,
+      "discussion",
+      args.orderBy as Order,
+      { field: "UPDATED_AT", direction: "DESC" },
+      null,
+      null,
+    );
+    return connection(
+      args,
+      list.length,
+      (p) => new DiscussionNode(this.repo, pick(list, desc, p)),
+      ctx,
+    );
   }
   forks(args: Args, ctx: ResolveContext) {
     const n = this.repo.spec.forks;
@@ -402,15 +439,30 @@ export class PullRequestNode {
   }
   reviews(args: Args, ctx: ResolveContext) {
     const d = this.repo.prDetail(this.rec.index);
-    return connection(args, d.reviews.length, (p) => new ReviewNode(this.repo, this.rec, d.reviews[p]), ctx);
+    return connection(
+      args,
+      d.reviews.length,
+      (p) => new ReviewNode(this.repo, this.rec, d.reviews[p]),
+      ctx,
+    );
   }
   comments(args: Args, ctx: ResolveContext) {
     const d = this.repo.prDetail(this.rec.index);
-    return connection(args, d.comments.length, (p) => comment(d.comments[p], "IssueComment", this.url), ctx);
+    return connection(
+      args,
+      d.comments.length,
+      (p) => comment(d.comments[p], "IssueComment", this.url),
+      ctx,
+    );
   }
   reviewThreads(args: Args, ctx: ResolveContext) {
     const d = this.repo.prDetail(this.rec.index);
-    return connection(args, d.threads.length, (p) => new ThreadNode(this.repo, this.rec, d.threads[p]), ctx);
+    return connection(
+      args,
+      d.threads.length,
+      (p) => new ThreadNode(this.repo, this.rec, d.threads[p]),
+      ctx,
+    );
   }
 }
 
@@ -528,17 +580,28 @@ export class DiscussionNode extends CommentNode {
   }
   comments(args: Args, ctx: ResolveContext) {
     const list = this.repo.discussionComments(this.index);
-    return connection(args, list.length, (p) => discussionComment(this.repo, this.index, list[p]), ctx);
+    return connection(
+      args,
+      list.length,
+      (p) => discussionComment(this.repo, this.index, list[p]),
+      ctx,
+    );
   }
 }
 
 class DiscussionCommentNode extends CommentNode {
-  constructor(private repo: RepoData, private discussionIndex: number, private rec: DiscussionCommentRec) {
+  constructor(
+    private repo: RepoData,
+    private discussionIndex: number,
+    private rec: DiscussionCommentRec,
+  ) {
     super(rec, "DiscussionComment", "");
   }
   get replyTo(): DiscussionCommentNode | null {
     if (!this.rec.replyToId) return null;
-    const parent = this.repo.discussionComments(this.discussionIndex).find((c) => c.id === this.rec.replyToId);
+    const parent = this.repo.discussionComments(this.discussionIndex).find((c) =>
+      c.id === this.rec.replyToId
+    );
     return parent ? new DiscussionCommentNode(this.repo, this.discussionIndex, parent) : null;
   }
   get discussion() {
@@ -546,7 +609,12 @@ class DiscussionCommentNode extends CommentNode {
   }
   replies(args: Args, ctx: ResolveContext) {
     const list = this.rec.replies;
-    return connection(args, list.length, (p) => new DiscussionCommentNode(this.repo, this.discussionIndex, list[p]), ctx);
+    return connection(
+      args,
+      list.length,
+      (p) => new DiscussionCommentNode(this.repo, this.discussionIndex, list[p]),
+      ctx,
+    );
   }
 }
 
@@ -595,7 +663,13 @@ export class CommitNode {
   }
   get author() {
     const a = this.rec.author;
-    return { __typename: "GitActor", name: a.name, email: a.email, date: iso(this.rec.authoredDate), user: user(a.user) };
+    return {
+      __typename: "GitActor",
+      name: a.name,
+      email: a.email,
+      date: iso(this.rec.authoredDate),
+      user: user(a.user),
+    };
   }
   get committer() {
     return this.author;
@@ -617,7 +691,10 @@ export class CommitNode {
 // ---- root ---------------------------------------------------------------------------------------
 
 function notFoundRepo(owner: string, name: string): never {
-  throw new SimError("NOT_FOUND", `Could not resolve to a Repository with the name '${owner}/${name}'.`);
+  throw new SimError(
+    "NOT_FOUND",
+    `Could not resolve to a Repository with the name '${owner}/${name}'.`,
+  );
 }
 
 function resolveNode(ctx: ResolveContext, id: string): object | null {
@@ -684,7 +761,9 @@ export const rootValue = {
   repository(args: { owner: string; name: string }, ctx: ResolveContext) {
     if (ctx.dryRun) return null;
     const hit = ctx.ds.lookup(args.owner, args.name);
-    if (hit.kind === "missing" || !ctx.ds.visible(hit.entry, ctx.token)) notFoundRepo(args.owner, args.name);
+    if (hit.kind === "missing" || !ctx.ds.visible(hit.entry, ctx.token)) {
+      notFoundRepo(args.owner, args.name);
+    }
     return new RepositoryNode(ctx.ds.repo(hit.entry.ordinal));
   },
   node(args: { id: string }, ctx: ResolveContext) {

@@ -10,7 +10,7 @@
  * timestamp. Optional `since`/`until` (YYYY-MM-DD, both inclusive) keep the weeks that overlap the
  * range and zero the days outside it.
  */
-import { DAY_MS, type Dataset } from "./dataset.ts";
+import { type Dataset, DAY_MS } from "./dataset.ts";
 import type { BudgetView } from "./limits.ts";
 
 export interface StarWeek {
@@ -22,7 +22,9 @@ export interface StarWeek {
 const DOCS = "https://docs.github.com/rest";
 
 export function notFound(): Response {
-  return Response.json({ message: "Not Found", documentation_url: `${DOCS}`, status: "404" }, { status: 404 });
+  return Response.json({ message: "Not Found", documentation_url: `${DOCS}`, status: "404" }, {
+    status: 404,
+  });
 }
 
 export function starHistory(ds: Dataset, ordinal: number, url: URL): Response {
@@ -30,7 +32,9 @@ export function starHistory(ds: Dataset, ordinal: number, url: URL): Response {
   const parseDay = (name: string) => {
     const v = url.searchParams.get(name);
     if (!v) return null;
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(Date.parse(v + "T00:00:00Z"))) return undefined;
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(Date.parse(v + "T00:00:00Z"))) {
+      return undefined;
+    }
     return Date.parse(v + "T00:00:00Z");
   };
   const since = parseDay("since");

@@ -5,7 +5,10 @@ const auth = { headers: { authorization: "bearer t" } };
 
 Deno.test("star history buckets stars by week from Sunday and agrees with the truth", async () => {
   const sim = testSimulator();
-  const response = await sim.fetch("http://sim.test/repos/acme/web/stargazers/history?since=2026-10-01&until=2026-10-31", auth);
+  const response = await sim.fetch(
+    "http://sim.test/repos/acme/web/stargazers/history?since=2026-10-01&until=2026-10-31",
+    auth,
+  );
   assert.equal(response.status, 200);
   const weeks: { week: string; total: number; days: number[] }[] = await response.json();
   for (const w of weeks) {
@@ -13,16 +16,26 @@ Deno.test("star history buckets stars by week from Sunday and agrees with the tr
     assert.equal(w.days.length, 7);
     assert.equal(w.total, w.days.reduce((a, b) => a + b, 0));
   }
-  const truth = sim.truth({ repo: "acme/web", type: "stars", since: "2026-10-01", until: "2026-11-01" });
+  const truth = sim.truth({
+    repo: "acme/web",
+    type: "stars",
+    since: "2026-10-01",
+    until: "2026-11-01",
+  });
   assert.equal(weeks.reduce((a, w) => a + w.total, 0), truth.count);
   assert.ok(truth.count > 0);
 });
 
 Deno.test("star history without a range covers every star of the repository", async () => {
   const sim = testSimulator();
-  const weeks: { total: number }[] = await (await sim.fetch("http://sim.test/repos/globex/docs/stargazers/history", auth)).json();
+  const weeks: { total: number }[] =
+    await (await sim.fetch("http://sim.test/repos/globex/docs/stargazers/history", auth)).json();
   const graphql = await sim.fetch("http://sim.test/graphql", {
-    method: "POST", ...auth, body: JSON.stringify({ query: `{ repository(owner: "globex", name: "docs") { stargazerCount } }` }),
+    method: "POST",
+    ...auth,
+    body: JSON.stringify({
+      query: `{ repository(owner: "globex", name: "docs") { stargazerCount } }`,
+    }),
   });
   const { data } = await graphql.json();
   assert.equal(weeks.reduce((a, w) => a + w.total, 0), data.repository.stargazerCount);
@@ -58,9 +71,14 @@ Deno.test("rate_limit reports core and graphql budgets in GitHub's shape", async
 
 Deno.test("truth and counters are served over HTTP", async () => {
   const sim = testSimulator();
-  const truth = await (await sim.fetch("http://sim.test/_sim/truth?repo=acme/web&type=pull_requests&since=2026-11-01T00:00:00Z")).json();
+  const truth = await (await sim.fetch(
+    "http://sim.test/_sim/truth?repo=acme/web&type=pull_requests&since=2026-11-01T00:00:00Z",
+  )).json();
   assert.equal(truth.count, truth.items.length);
-  assert.equal(truth.count, sim.truth({ repo: "acme/web", type: "pull_requests", since: "2026-11-01T00:00:00Z" }).count);
+  assert.equal(
+    truth.count,
+    sim.truth({ repo: "acme/web", type: "pull_requests", since: "2026-11-01T00:00:00Z" }).count,
+  );
   const bad = await sim.fetch("http://sim.test/_sim/truth?repo=acme/web&type=stargazers");
   assert.equal(bad.status, 400);
   await bad.body?.cancel();
@@ -76,7 +94,9 @@ Deno.test("the simulator listens over HTTP and closes cleanly", async () => {
   const server = sim.listen({ port: 0 });
   try {
     const response = await fetch(`${server.url}/graphql`, {
-      method: "POST", ...auth, body: JSON.stringify({ query: "{ viewer { login } }" }),
+      method: "POST",
+      ...auth,
+      body: JSON.stringify({ query: "{ viewer { login } }" }),
     });
     assert.equal(response.status, 200);
     assert.ok((await response.json()).data.viewer.login);

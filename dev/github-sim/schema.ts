@@ -2,7 +2,11 @@
  * GitHub's real GraphQL schema (npm @octokit/graphql-schema), built once per process from the
  * package's introspection JSON (faster than the IDL, which also repeats some definitions).
  */
-import { buildClientSchema, type GraphQLSchema, type IntrospectionQuery } from "npm:graphql@16.15.0";
+import {
+  buildClientSchema,
+  type GraphQLSchema,
+  type IntrospectionQuery,
+} from "npm:graphql@16.15.0";
 import { schema as github } from "npm:@octokit/graphql-schema@15.26.1";
 
 let built: GraphQLSchema | undefined;

@@ -3,13 +3,28 @@
  * endpoints. Usable in-process (`sim.fetch`) or over HTTP (`sim.listen`).
  */
 import { Dataset, type DatasetOptions } from "./dataset.ts";
-import { type CounterSet, LIMIT_DEFAULTS, type LimitOptions, Limits, type Resource, type TokenState } from "./limits.ts";
-import { badGateway, FAULT_DEFAULTS, type FaultOptions, Faults, gatewayTimeout, truncate } from "./faults.ts";
+import {
+  type CounterSet,
+  LIMIT_DEFAULTS,
+  type LimitOptions,
+  Limits,
+  type Resource,
+  type TokenState,
+} from "./limits.ts";
+import {
+  badGateway,
+  FAULT_DEFAULTS,
+  type FaultOptions,
+  Faults,
+  gatewayTimeout,
+  truncate,
+} from "./faults.ts";
 import { type GraphqlRequest, runGraphql } from "./graphql.ts";
 import { notFound, rateLimitBody, starHistory } from "./rest.ts";
 import { truth, type TruthQuery, type TruthResult, type TruthType } from "./truth.ts";
 
-export interface SimulatorOptions extends DatasetOptions, Partial<LimitOptions>, Partial<FaultOptions> {
+export interface SimulatorOptions
+  extends DatasetOptions, Partial<LimitOptions>, Partial<FaultOptions> {
   /** Tokens answered with 401 Bad credentials. */
   invalidTokens?: string[];
   /** Alias of invalidTokens. */
@@ -35,9 +50,11 @@ export interface Simulator {
 const SECONDARY_MESSAGE =
   "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID ";
 const DOCS = {
-  graphqlLimits: "https://docs.github.com/graphql/overview/rate-limits-and-query-limits-for-the-graphql-api",
+  graphqlLimits:
+    "https://docs.github.com/graphql/overview/rate-limits-and-query-limits-for-the-graphql-api",
   restLimits: "https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api",
-  auth: "https://docs.github.com/graphql/guides/forming-calls-with-graphql#authenticating-with-graphql",
+  auth:
+    "https://docs.github.com/graphql/guides/forming-calls-with-graphql#authenticating-with-graphql",
 };
 
 function pick<T extends object>(source: Partial<SimulatorOptions>, defaults: T): Partial<T> {
@@ -72,7 +89,11 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
       signal?.addEventListener("abort", done);
     });
 
-  const headersFor = (state: TokenState, resource: Resource, extra: Record<string, string> = {}) => {
+  const headersFor = (
+    state: TokenState,
+    resource: Resource,
+    extra: Record<string, string> = {},
+  ) => {
     const b = limits.budget(state, resource);
     return {
       "x-ratelimit-limit": String(b.limit),
@@ -102,7 +123,9 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
         reset();
         return json({ ok: true }, 200);
       case "/_sim/config":
-        if (req.method !== "POST") return json({ message: "Use POST /_sim/config with a JSON body" }, 405);
+        if (req.method !== "POST") {
+          return json({ message: "Use POST /_sim/config with a JSON body" }, 405);
+        }
         return req.json().then((body) => {
           configure(body as Partial<SimulatorOptions>);
           return json({ ok: true }, 200);
@@ -133,7 +156,9 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
 
     const isGraphql = url.pathname === "/graphql";
     const resource: Resource = isGraphql ? "graphql" : "core";
-    const requestId = `SIM${(++requestSeq).toString(16).toUpperCase().padStart(6, "0")}:${resource}`;
+    const requestId = `SIM${
+      (++requestSeq).toString(16).toUpperCase().padStart(6, "0")
+    }:${resource}`;
     if (isGraphql && req.method !== "POST") return notFound();
 
     const auth = req.headers.get("authorization") ?? "";
@@ -144,7 +169,10 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     }
     if (badTokens.has(token)) {
       limits.outcome(null, "unauthorized");
-      return json({ message: "Bad credentials", documentation_url: "https://docs.github.com/rest" }, 401);
+      return json(
+        { message: "Bad credentials", documentation_url: "https://docs.github.com/rest" },
+        401,
+      );
     }
 
     const state = limits.state(token);
@@ -157,15 +185,23 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
       limits.giveRetryAfter(state, retryAfter);
       limits.outcome(state, "secondary_limited");
       return json(
-        { message: SECONDARY_MESSAGE + requestId + ".", documentation_url: DOCS.graphqlLimits + "#secondary-rate-limits" },
+        {
+          message: SECONDARY_MESSAGE + requestId + ".",
+          documentation_url: DOCS.graphqlLimits + "#secondary-rate-limits",
+        },
         403,
-        { ...headersFor(state, resource, { "x-github-request-id": requestId }), "retry-after": String(retryAfter) },
+        {
+          ...headersFor(state, resource, { "x-github-request-id": requestId }),
+          "retry-after": String(retryAfter),
+        },
       );
     };
 
     state.inFlight++;
     try {
-      if (state.inFlight > limits.options.maxConcurrent) return secondary(limits.options.secondaryRetryAfterSeconds);
+      if (state.inFlight > limits.options.maxConcurrent) {
+        return secondary(limits.options.secondaryRetryAfterSeconds);
+      }
       await sleep(faults.latency(), req.signal);
       const fault = faults.draw();
       if (fault === "502") {
@@ -196,22 +232,36 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     }
   }
 
-  async function graphql(req: Request, token: string, state: TokenState, requestId: string): Promise<Response> {
+  async function graphql(
+    req: Request,
+    token: string,
+    state: TokenState,
+    requestId: string,
+  ): Promise<Response> {
     let body: GraphqlRequest;
     try {
       body = await req.json();
     } catch {
       limits.outcome(state, "bad_request");
-      return json({ message: "Problems parsing JSON", documentation_url: "https://docs.github.com/graphql" }, 400);
+      return json({
+        message: "Problems parsing JSON",
+        documentation_url: "https://docs.github.com/graphql",
+      }, 400);
     }
     const outcome = runGraphql(dataset, limits, token, state, body, requestId);
     if (outcome.kind === "secondary") {
       limits.giveRetryAfter(state, outcome.retryAfter);
       limits.outcome(state, "secondary_limited");
       return json(
-        { message: SECONDARY_MESSAGE + requestId + ".", documentation_url: DOCS.graphqlLimits + "#secondary-rate-limits" },
+        {
+          message: SECONDARY_MESSAGE + requestId + ".",
+          documentation_url: DOCS.graphqlLimits + "#secondary-rate-limits",
+        },
         403,
-        { ...headersFor(state, "graphql", { "x-github-request-id": requestId }), "retry-after": String(outcome.retryAfter) },
+        {
+          ...headersFor(state, "graphql", { "x-github-request-id": requestId }),
+          "retry-after": String(outcome.retryAfter),
+        },
       );
     }
     limits.answered(state, "graphql");
@@ -239,18 +289,26 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     if (url.pathname === "/rate_limit") {
       limits.outcome(state, "ok");
       // GitHub does not charge /rate_limit against the core budget.
-      return json(rateLimitBody(limits.budget(state, "core"), limits.budget(state, "graphql")), 200,
-        headersFor(state, "core", { "x-github-request-id": requestId }));
+      return json(
+        rateLimitBody(limits.budget(state, "core"), limits.budget(state, "graphql")),
+        200,
+        headersFor(state, "core", { "x-github-request-id": requestId }),
+      );
     }
     const retryAfter = limits.takeMinutePoints(state, 1);
     if (retryAfter !== null) return secondary(retryAfter);
     if (!limits.spend(state, "core", 1)) {
       limits.answered(state, "core");
       limits.outcome(state, "rate_limited");
-      return json({
-        message: `API rate limit exceeded for user ID ${state.userId}. If you reach out to GitHub Support for help, please include the request ID ${requestId}.`,
-        documentation_url: DOCS.restLimits,
-      }, 403, headersFor(state, "core", { "x-github-request-id": requestId }));
+      return json(
+        {
+          message:
+            `API rate limit exceeded for user ID ${state.userId}. If you reach out to GitHub Support for help, please include the request ID ${requestId}.`,
+          documentation_url: DOCS.restLimits,
+        },
+        403,
+        headersFor(state, "core", { "x-github-request-id": requestId }),
+      );
     }
     limits.answered(state, "core");
     const headers = headersFor(state, "core", { "x-github-request-id": requestId });
@@ -267,15 +325,29 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
       }
       if (hit.redirectedFrom) {
         limits.outcome(state, "redirect");
-        const location = `${url.origin}/repositories/${dataset.repo(hit.entry.ordinal).databaseId}/stargazers/history${url.search}`;
-        return withHeaders(json({ message: "Moved Permanently", url: location, documentation_url: "https://docs.github.com/rest" }, 301, { location }));
+        const location = `${url.origin}/repositories/${
+          dataset.repo(hit.entry.ordinal).databaseId
+        }/stargazers/history${url.search}`;
+        return withHeaders(
+          json(
+            {
+              message: "Moved Permanently",
+              url: location,
+              documentation_url: "https://docs.github.com/rest",
+            },
+            301,
+            { location },
+          ),
+        );
       }
       limits.outcome(state, "ok");
       return withHeaders(starHistory(dataset, hit.entry.ordinal, url));
     }
     match = /^\/repositories\/(\d+)\/stargazers\/history$/.exec(url.pathname);
     if (match) {
-      const entry = dataset.entries.find((e) => dataset.repo(e.ordinal).databaseId === Number(match![1]));
+      const entry = dataset.entries.find((e) =>
+        dataset.repo(e.ordinal).databaseId === Number(match![1])
+      );
       if (!entry || !dataset.visible(entry, token)) return withHeaders(notFound());
       limits.outcome(state, "ok");
       return withHeaders(starHistory(dataset, entry.ordinal, url));
@@ -286,7 +358,9 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
 
   function counters(): CountersSnapshot {
     const tokens: CountersSnapshot["tokens"] = {};
-    for (const [token, state] of limits.entries()) tokens[token] = { ...structuredClone(state.counters), userId: state.userId };
+    for (const [token, state] of limits.entries()) {
+      tokens[token] = { ...structuredClone(state.counters), userId: state.userId };
+    }
     return { ...structuredClone(limits.totals), tokens };
   }
 
@@ -312,10 +386,13 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   async function simFetch(input: Request | URL | string, init?: RequestInit): Promise<Response> {
     const req = input instanceof Request && !init ? input : new Request(input, init);
     const signal = req.signal;
-    if (signal.aborted) throw signal.reason ?? new DOMException("The operation was aborted.", "AbortError");
+    if (signal.aborted) {
+      throw signal.reason ?? new DOMException("The operation was aborted.", "AbortError");
+    }
     // Like a real fetch, give up as soon as the caller aborts.
     return await new Promise<Response>((resolve, reject) => {
-      const onAbort = () => reject(signal.reason ?? new DOMException("The operation was aborted.", "AbortError"));
+      const onAbort = () =>
+        reject(signal.reason ?? new DOMException("The operation was aborted.", "AbortError"));
       signal.addEventListener("abort", onAbort, { once: true });
       handle(req).then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
     });
@@ -324,8 +401,11 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   return {
     fetch: simFetch,
     listen({ port = 0, hostname = "127.0.0.1" } = {}) {
-      const server = Deno.serve({ port, hostname, onListen: () => {} }, (req) =>
-        handle(req).catch((error) => json({ message: `Simulator error: ${error.message}` }, 500)));
+      const server = Deno.serve(
+        { port, hostname, onListen: () => {} },
+        (req) =>
+          handle(req).catch((error) => json({ message: `Simulator error: ${error.message}` }, 500)),
+      );
       const addr = server.addr as Deno.NetAddr;
       return {
         url: `http://${hostname}:${addr.port}`,

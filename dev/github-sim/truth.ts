@@ -70,7 +70,11 @@ export interface TruthResult {
 
 function toMs(value: string | number | Date | undefined): number | null {
   if (value === undefined || value === null || value === "") return null;
-  const ms = value instanceof Date ? value.getTime() : typeof value === "number" ? value : Date.parse(value);
+  const ms = value instanceof Date
+    ? value.getTime()
+    : typeof value === "number"
+    ? value
+    : Date.parse(value);
   if (Number.isNaN(ms)) throw new TypeError(`truth: invalid time "${value}"`);
   return ms;
 }
@@ -91,14 +95,18 @@ function window(times: Float64Array, since: number | null, until: number | null)
 
 export function truth(ds: Dataset, query: TruthQuery): TruthResult {
   if (!TRUTH_TYPES.includes(query.type)) {
-    throw new TypeError(`truth: unknown type "${query.type}"; expected one of ${TRUTH_TYPES.join(", ")}`);
+    throw new TypeError(
+      `truth: unknown type "${query.type}"; expected one of ${TRUTH_TYPES.join(", ")}`,
+    );
   }
   const repo = ds.repoByName(query.repo);
   if (!repo) throw new RangeError(`truth: no repository "${query.repo}" in the dataset`);
   const since = toMs(query.since);
   const until = toMs(query.until);
   const items = collect(repo, query.type, since, until);
-  const count = query.type === "stars" ? items.reduce((a, i) => a + (i.count ?? 0), 0) : items.length;
+  const count = query.type === "stars"
+    ? items.reduce((a, i) => a + (i.count ?? 0), 0)
+    : items.length;
   return {
     repo: repo.nameWithOwner,
     type: query.type,
@@ -109,59 +117,99 @@ export function truth(ds: Dataset, query: TruthQuery): TruthResult {
   };
 }
 
-function range(repo: RepoData, kind: "pr" | "issue" | "discussion" | "commit" | "fork", since: number | null, until: number | null) {
+function range(
+  repo: RepoData,
+  kind: "pr" | "issue" | "discussion" | "commit" | "fork",
+  since: number | null,
+  until: number | null,
+) {
   const [lo, hi] = window(repo.timesOf(kind, repo.countOf(kind)), since, until);
   const out: number[] = [];
   for (let i = lo; i < hi; i++) out.push(i);
   return out;
 }
 
-function collect(repo: RepoData, type: TruthType, since: number | null, until: number | null): TruthItem[] {
+function collect(
+  repo: RepoData,
+  type: TruthType,
+  since: number | null,
+  until: number | null,
+): TruthItem[] {
   const prs = () => range(repo, "pr", since, until).map((i) => repo.pr(i));
   switch (type) {
     case "pull_requests":
-      return prs().map((p) => ({ databaseId: p.databaseId, id: p.id, number: p.number, createdAt: iso(p.createdAt) }));
+      return prs().map((p) => ({
+        databaseId: p.databaseId,
+        id: p.id,
+        number: p.number,
+        createdAt: iso(p.createdAt),
+      }));
     case "reviews":
       return prs().flatMap((p) =>
         repo.prDetail(p.index).reviews.map((r) => ({
-          databaseId: r.databaseId, id: r.id, parentDatabaseId: p.databaseId, parentNodeId: p.id,
+          databaseId: r.databaseId,
+          id: r.id,
+          parentDatabaseId: p.databaseId,
+          parentNodeId: p.id,
         }))
       );
     case "review_comments":
       return prs().flatMap((p) =>
         repo.prDetail(p.index).threads.flatMap((t) => t.comments).map((c) => ({
-          databaseId: c.databaseId, id: c.id, parentDatabaseId: p.databaseId, parentNodeId: p.id,
+          databaseId: c.databaseId,
+          id: c.id,
+          parentDatabaseId: p.databaseId,
+          parentNodeId: p.id,
         }))
       );
     case "pr_comments":
       return prs().flatMap((p) =>
         repo.prDetail(p.index).comments.map((c) => ({
-          databaseId: c.databaseId, id: c.id, parentDatabaseId: p.databaseId, parentNodeId: p.id,
+          databaseId: c.databaseId,
+          id: c.id,
+          parentDatabaseId: p.databaseId,
+          parentNodeId: p.id,
         }))
       );
     case "issues":
       return range(repo, "issue", since, until).map((i) => {
         const x = repo.issue(i);
-        return { databaseId: x.databaseId, id: x.id, number: x.number, createdAt: iso(x.createdAt) };
+        return {
+          databaseId: x.databaseId,
+          id: x.id,
+          number: x.number,
+          createdAt: iso(x.createdAt),
+        };
       });
     case "issue_comments":
       return range(repo, "issue", since, until).flatMap((i) => {
         const x = repo.issue(i);
         return repo.issueComments(i).map((c) => ({
-          databaseId: c.databaseId, id: c.id, parentDatabaseId: x.databaseId, parentNodeId: x.id,
+          databaseId: c.databaseId,
+          id: c.id,
+          parentDatabaseId: x.databaseId,
+          parentNodeId: x.id,
         }));
       });
     case "discussions":
       return range(repo, "discussion", since, until).map((i) => {
         const d = repo.discussion(i);
-        return { databaseId: d.databaseId, id: d.id, number: d.number, createdAt: iso(d.createdAt) };
+        return {
+          databaseId: d.databaseId,
+          id: d.id,
+          number: d.number,
+          createdAt: iso(d.createdAt),
+        };
       });
     case "discussion_comments":
       return range(repo, "discussion", since, until).flatMap((i) => {
         const d = repo.discussion(i);
         return repo.discussionComments(i).flatMap((c) => [c, ...c.replies]).map((c) => ({
-          databaseId: c.databaseId, id: c.id, parentId: c.replyToId,
-          parentDatabaseId: d.databaseId, parentNodeId: d.id,
+          databaseId: c.databaseId,
+          id: c.id,
+          parentId: c.replyToId,
+          parentDatabaseId: d.databaseId,
+          parentNodeId: d.id,
         }));
       });
     case "commits":
@@ -187,7 +235,9 @@ function collect(repo: RepoData, type: TruthType, since: number | null, until: n
     case "contributors": {
       const seen = new Map<string, TruthItem>();
       const add = (u: { login: string; databaseId: number; id: string } | null) => {
-        if (u && !seen.has(u.login)) seen.set(u.login, { login: u.login, databaseId: u.databaseId, id: u.id });
+        if (u && !seen.has(u.login)) {
+          seen.set(u.login, { login: u.login, databaseId: u.databaseId, id: u.id });
+        }
       };
       for (const p of prs()) add(p.author);
       for (const i of range(repo, "issue", since, until)) add(repo.issue(i).author);
