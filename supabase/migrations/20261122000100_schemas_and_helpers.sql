@@ -15,11 +15,12 @@ revoke all on schema private, engine, billing from public, anon, authenticated;
 grant usage on schema private to authenticated, service_role;
 grant usage on schema engine, billing to service_role;
 
--- Postgres grants EXECUTE to PUBLIC on every new function; in these schemas nothing should be
--- callable unless granted right after its definition.
-alter default privileges for role postgres in schema private revoke execute on functions from public;
-alter default privileges for role postgres in schema engine revoke execute on functions from public;
-alter default privileges for role postgres in schema billing revoke execute on functions from public;
+-- Postgres grants EXECUTE to PUBLIC on every new function. A per-schema default cannot take
+-- that away (per-schema defaults only add to the global ones), so revoke it globally for
+-- functions postgres creates: nothing is callable unless granted right after its definition.
+-- In public the API roles still get EXECUTE by the platform's per-schema default, which each
+-- client function narrows explicitly.
+alter default privileges for role postgres revoke execute on functions from public;
 
 -- Keeps updated_at honest on rows the project itself changes (not on GitHub content, whose
 -- updated_at is GitHub's).

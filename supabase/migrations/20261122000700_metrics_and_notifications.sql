@@ -87,7 +87,7 @@ begin
   return marked;
 end
 $$;
-revoke execute on function public.mark_notification_read(uuid) from public, anon, authenticated;
+revoke execute on function public.mark_notification_read(uuid) from public, anon, authenticated, service_role;
 grant execute on function public.mark_notification_read(uuid) to authenticated;
 comment on function public.mark_notification_read(uuid) is
   'Marks one of the caller''s notifications read (idempotent: keeps the first read_at) and returns it.';

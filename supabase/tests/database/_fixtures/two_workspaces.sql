@@ -119,3 +119,4 @@ begin
   end case;
 end
 $$;
+grant execute on function pg_temp.become(text) to public;
