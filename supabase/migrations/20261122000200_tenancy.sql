@@ -52,6 +52,10 @@ begin
   if tg_op = 'INSERT' then
     if new.retention_days is null then
       select p.retention_days into new.retention_days from public.tier_plans p where p.tier = new.tier;
+      if not found then
+        raise exception 'unknown tier "%": use free, pro, team or enterprise', new.tier
+          using errcode = '23514';
+      end if;
     end if;
   elsif new.tier is distinct from old.tier
         and new.retention_days is not distinct from old.retention_days

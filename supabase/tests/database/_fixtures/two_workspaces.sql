@@ -52,6 +52,9 @@ insert into public.backfill_tasks (job_id, workspace_id, tracked_repository_id, 
   ('00000000-0000-4000-8000-0000000000d2', '00000000-0000-4000-8000-00000000000b', '00000000-0000-4000-8000-0000000000c2', 2002, 'pending', null);
 insert into public.backfill_progress (task_id, data_type, status, items_done, estimated_total)
 select t.id, 'pull_requests', 'running', 250, 500 from public.backfill_tasks t;
+-- Engine triggers may have reset the status on insert; acme's job is running.
+update public.backfill_jobs set status = 'running', started_at = now() - interval '100 seconds'
+where id = '00000000-0000-4000-8000-0000000000d1';
 
 insert into public.contributors (id, node_id, login) values (1, 'U_1', 'alice'), (2, 'U_2', 'bob');
 
