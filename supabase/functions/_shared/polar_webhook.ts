@@ -66,12 +66,14 @@ export function parseProductIds(value: string | undefined): string[] {
 /** Records a verified delivery with one call of private.process_polar_webhook (one transaction). */
 export function recordWithDatabase(sql: Sql): (d: VerifiedDelivery) => Promise<DeliveryResult> {
   return async (d) => {
-    // JSON text cast in SQL: no driver-side type guessing for jsonb or an empty text[].
+    // JSON goes as text and is cast in SQL: a parameter the server types as jsonb would be
+    // JSON-encoded once more by postgres.js (a string scalar), and an empty text[] is ambiguous.
     const payload = d.payload === null ? null : JSON.stringify(d.payload);
     const [row] = await sql`
       select private.process_polar_webhook(
-        ${d.webhookId}, ${d.eventType}, ${d.eventTimestamp.toISOString()}::timestamptz, ${payload}::jsonb,
-        array(select jsonb_array_elements_text(${JSON.stringify(d.addonProductIds)}::jsonb))) as result`;
+        ${d.webhookId}::text, ${d.eventType}::text, ${d.eventTimestamp.toISOString()}::text::timestamptz,
+        ${payload}::text::jsonb,
+        array(select jsonb_array_elements_text(${JSON.stringify(d.addonProductIds)}::text::jsonb))) as result`;
     return row.result as DeliveryResult;
   };
 }
