@@ -1,0 +1,188 @@
+// Turns GitHub GraphQL nodes into the row sets one chunk commits (engine.upsert_github_rows),
+// and lists the nested pages that did not fit so none is silently truncated.
+import type { NestedConnection } from "./queries.ts";
+
+type Json = Record<string, unknown>;
+
+export interface Actor {
+  __typename?: string;
+  login: string;
+  avatarUrl?: string;
+  id?: string;
+  databaseId?: number | null;
+}
+interface PageInfo {
+  hasNextPage: boolean;
+  endCursor: string | null;
+}
+interface Connection<T> {
+  pageInfo: PageInfo;
+  nodes: T[];
+}
+
+export interface FollowUp {
+  connection: NestedConnection;
+  /** Node id of the parent the connection hangs off. */
+  id: string;
+  after: string | null;
+  /** databaseId of the PR or issue the items belong to. */
+  parentDatabaseId: number;
+  parentKind: "pr" | "issue";
+}
+
+export interface ChunkRows {
+  repository?: Json;
+  contributors: Json[];
+  pull_requests: Json[];
+  issues: Json[];
+  reviews: Json[];
+  review_comments: Json[];
+  issue_comments: Json[];
+}
+
+export function repositoryRow(repo: Json): Json {
+  const owner = repo.owner as { login: string; avatarUrl?: string };
+  return {
+    id: repo.databaseId,
+    node_id: repo.id,
+    owner: owner.login,
+    name: repo.name,
+    full_name: repo.nameWithOwner,
+    avatar_url: owner.avatarUrl ?? null,
+    stargazer_count: repo.stargazerCount,
+    fork_count: repo.forkCount,
+    default_branch: (repo.defaultBranchRef as { name?: string } | null)?.name ?? null,
+    is_private: repo.isPrivate,
+    github_created_at: repo.createdAt,
+  };
+}
+
+/** Collects one chunk's rows; nested follow-up pages are merged in before the commit. */
+export class ChunkCollector {
+  readonly rows: ChunkRows = {
+    contributors: [],
+    pull_requests: [],
+    issues: [],
+    reviews: [],
+    review_comments: [],
+    issue_comments: [],
+  };
+  readonly followUps: FollowUp[] = [];
+  private contributors = new Map<number, Json>();
+  private prsByDbId = new Map<number, Json>();
+  private issuesByDbId = new Map<number, Json>();
+
+  constructor(readonly repositoryId: number) {}
+
+  /** The contributor id of an actor; actors without a databaseId (ghosts) are null. */
+  actor(a: Actor | null | undefined): number | null {
+    if (!a || a.databaseId === undefined || a.databaseId === null) return null;
+    if (!this.contributors.has(a.databaseId)) {
+      const row = { id: a.databaseId, node_id: a.id ?? null, login: a.login, avatar_url: a.avatarUrl ?? null, type: a.__typename ?? null };
+      this.contributors.set(a.databaseId, row);
+      this.rows.contributors.push(row);
+    }
+    return a.databaseId;
+  }
+
+  private follow(c: Connection<unknown>, connection: NestedConnection, id: string, parentDatabaseId: number, parentKind: "pr" | "issue") {
+    if (c.pageInfo.hasNextPage) {
+      this.followUps.push({ connection, id, after: c.pageInfo.endCursor, parentDatabaseId, parentKind });
+    }
+  }
+
+  addPullRequest(n: Json): void {
+    const id = n.databaseId as number;
+    const labels = n.labels as Connection<{ name: string; color: string }>;
+    const row: Json = {
+      id,
+      node_id: n.id,
+      repository_id: this.repositoryId,
+      number: n.number,
+      title: n.title,
+      body: n.body,
+      state: n.state,
+      is_draft: n.isDraft,
+      author_id: this.actor(n.author as Actor),
+      labels: labels.nodes.map((l) => ({ name: l.name, color: l.color })),
+      additions: n.additions,
+      deletions: n.deletions,
+      changed_files: n.changedFiles,
+      created_at: n.createdAt,
+      updated_at: n.updatedAt,
+      closed_at: n.closedAt,
+      merged_at: n.mergedAt,
+    };
+    this.rows.pull_requests.push(row);
+    this.prsByDbId.set(id, row);
+    const node = n.id as string;
+    this.follow(labels, "PullRequest.labels", node, id, "pr");
+    this.addNested("PullRequest.reviews", n.reviews as Connection<Json>, node, id, "pr");
+    this.addNested("PullRequest.comments", n.comments as Connection<Json>, node, id, "pr");
+    this.addNested("PullRequest.reviewThreads", n.reviewThreads as Connection<Json>, node, id, "pr");
+  }
+
+  addIssue(n: Json): void {
+    const id = n.databaseId as number;
+    const labels = n.labels as Connection<{ name: string; color: string }>;
+    const row: Json = {
+      id,
+      node_id: n.id,
+      repository_id: this.repositoryId,
+      number: n.number,
+      title: n.title,
+      body: n.body,
+      state: n.state,
+      author_id: this.actor(n.author as Actor),
+      labels: labels.nodes.map((l) => ({ name: l.name, color: l.color })),
+      created_at: n.createdAt,
+      updated_at: n.updatedAt,
+      closed_at: n.closedAt,
+    };
+    this.rows.issues.push(row);
+    this.issuesByDbId.set(id, row);
+    this.follow(labels, "Issue.labels", n.id as string, id, "issue");
+    this.addNested("Issue.comments", n.comments as Connection<Json>, n.id as string, id, "issue");
+  }
+
+  /** Adds one page of a nested connection and queues its next page, if any. */
+  addNested(connection: NestedConnection, page: Connection<Json>, parentNodeId: string, parentDatabaseId: number, parentKind: "pr" | "issue"): void {
+    for (const x of page.nodes) {
+      switch (connection) {
+        case "PullRequest.reviews":
+          this.rows.reviews.push({
+            id: x.databaseId, node_id: x.id, repository_id: this.repositoryId, pull_request_id: parentDatabaseId,
+            author_id: this.actor(x.author as Actor), state: x.state, body: x.body, submitted_at: x.submittedAt,
+          });
+          break;
+        case "PullRequest.comments":
+        case "Issue.comments":
+          this.rows.issue_comments.push({
+            id: x.databaseId, node_id: x.id, repository_id: this.repositoryId,
+            issue_id: parentKind === "issue" ? parentDatabaseId : null,
+            pull_request_id: parentKind === "pr" ? parentDatabaseId : null,
+            author_id: this.actor(x.author as Actor), body: x.body, created_at: x.createdAt, updated_at: x.updatedAt,
+          });
+          break;
+        case "PullRequest.labels":
+        case "Issue.labels": {
+          const parent = (parentKind === "pr" ? this.prsByDbId : this.issuesByDbId).get(parentDatabaseId);
+          (parent?.labels as Json[] | undefined)?.push({ name: x.name, color: x.color });
+          break;
+        }
+        case "PullRequest.reviewThreads":
+          this.addNested("PullRequestReviewThread.comments", x.comments as Connection<Json>, x.id as string, parentDatabaseId, "pr");
+          break;
+        case "PullRequestReviewThread.comments":
+          this.rows.review_comments.push({
+            id: x.databaseId, node_id: x.id, repository_id: this.repositoryId, pull_request_id: parentDatabaseId,
+            review_id: (x.pullRequestReview as { databaseId?: number } | null)?.databaseId ?? null,
+            author_id: this.actor(x.author as Actor), path: x.path, body: x.body,
+            created_at: x.createdAt, updated_at: x.updatedAt,
+          });
+          break;
+      }
+    }
+    this.follow(page, connection, parentNodeId, parentDatabaseId, parentKind);
+  }
+}

@@ -1,0 +1,315 @@
+// The backfill worker: drains the queues until its time budget runs out. Each chunk is one
+// GitHub request (plus node(id:) follow-ups for nested pages that overflowed) and ONE database
+// transaction (engine.commit_backfill_chunk). Clock, GitHub client, budget and database are
+// injected so tests can run it in-process against the simulator.
+import type { Sql } from "./db.ts";
+import { type GithubClient, GithubError, type RateLimitInfo } from "./github.ts";
+import { estimateCost, ISSUES_QUERY, nestedQuery, type PageSizes, PULL_REQUESTS_QUERY, REPOSITORY_QUERY } from "./queries.ts";
+import { ChunkCollector, repositoryRow } from "./ingest.ts";
+import { type Budget, BudgetWait, unlimitedBudget } from "./budget.ts";
+
+export interface WorkerConfig {
+  concurrency: number;
+  timeBudgetMs: number;
+  visibilityTimeoutSeconds: number;
+  requestTimeoutMs: number;
+  pageSize: number;
+  minPageSize: number;
+  nestedPageSize: number;
+  threadCommentsPageSize: number;
+  /** In-chunk retries of transient GitHub errors before the attempt counts as failed. */
+  transientRetries: number;
+  /** Failed attempts before a task fails for good. */
+  maxAttempts: number;
+  retryDelaySeconds: number;
+}
+
+export const DEFAULT_CONFIG: WorkerConfig = {
+  concurrency: 4,
+  timeBudgetMs: 120_000,
+  visibilityTimeoutSeconds: 300,
+  requestTimeoutMs: 30_000,
+  pageSize: 50,
+  minPageSize: 5,
+  nestedPageSize: 20,
+  threadCommentsPageSize: 10,
+  transientRetries: 4,
+  maxAttempts: 5,
+  retryDelaySeconds: 30,
+};
+
+export function configFromEnv(env: (name: string) => string | undefined): WorkerConfig {
+  const num = (name: string, fallback: number) => {
+    const v = env(name);
+    if (v === undefined || v === "") return fallback;
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < 0) throw new RangeError(`${name} must be a non-negative number, not "${v}"`);
+    return n;
+  };
+  return {
+    concurrency: num("BACKFILL_CONCURRENCY", DEFAULT_CONFIG.concurrency),
+    timeBudgetMs: num("BACKFILL_TIME_BUDGET_MS", DEFAULT_CONFIG.timeBudgetMs),
+    visibilityTimeoutSeconds: num("BACKFILL_VISIBILITY_TIMEOUT_SECONDS", DEFAULT_CONFIG.visibilityTimeoutSeconds),
+    requestTimeoutMs: num("BACKFILL_REQUEST_TIMEOUT_MS", DEFAULT_CONFIG.requestTimeoutMs),
+    pageSize: num("BACKFILL_PAGE_SIZE", DEFAULT_CONFIG.pageSize),
+    minPageSize: num("BACKFILL_MIN_PAGE_SIZE", DEFAULT_CONFIG.minPageSize),
+    nestedPageSize: num("BACKFILL_NESTED_PAGE_SIZE", DEFAULT_CONFIG.nestedPageSize),
+    threadCommentsPageSize: num("BACKFILL_THREAD_COMMENTS_PAGE_SIZE", DEFAULT_CONFIG.threadCommentsPageSize),
+    transientRetries: num("BACKFILL_TRANSIENT_RETRIES", DEFAULT_CONFIG.transientRetries),
+    maxAttempts: num("BACKFILL_MAX_ATTEMPTS", DEFAULT_CONFIG.maxAttempts),
+    retryDelaySeconds: num("BACKFILL_RETRY_DELAY_SECONDS", DEFAULT_CONFIG.retryDelaySeconds),
+  };
+}
+
+export interface WorkerDeps {
+  sql: Sql;
+  /** Builds a GitHub client for a leased token. */
+  github: (token: string) => GithubClient;
+  budget?: Budget;
+  config?: Partial<WorkerConfig>;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  /** Test hook called before each chunk commit; throwing aborts the chunk like a crash would. */
+  beforeCommit?: (chunk: { taskId: number; dataType: string; cursor: string | null }) => void | Promise<void>;
+}
+
+export interface WorkerReport {
+  tasksClaimed: number;
+  chunksCommitted: number;
+  tasksCompleted: number;
+  tasksFailed: number;
+  tasksReleased: number;
+  requests: number;
+  pointsUsed: number;
+  stoppedBy: "empty" | "time";
+}
+
+interface Claim {
+  msg_id: number;
+  read_ct: number;
+  task_id: number;
+  job_id: string;
+  workspace_id: string;
+  job_kind: string;
+  window_days: number;
+  max_prs_per_repo: number | null;
+  tracked_repository_id: string;
+  owner: string;
+  name: string;
+  repository_id: number | null;
+  progress: { data_type: string; status: string; cursor: string | null; window_start: string | null; items_done: number }[];
+}
+
+const QUEUES = ["backfill_recent", "backfill_bulk"] as const;
+type TaskOutcome = "completed" | "failed" | "released" | "stale" | "cancelled" | "retrying";
+
+interface Fetched {
+  rows: ChunkCollector["rows"];
+  items: number;
+  nextCursor: string | null;
+  done: boolean;
+  estimatedTotal: number | null;
+  points: number;
+}
+
+export async function runWorker(deps: WorkerDeps): Promise<WorkerReport> {
+  const config = { ...DEFAULT_CONFIG, ...deps.config };
+  const now = deps.now ?? Date.now;
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const budget = deps.budget ?? unlimitedBudget();
+  const sql = deps.sql;
+  const deadline = now() + config.timeBudgetMs;
+  const report: WorkerReport = {
+    tasksClaimed: 0, chunksCommitted: 0, tasksCompleted: 0, tasksFailed: 0, tasksReleased: 0,
+    requests: 0, pointsUsed: 0, stoppedBy: "empty",
+  };
+
+  async function claimOne(): Promise<Claim | null> {
+    for (const queue of QUEUES) {
+      const rows = await sql<Claim[]>`
+        select * from engine.claim_backfill_tasks(${queue}, 1, ${config.visibilityTimeoutSeconds})`;
+      if (rows.length > 0) return rows[0];
+      // A claim may have consumed only messages of finished tasks; the queue may still hold work.
+      const [{ visible }] = await sql.unsafe(
+        `select exists(select 1 from pgmq.q_${queue} where vt <= clock_timestamp()) as visible`,
+      );
+      if (visible) return claimOne();
+    }
+    return null;
+  }
+
+  async function request<T>(client: GithubClient, tokenId: string, doc: string, vars: Record<string, unknown>, cost: number): Promise<{ data: T; points: number }> {
+    await budget.reserve(tokenId, cost);
+    report.requests++;
+    let data: T;
+    try {
+      data = await client.query<T>(doc, vars, config.requestTimeoutMs);
+    } catch (e) {
+      const ge = e as GithubError;
+      await budget.reconcile(tokenId, cost, null);
+      if (ge instanceof GithubError && ge.kind === "secondary") {
+        await budget.pause(tokenId, now() + 1000 * (ge.details.retryAfterSeconds ?? 60));
+      }
+      if (ge instanceof GithubError && ge.kind === "rate_limited") {
+        await budget.exhausted(tokenId, ge.details.resetAt ? Date.parse(ge.details.resetAt) : now() + 60_000);
+      }
+      throw e;
+    }
+    const rl = (data as { rateLimit?: RateLimitInfo }).rateLimit ?? null;
+    await budget.reconcile(tokenId, cost, rl);
+    return { data, points: rl?.cost ?? cost };
+  }
+
+  async function fetchChunk(claim: Claim, dataType: string, cursor: string | null, windowStart: string | null, itemsDone: number, pageSize: number): Promise<Fetched> {
+    const lease = await budget.lease();
+    const client = deps.github(lease.token);
+    const sizes: PageSizes = { first: pageSize, nested: config.nestedPageSize, threadComments: config.threadCommentsPageSize };
+    const vars = { owner: claim.owner, name: claim.name };
+    if (dataType === "repository") {
+      const r = await request<{ repository: Record<string, unknown> | null }>(client, lease.tokenId, REPOSITORY_QUERY, vars, estimateCost("repository", sizes));
+      if (!r.data.repository) throw new GithubError("not_found", "repository is null");
+      return { rows: { ...new ChunkCollector(0).rows, repository: repositoryRow(r.data.repository) }, items: 1, nextCursor: null, done: true, estimatedTotal: 1, points: r.points };
+    }
+    const isPr = dataType === "pull_requests";
+    let cap = Infinity;
+    if (isPr && claim.job_kind === "initial" && claim.max_prs_per_repo) cap = claim.max_prs_per_repo;
+    const first = Math.max(1, Math.min(pageSize, cap - itemsDone));
+    const r = await request<{ repository: Record<string, unknown> | null }>(
+      client, lease.tokenId, isPr ? PULL_REQUESTS_QUERY : ISSUES_QUERY,
+      { ...vars, first, after: cursor, nested: sizes.nested, ...(isPr ? { threadComments: sizes.threadComments } : {}) },
+      estimateCost(isPr ? "pull_requests" : "issues", { ...sizes, first }),
+    );
+    let points = r.points;
+    const repo = r.data.repository;
+    if (!repo) throw new GithubError("not_found", "repository is null");
+    const conn = repo[isPr ? "pullRequests" : "issues"] as {
+      totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: Record<string, unknown>[];
+    };
+    const collector = new ChunkCollector(repo.databaseId as number);
+    collector.rows.repository = repositoryRow(repo);
+    const edge = windowStart ? Date.parse(windowStart) : -Infinity;
+    let reachedEdge = false;
+    let oldest = now();
+    let kept = 0;
+    for (const n of conn.nodes) {
+      const created = Date.parse(n.createdAt as string);
+      if (created < edge || itemsDone + kept >= cap) {
+        reachedEdge = true;
+        break;
+      }
+      oldest = Math.min(oldest, created);
+      if (isPr) collector.addPullRequest(n);
+      else collector.addIssue(n);
+      kept++;
+    }
+    // Nested pages that overflowed: fetched before the commit so the chunk is complete.
+    while (collector.followUps.length > 0) {
+      const f = collector.followUps.shift()!;
+      const threads = f.connection === "PullRequest.reviewThreads";
+      const nv: Record<string, unknown> = { id: f.id, first: threads ? config.nestedPageSize : 100, after: f.after };
+      if (threads) nv.threadComments = config.threadCommentsPageSize;
+      const fr = await request<{ node: Record<string, unknown> }>(client, lease.tokenId, nestedQuery(f.connection), nv,
+        estimateCost(f.connection, { first: nv.first as number, nested: config.nestedPageSize, threadComments: config.threadCommentsPageSize }));
+      points += fr.points;
+      const field = f.connection.split(".")[1];
+      collector.addNested(f.connection, fr.data.node[field] as never, f.id, f.parentDatabaseId, f.parentKind);
+    }
+    const done = reachedEdge || !conn.pageInfo.hasNextPage || itemsDone + kept >= cap;
+    let estimatedTotal: number | null = Math.min(conn.totalCount, cap);
+    if (!done && windowStart && kept > 0) {
+      const span = Math.max(1, now() - oldest);
+      const windowMs = now() - edge;
+      estimatedTotal = Math.min(estimatedTotal, Math.max(itemsDone + kept + 1, Math.round((itemsDone + kept) * windowMs / span)));
+    }
+    return { rows: collector.rows, items: kept, nextCursor: done ? cursor : conn.pageInfo.endCursor, done, estimatedTotal, points };
+  }
+
+  async function processTask(claim: Claim): Promise<TaskOutcome> {
+    const repoName = `${claim.owner}/${claim.name}`;
+    if (claim.progress.length === 0) {
+      await sql`select engine.close_backfill_task(${claim.task_id}, 'completed', null)`;
+      return "completed";
+    }
+    for (const p of claim.progress) {
+      let cursor = p.cursor;
+      let itemsDone = Number(p.items_done);
+      let pageSize = config.pageSize;
+      let transient = 0;
+      while (true) {
+        if (now() >= deadline) {
+          await sql`select engine.release_backfill_task(${claim.task_id}, ${claim.msg_id}, 0, null)`;
+          return "released";
+        }
+        let fetched: Fetched;
+        try {
+          fetched = await fetchChunk(claim, p.data_type, cursor, p.window_start, itemsDone, pageSize);
+        } catch (e) {
+          if (e instanceof BudgetWait) {
+            const delay = Math.max(1, Math.ceil((e.until - now()) / 1000));
+            await sql`select engine.release_backfill_task(${claim.task_id}, ${claim.msg_id}, ${delay},
+              ${`waiting for the GitHub rate limit: resumes after ${new Date(e.until).toISOString()}`})`;
+            return "released";
+          }
+          const ge = e instanceof GithubError ? e : null;
+          if (ge?.kind === "secondary" || ge?.kind === "rate_limited") {
+            const wait = ge.kind === "secondary" ? (ge.details.retryAfterSeconds ?? 60) : Math.max(1, Math.ceil(((ge.details.resetAt ? Date.parse(ge.details.resetAt) : now() + 60_000) - now()) / 1000));
+            await sql`select engine.release_backfill_task(${claim.task_id}, ${claim.msg_id}, ${wait},
+              ${`GitHub ${ge.kind === "secondary" ? "secondary" : "primary"} rate limit hit: resumes in ${wait} s`})`;
+            return "released";
+          }
+          if (ge?.kind === "transient" && transient < config.transientRetries) {
+            transient++;
+            pageSize = Math.max(config.minPageSize, Math.floor(pageSize / 2));
+            await sleep(Math.min(5000, 100 * 2 ** transient) * (0.5 + Math.random() / 2));
+            continue;
+          }
+          const permanent = ge?.kind === "not_found" || ge?.kind === "forbidden" || ge?.kind === "invalid";
+          const message = ge?.kind === "not_found"
+            ? `repository ${repoName} was not found or is not visible to the configured token: check the name or grant access, then retry`
+            : ge?.kind === "forbidden"
+            ? `GitHub refused access to ${repoName} (${ge.message}): check the token's scopes and the repository's access settings, then retry`
+            : ge?.kind === "invalid"
+            ? `GitHub rejected the ${p.data_type} query for ${repoName} (${ge.message}): this is a bug in the worker; report it`
+            : `fetching ${p.data_type} of ${repoName} failed (${(e as Error).message}); it will be retried automatically`;
+          const [{ outcome }] = await sql<{ outcome: string }[]>`
+            select engine.fail_backfill_task(${claim.task_id}, ${claim.msg_id}, ${p.data_type}, ${message},
+              ${permanent}, ${config.maxAttempts}, ${config.retryDelaySeconds}) as outcome`;
+          if (outcome === "failed") report.tasksFailed++;
+          return outcome === "failed" ? "failed" : outcome === "stale" ? "stale" : "retrying";
+        }
+        if (deps.beforeCommit) await deps.beforeCommit({ taskId: claim.task_id, dataType: p.data_type, cursor });
+        const [{ outcome }] = await sql<{ outcome: string }[]>`
+          select engine.commit_backfill_chunk(${claim.task_id}, ${p.data_type}, ${claim.msg_id}, ${cursor},
+            ${fetched.nextCursor}, ${fetched.done}, ${sql.json(fetched.rows as never)}, ${fetched.items},
+            ${fetched.estimatedTotal}, ${fetched.points}, ${config.visibilityTimeoutSeconds}) as outcome`;
+        report.pointsUsed += fetched.points;
+        if (outcome === "stale" || outcome === "cancelled") return outcome;
+        report.chunksCommitted++;
+        if (outcome === "task_completed") {
+          report.tasksCompleted++;
+          return "completed";
+        }
+        cursor = fetched.nextCursor;
+        itemsDone += fetched.items;
+        transient = 0;
+        pageSize = Math.min(config.pageSize, pageSize * 2);
+        if (fetched.done) break;
+      }
+    }
+    return "completed";
+  }
+
+  async function slot(): Promise<void> {
+    while (now() < deadline) {
+      const claim = await claimOne();
+      if (!claim) return;
+      report.tasksClaimed++;
+      const outcome = await processTask(claim);
+      if (outcome === "released") report.tasksReleased++;
+    }
+    report.stoppedBy = "time";
+  }
+
+  await Promise.all(Array.from({ length: Math.max(1, config.concurrency) }, () => slot()));
+  return report;
+}

@@ -1,0 +1,104 @@
+// Shared setup for the engine's end-to-end tests: a workspace of simulator repositories, a job,
+// in-process worker passes against the in-process simulator, and the comparison of the database
+// with the simulator's ground truth.
+import { deepEqual as assertEquals } from "node:assert/strict";
+import { createSimulator, type RepoSpec, type Simulator } from "../../../dev/github-sim/mod.ts";
+import { createGithubClient } from "../../functions/_shared/github.ts";
+import { runWorker, type WorkerDeps, type WorkerReport } from "../../functions/_shared/worker.ts";
+import type { Sql } from "../../functions/_shared/db.ts";
+
+export const SMALL_REPOS: RepoSpec[] = [
+  { owner: "acme", name: "web", prs: 60, issues: 40, days: 60, heavyItems: 1, reviewsPerPr: 2, commentsPerPr: 2, reviewCommentsPerPr: 2 },
+  { owner: "acme", name: "api", prs: 25, issues: 12, days: 60 },
+  { owner: "acme", name: "tiny", prs: 3, issues: 2, days: 20 },
+  { owner: "acme", name: "empty", prs: 0, issues: 0, discussions: 0, commits: 0, forks: 0, starsPerDay: 0 },
+  { owner: "acme", name: "missing", missing: true },
+  { owner: "acme", name: "secret", private: true, prs: 5, issues: 3 },
+];
+
+export function simulator(repos = SMALL_REPOS, extra: Record<string, unknown> = {}): Simulator {
+  return createSimulator({ seed: 42, repos, ...extra });
+}
+
+/** A fresh workspace tracking `names`; content of those repositories is deleted first. */
+export async function setupWorkspace(sql: Sql, slug: string, names: string[]): Promise<{ workspaceId: string; tracked: Record<string, string> }> {
+  await sql`delete from public.repositories where lower(full_name) = any(${names.map((n) => n.toLowerCase())})`;
+  await sql`delete from public.workspaces where slug = ${slug}`;
+  const [ws] = await sql`insert into public.workspaces (slug, name, tier) values (${slug}, ${slug}, 'pro') returning id`;
+  const tracked: Record<string, string> = {};
+  for (const full of names) {
+    const [owner, name] = full.split("/");
+    const [t] = await sql`
+      insert into public.tracked_repositories (owner, name) values (${owner}, ${name})
+      on conflict ((lower(full_name))) do update set status = 'pending', repository_id = null, last_error = null
+      returning id`;
+    tracked[full] = t.id;
+    await sql`insert into public.workspace_tracked_repositories (workspace_id, tracked_repository_id) values (${ws.id}, ${t.id})`;
+  }
+  return { workspaceId: ws.id, tracked };
+}
+
+export async function createJob(sql: Sql, workspaceId: string, opts: { kind?: string; windowDays?: number; dataTypes?: string[]; maxPrs?: number } = {}): Promise<string> {
+  const [job] = await sql`
+    insert into public.backfill_jobs (workspace_id, kind, window_days, data_types, max_prs_per_repo)
+    values (${workspaceId}, ${opts.kind ?? "manual"}, ${opts.windowDays ?? 30},
+      ${opts.dataTypes ?? ["repository", "pull_requests", "issues"]}, ${opts.maxPrs ?? null})
+    returning id`;
+  return job.id;
+}
+
+export function workerDeps(sql: Sql, sim: Simulator, extra: Partial<WorkerDeps> = {}): WorkerDeps {
+  return {
+    sql,
+    github: (token) => createGithubClient({ baseUrl: "http://sim.test", token, fetch: sim.fetch as typeof fetch }),
+    config: { concurrency: 3, timeBudgetMs: 20_000, retryDelaySeconds: 0, requestTimeoutMs: 5_000, ...extra.config },
+    ...extra,
+  };
+}
+
+export async function jobStatus(sql: Sql, jobId: string): Promise<string> {
+  const [j] = await sql`select status from public.backfill_jobs where id = ${jobId}`;
+  return j.status;
+}
+
+/** Runs worker passes until the job is terminal (or `maxPasses`); messages delayed by a retry
+ * are made visible at once so the test does not wait for real time. */
+export async function drain(sql: Sql, jobId: string, deps: () => WorkerDeps, maxPasses = 50): Promise<WorkerReport[]> {
+  const reports: WorkerReport[] = [];
+  for (let i = 0; i < maxPasses; i++) {
+    const status = await jobStatus(sql, jobId);
+    if (!["pending", "running"].includes(status)) return reports;
+    await sql`update pgmq.q_backfill_recent set vt = now() where vt > now() and (message->>'task_id')::bigint in (select id from public.backfill_tasks where job_id = ${jobId})`;
+    await sql`update pgmq.q_backfill_bulk set vt = now() where vt > now() and (message->>'task_id')::bigint in (select id from public.backfill_tasks where job_id = ${jobId})`;
+    try {
+      reports.push(await runWorker(deps()));
+    } catch (e) {
+      if (!(e instanceof InjectedCrash)) throw e;
+    }
+  }
+  throw new Error(`job ${jobId} did not finish in ${maxPasses} worker passes (status ${await jobStatus(sql, jobId)})`);
+}
+
+export class InjectedCrash extends Error {
+  constructor() {
+    super("injected crash before a chunk commit");
+    this.name = "InjectedCrash";
+  }
+}
+
+const sorted = (xs: (number | string)[]) => xs.map(Number).sort((a, b) => a - b);
+
+/** The database holds exactly the simulator's items of `repo` created since `since`. */
+export async function assertMatchesTruth(sql: Sql, sim: Simulator, repo: string, since: string): Promise<void> {
+  const truth = (type: Parameters<Simulator["truth"]>[0]["type"]) =>
+    sorted(sim.truth({ repo, type, since }).items.map((i) => i.databaseId!));
+  const [r] = await sql`select id from public.repositories where lower(full_name) = ${repo.toLowerCase()}`;
+  const repoId = r?.id ?? -1;
+  const ids = async (q: Promise<{ id: string }[]>) => sorted((await q).map((x) => x.id));
+  assertEquals(await ids(sql`select id from public.pull_requests where repository_id = ${repoId}`), truth("pull_requests"), `${repo}: pull requests`);
+  assertEquals(await ids(sql`select id from public.reviews where repository_id = ${repoId}`), truth("reviews"), `${repo}: reviews`);
+  assertEquals(await ids(sql`select id from public.review_comments where repository_id = ${repoId}`), truth("review_comments"), `${repo}: review comments`);
+  assertEquals(await ids(sql`select id from public.issue_comments where repository_id = ${repoId} and pull_request_id is not null`), truth("pr_comments"), `${repo}: PR conversation comments`);
+  assertEquals(await ids(sql`select id from public.issues where repository_id = ${repoId}`), truth("issues"), `${repo}: issues`);
+  assertEquals(await ids(sql`select id from public.issue_comments where repository_id = ${repoId} and issue_id is not null`), truth("issue_comments"), `${repo}: issue comments`);
+}
