@@ -54,7 +54,9 @@ function fail(message: string): never {
 function date(name: string, value: string | undefined): Date | undefined {
   if (value === undefined) return undefined;
   const d = new Date(value);
-  if (Number.isNaN(d.getTime())) fail(`--${name} must be an ISO date, not ${JSON.stringify(value)}`);
+  if (Number.isNaN(d.getTime())) {
+    fail(`--${name} must be an ISO date, not ${JSON.stringify(value)}`);
+  }
   return d;
 }
 
@@ -67,7 +69,9 @@ const env = await readFunctionsEnv(new URL("../supabase/functions/", import.meta
 const secret = values.secret ?? env.POLAR_WEBHOOK_SECRET ??
   fail("no secret: pass --secret or set POLAR_WEBHOOK_SECRET in supabase/functions/.env");
 const product = values.product ?? env.POLAR_PRODUCT_ID_EXTENDED_RETENTION?.split(",")[0]?.trim() ??
-  fail("no product: pass --product or set POLAR_PRODUCT_ID_EXTENDED_RETENTION in supabase/functions/.env");
+  fail(
+    "no product: pass --product or set POLAR_PRODUCT_ID_EXTENDED_RETENTION in supabase/functions/.env",
+  );
 const subscriptionId = values.id ?? `sub_local_${workspace}`;
 const at = date("at", values.at) ?? new Date();
 const periodEnd = date("period-end", values["period-end"]);
@@ -98,15 +102,24 @@ if (values.print) {
   Deno.exit(0);
 }
 
-const base = values.url ?? `${Deno.env.get("FUNCTIONS_URL") ?? "http://127.0.0.1:54321/functions/v1"}/polar-webhook`;
+const base = values.url ??
+  `${Deno.env.get("FUNCTIONS_URL") ?? "http://127.0.0.1:54321/functions/v1"}/polar-webhook`;
 let res: Response;
 try {
   res = await fetch(base, { method: "POST", headers, body });
 } catch (e) {
-  console.error(`polar-send: could not reach ${base} (${(e as Error).message}); is the stack up? (npm run stack:up)`);
+  console.error(
+    `polar-send: could not reach ${base} (${
+      (e as Error).message
+    }); is the stack up? (npm run stack:up)`,
+  );
   Deno.exit(1);
 }
 const text = await res.text();
-console.log(`${values.event} for workspace ${workspace} (subscription ${subscriptionId}, webhook-id ${headers["webhook-id"]})`);
+console.log(
+  `${values.event} for workspace ${workspace} (subscription ${subscriptionId}, webhook-id ${
+    headers["webhook-id"]
+  })`,
+);
 console.log(`→ ${res.status} ${text}`);
 Deno.exit(res.ok ? 0 : 1);

@@ -25,7 +25,8 @@ export function subscriptionEvent(input: SubscriptionEventInput): Record<string,
   const revoked = input.type === "subscription.revoked";
   const status = input.status ?? (revoked ? "canceled" : "active");
   const periodEnd = input.currentPeriodEnd ?? new Date(at.getTime() + 30 * 86_400_000);
-  const canceled = revoked || input.type === "subscription.canceled" || Boolean(input.cancelAtPeriodEnd);
+  const canceled = revoked || input.type === "subscription.canceled" ||
+    Boolean(input.cancelAtPeriodEnd);
   return {
     type: input.type,
     timestamp: at.toISOString(),
@@ -42,7 +43,11 @@ export function subscriptionEvent(input: SubscriptionEventInput): Record<string,
       cancel_at_period_end: input.cancelAtPeriodEnd ?? input.type === "subscription.canceled",
       canceled_at: canceled ? at.toISOString() : null,
       started_at: at.toISOString(),
-      ended_at: input.endedAt !== undefined ? input.endedAt?.toISOString() ?? null : revoked ? at.toISOString() : null,
+      ended_at: input.endedAt !== undefined
+        ? input.endedAt?.toISOString() ?? null
+        : revoked
+        ? at.toISOString()
+        : null,
       customer_id: input.customerId ?? `cus_${input.subscriptionId}`,
       product_id: input.productId,
       metadata: input.metadata ?? {},
@@ -89,10 +94,20 @@ export async function signPolarWebhook(
 ): Promise<Record<string, string>> {
   const id = options.webhookId ?? `msg_${crypto.randomUUID()}`;
   const timestamp = Math.floor((options.at ?? new Date()).getTime() / 1000);
-  const key = await crypto.subtle.importKey("raw", signingKey(secret), { name: "HMAC", hash: "SHA-256" }, false, [
-    "sign",
-  ]);
-  const mac = await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(`${id}.${timestamp}.${body}`));
+  const key = await crypto.subtle.importKey(
+    "raw",
+    signingKey(secret),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    [
+      "sign",
+    ],
+  );
+  const mac = await crypto.subtle.sign(
+    "HMAC",
+    key,
+    new TextEncoder().encode(`${id}.${timestamp}.${body}`),
+  );
   return {
     "content-type": "application/json",
     "webhook-id": id,

@@ -1,11 +1,18 @@
 import assert from "node:assert/strict";
 import { webhooks } from "npm:@polar-sh/sdk@1.0.1/2026-10";
-import { orderPaidEvent, parseEnvFile, signPolarWebhook, subscriptionEvent } from "./polar_events.ts";
+import {
+  orderPaidEvent,
+  parseEnvFile,
+  signPolarWebhook,
+  subscriptionEvent,
+} from "./polar_events.ts";
 
 const SECRET = "whsec_" + btoa("events-test-secret");
 
 Deno.test("signPolarWebhook() produces headers the official SDK verifies", async () => {
-  const body = JSON.stringify(subscriptionEvent({ type: "subscription.created", subscriptionId: "s", productId: "p" }));
+  const body = JSON.stringify(
+    subscriptionEvent({ type: "subscription.created", subscriptionId: "s", productId: "p" }),
+  );
   const headers = await signPolarWebhook(body, SECRET, { webhookId: "msg_x" });
   const event = await webhooks.validateEvent(body, headers, SECRET);
   assert.equal(event.type, "subscription.created");
@@ -13,7 +20,9 @@ Deno.test("signPolarWebhook() produces headers the official SDK verifies", async
 });
 
 Deno.test("signPolarWebhook() signatures are refused by the SDK under another secret", async () => {
-  const body = JSON.stringify(orderPaidEvent({ orderId: "o", subscriptionId: "s", productId: "p", paidUntil: new Date() }));
+  const body = JSON.stringify(
+    orderPaidEvent({ orderId: "o", subscriptionId: "s", productId: "p", paidUntil: new Date() }),
+  );
   const headers = await signPolarWebhook(body, SECRET);
   await assert.rejects(
     webhooks.validateEvent(body, headers, "whsec_" + btoa("other")),
@@ -22,7 +31,11 @@ Deno.test("signPolarWebhook() signatures are refused by the SDK under another se
 });
 
 Deno.test("subscriptionEvent() marks a revoked subscription canceled and ended", () => {
-  const e = subscriptionEvent({ type: "subscription.revoked", subscriptionId: "s", productId: "p" }) as {
+  const e = subscriptionEvent({
+    type: "subscription.revoked",
+    subscriptionId: "s",
+    productId: "p",
+  }) as {
     data: { status: string; ended_at: string | null };
   };
   assert.equal(e.data.status, "canceled");
@@ -30,5 +43,9 @@ Deno.test("subscriptionEvent() marks a revoked subscription canceled and ended",
 });
 
 Deno.test("parseEnvFile() reads KEY=value lines and skips comments", () => {
-  assert.deepEqual(parseEnvFile("# c\nA=1\n export B = \"two\"\n\nC=x=y\n"), { A: "1", B: "two", C: "x=y" });
+  assert.deepEqual(parseEnvFile('# c\nA=1\n export B = "two"\n\nC=x=y\n'), {
+    A: "1",
+    B: "two",
+    C: "x=y",
+  });
 });

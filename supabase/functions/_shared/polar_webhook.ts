@@ -52,7 +52,9 @@ export interface PolarWebhookDeps extends PolarWebhookConfig {
   maxBodyBytes?: number;
 }
 
-export function polarWebhookConfigFromEnv(env: { get(key: string): string | undefined } = Deno.env): PolarWebhookConfig {
+export function polarWebhookConfigFromEnv(
+  env: { get(key: string): string | undefined } = Deno.env,
+): PolarWebhookConfig {
   return {
     secret: env.get("POLAR_WEBHOOK_SECRET") ?? "",
     addonProductIds: parseProductIds(env.get("POLAR_PRODUCT_ID_EXTENDED_RETENTION")),
@@ -73,21 +75,27 @@ export function recordWithDatabase(sql: Sql): (d: VerifiedDelivery) => Promise<D
       select private.process_polar_webhook(
         ${d.webhookId}::text, ${d.eventType}::text, ${d.eventTimestamp.toISOString()}::text::timestamptz,
         ${payload}::text::jsonb,
-        array(select jsonb_array_elements_text(${JSON.stringify(d.addonProductIds)}::text::jsonb))) as result`;
+        array(select jsonb_array_elements_text(${
+      JSON.stringify(d.addonProductIds)
+    }::text::jsonb))) as result`;
     return row.result as DeliveryResult;
   };
 }
 
 const defaultLog = (line: Record<string, unknown>) => console.log(JSON.stringify(line));
 
-export function createPolarWebhookHandler(deps: PolarWebhookDeps): (req: Request) => Promise<Response> {
+export function createPolarWebhookHandler(
+  deps: PolarWebhookDeps,
+): (req: Request) => Promise<Response> {
   const log = deps.log ?? defaultLog;
   const deadlineMs = deps.deadlineMs ?? 1800;
   const maxBodyBytes = deps.maxBodyBytes ?? 1_000_000;
 
   return async (req) => {
     if (req.method !== "POST") {
-      return json(405, { error: `polar-webhook accepts POST only, not ${req.method}` }, { allow: "POST" });
+      return json(405, { error: `polar-webhook accepts POST only, not ${req.method}` }, {
+        allow: "POST",
+      });
     }
     if (!deps.secret) {
       log({ event: "polar_webhook.not_configured", error: "POLAR_WEBHOOK_SECRET is not set" });
@@ -95,7 +103,9 @@ export function createPolarWebhookHandler(deps: PolarWebhookDeps): (req: Request
     }
     const raw = new Uint8Array(await req.arrayBuffer());
     if (raw.byteLength > maxBodyBytes) {
-      return json(413, { error: `body of ${raw.byteLength} bytes exceeds the ${maxBodyBytes}-byte limit` });
+      return json(413, {
+        error: `body of ${raw.byteLength} bytes exceeds the ${maxBodyBytes}-byte limit`,
+      });
     }
     const body = new TextDecoder().decode(raw);
     // The SDK reads headers with Object.entries, so it needs a plain object, not a Headers.
@@ -139,11 +149,23 @@ export function createPolarWebhookHandler(deps: PolarWebhookDeps): (req: Request
     try {
       result = await withDeadline(deps.record(delivery), deadlineMs);
     } catch (e) {
-      log({ event: "polar_webhook.record_failed", webhook_id: webhookId, event_type: delivery.eventType, error: String(e) });
-      return json(500, { error: "could not record the delivery; it was not applied and may be retried" });
+      log({
+        event: "polar_webhook.record_failed",
+        webhook_id: webhookId,
+        event_type: delivery.eventType,
+        error: String(e),
+      });
+      return json(500, {
+        error: "could not record the delivery; it was not applied and may be retried",
+      });
     }
     if (result.outcome === "rejected" || result.outcome === "failed") {
-      log({ event: "polar_webhook.rejected", webhook_id: webhookId, event_type: delivery.eventType, reason: result.reason });
+      log({
+        event: "polar_webhook.rejected",
+        webhook_id: webhookId,
+        event_type: delivery.eventType,
+        reason: result.reason,
+      });
     }
     const status = malformed ? 400 : result.outcome === "processed" ? 200 : 202;
     return json(status, result);

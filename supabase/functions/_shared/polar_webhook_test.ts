@@ -12,7 +12,10 @@ import {
 const SECRET = "whsec_" + btoa("unit-test-secret-of-enough-length");
 const PRODUCT = "11111111-2222-3333-4444-555555555555";
 
-function harness(outcome: DeliveryResult["outcome"] = "processed", record?: (d: VerifiedDelivery) => Promise<DeliveryResult>) {
+function harness(
+  outcome: DeliveryResult["outcome"] = "processed",
+  record?: (d: VerifiedDelivery) => Promise<DeliveryResult>,
+) {
   const recorded: VerifiedDelivery[] = [];
   const logs: Record<string, unknown>[] = [];
   const handler = createPolarWebhookHandler({
@@ -22,7 +25,13 @@ function harness(outcome: DeliveryResult["outcome"] = "processed", record?: (d: 
     deadlineMs: 200,
     record: record ?? ((d) => {
       recorded.push(d);
-      return Promise.resolve({ outcome, reason: null, delivery_id: recorded.length, webhook_id: d.webhookId, replayed: false });
+      return Promise.resolve({
+        outcome,
+        reason: null,
+        delivery_id: recorded.length,
+        webhook_id: d.webhookId,
+        replayed: false,
+      });
     }),
   });
   return { handler, recorded, logs };
@@ -36,14 +45,16 @@ const purchase = () =>
     metadata: { workspace_id: "acme" },
   }));
 
-async function post(body: string, headers: Record<string, string>): Promise<Request> {
+function post(body: string, headers: Record<string, string>): Request {
   return new Request("http://localhost/polar-webhook", { method: "POST", body, headers });
 }
 
 Deno.test("a correctly signed purchase is handed to the database once and answered 200", async () => {
   const { handler, recorded } = harness();
   const body = purchase();
-  const res = await handler(await post(body, await signPolarWebhook(body, SECRET, { webhookId: "msg_1" })));
+  const res = await handler(
+    await post(body, await signPolarWebhook(body, SECRET, { webhookId: "msg_1" })),
+  );
   assert.equal(res.status, 200);
   assert.equal(recorded.length, 1);
   assert.equal(recorded[0].webhookId, "msg_1");
@@ -57,9 +68,24 @@ Deno.test("a tampered body, a wrong secret, a stale or future timestamp and miss
   const good = await signPolarWebhook(body, SECRET);
   const cases: [string, Request][] = [
     ["tampered body", await post(body.replace("active", "revoked"), good)],
-    ["wrong secret", await post(body, await signPolarWebhook(body, "whsec_" + btoa("another-secret-entirely")))],
-    ["stale timestamp", await post(body, await signPolarWebhook(body, SECRET, { at: new Date(Date.now() - 6 * 60_000) }))],
-    ["future timestamp", await post(body, await signPolarWebhook(body, SECRET, { at: new Date(Date.now() + 6 * 60_000) }))],
+    [
+      "wrong secret",
+      await post(body, await signPolarWebhook(body, "whsec_" + btoa("another-secret-entirely"))),
+    ],
+    [
+      "stale timestamp",
+      await post(
+        body,
+        await signPolarWebhook(body, SECRET, { at: new Date(Date.now() - 6 * 60_000) }),
+      ),
+    ],
+    [
+      "future timestamp",
+      await post(
+        body,
+        await signPolarWebhook(body, SECRET, { at: new Date(Date.now() + 6 * 60_000) }),
+      ),
+    ],
     ["no headers", await post(body, { "content-type": "application/json" })],
     ["no signature", await post(body, { ...good, "webhook-signature": "" })],
     ["garbage signature", await post(body, { ...good, "webhook-signature": "v1,not-base64!!" })],
@@ -80,12 +106,18 @@ Deno.test("a tampered body, a wrong secret, a stale or future timestamp and miss
 
 Deno.test("an event type the SDK does not know is still verified, recorded and answered 202", async () => {
   const { handler, recorded } = harness("ignored");
-  const body = JSON.stringify({ type: "something.new", timestamp: new Date().toISOString(), data: {} });
+  const body = JSON.stringify({
+    type: "something.new",
+    timestamp: new Date().toISOString(),
+    data: {},
+  });
   const res = await handler(await post(body, await signPolarWebhook(body, SECRET)));
   assert.equal(res.status, 202);
   assert.equal(recorded[0].eventType, "something.new");
 
-  const forged = await handler(await post(body, await signPolarWebhook(body, "whsec_" + btoa("wrong"))));
+  const forged = await handler(
+    await post(body, await signPolarWebhook(body, "whsec_" + btoa("wrong"))),
+  );
   assert.equal(forged.status, 403, "an unknown type with a bad signature is refused, not ignored");
   assert.equal(recorded.length, 1);
 });
@@ -93,7 +125,9 @@ Deno.test("an event type the SDK does not know is still verified, recorded and a
 Deno.test("a validly signed body that is not JSON is recorded with no payload and answered 400", async () => {
   const { handler, recorded } = harness("rejected");
   const body = "{not json";
-  const res = await handler(await post(body, await signPolarWebhook(body, SECRET, { webhookId: "msg_bad" })));
+  const res = await handler(
+    await post(body, await signPolarWebhook(body, SECRET, { webhookId: "msg_bad" })),
+  );
   assert.equal(res.status, 400);
   assert.equal(recorded.length, 1);
   assert.equal(recorded[0].payload, null);
@@ -116,12 +150,18 @@ Deno.test("a database failure or a database slower than the deadline is answered
   await res.body?.cancel();
   assert.match(String(failing.logs[0].error), /connection refused/);
 
-  const slow = harness("processed", () => new Promise((r) => setTimeout(() => r({} as DeliveryResult), 1000)));
+  const slow = harness(
+    "processed",
+    () => new Promise((r) => setTimeout(() => r({} as DeliveryResult), 1000)),
+  );
   const started = performance.now();
   const res2 = await slow.handler(await post(body, await signPolarWebhook(body, SECRET)));
   assert.equal(res2.status, 500);
   await res2.body?.cancel();
-  assert.ok(performance.now() - started < 900, "answers at the deadline, not when the database does");
+  assert.ok(
+    performance.now() - started < 900,
+    "answers at the deadline, not when the database does",
+  );
   await new Promise((r) => setTimeout(r, 1000)); // let the slow call settle inside the test
 });
 
@@ -156,7 +196,13 @@ Deno.test("parseProductIds() accepts a comma-separated list with spaces and empt
 });
 
 Deno.test("eventTimeOf() prefers the payload timestamp and falls back to the signed header", () => {
-  assert.equal(eventTimeOf({ timestamp: "2026-01-02T03:04:05Z" }, "1").toISOString(), "2026-01-02T03:04:05.000Z");
-  assert.equal(eventTimeOf({ timestamp: "nonsense" }, "1700000000").toISOString(), "2023-11-14T22:13:20.000Z");
+  assert.equal(
+    eventTimeOf({ timestamp: "2026-01-02T03:04:05Z" }, "1").toISOString(),
+    "2026-01-02T03:04:05.000Z",
+  );
+  assert.equal(
+    eventTimeOf({ timestamp: "nonsense" }, "1700000000").toISOString(),
+    "2023-11-14T22:13:20.000Z",
+  );
   assert.equal(eventTimeOf(null, "1700000000").getTime(), 1_700_000_000_000);
 });
