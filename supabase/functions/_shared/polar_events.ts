@@ -1,8 +1,9 @@
 // Builds and signs Polar-shaped deliveries, for the dev sender (dev/polar-send.ts) and the tests.
 // The webhook function never signs: it verifies with the SDK only. Signing follows Standard
 // Webhooks (what Polar sends): `v1,` + base64 HMAC-SHA256 of `id.timestamp.body`, keyed by the
-// base64 part of a `whsec_` secret. The SDK ships no signer and depends on no Standard Webhooks
-// package, so this uses Web Crypto's HMAC; polar_events_test.ts proves the SDK accepts it.
+// base64 part of a `whsec_` secret. The SDK ships no signer, so this uses the Standard Webhooks
+// reference library (`standardwebhooks`); polar_events_test.ts proves the SDK accepts it.
+import { Webhook } from "npm:standardwebhooks@1.1.1";
 
 export interface SubscriptionEventInput {
   type: string;
@@ -87,6 +88,8 @@ export interface SignOptions {
 }
 
 /** Standard Webhooks headers for `body`, signed with `secret` (whole `whsec_…` or raw). */
+// Async for callers that await it; the library signs synchronously.
+// deno-lint-ignore require-await
 export async function signPolarWebhook(
   body: string,
   secret: string,
@@ -94,25 +97,12 @@ export async function signPolarWebhook(
 ): Promise<Record<string, string>> {
   const id = options.webhookId ?? `msg_${crypto.randomUUID()}`;
   const timestamp = Math.floor((options.at ?? new Date()).getTime() / 1000);
-  const key = await crypto.subtle.importKey(
-    "raw",
-    signingKey(secret),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    [
-      "sign",
-    ],
-  );
-  const mac = await crypto.subtle.sign(
-    "HMAC",
-    key,
-    new TextEncoder().encode(`${id}.${timestamp}.${body}`),
-  );
+  const signature = new Webhook(signingKey(secret), { format: "raw" }).sign(id, new Date(timestamp * 1000), body);
   return {
     "content-type": "application/json",
     "webhook-id": id,
     "webhook-timestamp": String(timestamp),
-    "webhook-signature": `v1,${btoa(String.fromCharCode(...new Uint8Array(mac)))}`,
+    "webhook-signature": signature,
   };
 }
 
