@@ -9,14 +9,14 @@ export type Database = {
           Tables: {
             "backfill_jobs": {
                   Row: {
-                    "cancelled_at": string | null,"cancelled_tasks": number,"completed_tasks": number,"created_at": string,"created_by": string | null,"data_types": (string)[],"error": string | null,"failed_tasks": number,"finished_at": string | null,"id": string,"items_done": number,"kind": string,"max_prs_per_repo": number | null,"points_used": number,"source": NonNullable<Json>,"started_at": string | null,"status": string,"total_tasks": number,"window_days": number,"workspace_id": string
+                    "cancelled_at": string | null,"cancelled_tasks": number,"completed_tasks": number,"created_at": string,"created_by": string | null,"data_types": (string)[],"error": string | null,"failed_tasks": number,"finished_at": string | null,"id": string,"items_done": number,"kind": string,"max_in_flight_per_owner": number | null,"max_prs_per_repo": number | null,"points_used": number,"source": NonNullable<Json>,"started_at": string | null,"status": string,"total_tasks": number,"tracked_repository_ids": (string)[] | null,"window_days": number,"workspace_id": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "cancelled_at"?: string | null,"cancelled_tasks"?: number,"completed_tasks"?: number,"created_at"?: string,"created_by"?: string | null,"data_types": (string)[],"error"?: string | null,"failed_tasks"?: number,"finished_at"?: string | null,"id"?: string,"items_done"?: number,"kind": string,"max_prs_per_repo"?: number | null,"points_used"?: number,"source"?: NonNullable<Json>,"started_at"?: string | null,"status"?: string,"total_tasks"?: number,"window_days": number,"workspace_id": string
+                    "cancelled_at"?: string | null,"cancelled_tasks"?: number,"completed_tasks"?: number,"created_at"?: string,"created_by"?: string | null,"data_types": (string)[],"error"?: string | null,"failed_tasks"?: number,"finished_at"?: string | null,"id"?: string,"items_done"?: number,"kind": string,"max_in_flight_per_owner"?: number | null,"max_prs_per_repo"?: number | null,"points_used"?: number,"source"?: NonNullable<Json>,"started_at"?: string | null,"status"?: string,"total_tasks"?: number,"tracked_repository_ids"?: (string)[] | null,"window_days": number,"workspace_id": string
                   }
                   Update: {
-                    "cancelled_at"?: string | null,"cancelled_tasks"?: number,"completed_tasks"?: number,"created_at"?: string,"created_by"?: string | null,"data_types"?: (string)[],"error"?: string | null,"failed_tasks"?: number,"finished_at"?: string | null,"id"?: string,"items_done"?: number,"kind"?: string,"max_prs_per_repo"?: number | null,"points_used"?: number,"source"?: NonNullable<Json>,"started_at"?: string | null,"status"?: string,"total_tasks"?: number,"window_days"?: number,"workspace_id"?: string
+                    "cancelled_at"?: string | null,"cancelled_tasks"?: number,"completed_tasks"?: number,"created_at"?: string,"created_by"?: string | null,"data_types"?: (string)[],"error"?: string | null,"failed_tasks"?: number,"finished_at"?: string | null,"id"?: string,"items_done"?: number,"kind"?: string,"max_in_flight_per_owner"?: number | null,"max_prs_per_repo"?: number | null,"points_used"?: number,"source"?: NonNullable<Json>,"started_at"?: string | null,"status"?: string,"total_tasks"?: number,"tracked_repository_ids"?: (string)[] | null,"window_days"?: number,"workspace_id"?: string
                   }
                   Relationships: [
                     {
@@ -749,7 +749,44 @@ isOneToOne: false
                 }
           }
           Functions: {
-            "create_workspace":
+            "bulk_add_repositories":
+{ Args: { "repositories": (string)[],"start_initial_backfill"?: boolean,"workspace_id": string }; Returns: Json
+                           },
+"calculate_workspace_repo_priority":
+{ Args: Record<PropertyKey, never>; Returns: number
+                           },
+"cancel_backfill":
+{ Args: { "job_id": string }; Returns: {
+              "cancelled_at": string | null,
+"cancelled_tasks": number,
+"completed_tasks": number,
+"created_at": string,
+"created_by": string | null,
+"data_types": (string)[],
+"error": string | null,
+"failed_tasks": number,
+"finished_at": string | null,
+"id": string,
+"items_done": number,
+"kind": string,
+"max_in_flight_per_owner": number | null,
+"max_prs_per_repo": number | null,
+"points_used": number,
+"source": NonNullable<Json>,
+"started_at": string | null,
+"status": string,
+"total_tasks": number,
+"tracked_repository_ids": (string)[] | null,
+"window_days": number,
+"workspace_id": string
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "backfill_jobs"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
+"create_workspace":
 { Args: { "name": string,"slug": string }; Returns: {
               "created_at": string,
 "id": string,
@@ -765,6 +802,22 @@ isOneToOne: false
         isOneToOne: true
         isSetofReturn: false
       } },
+"estimate_bulk_add":
+{ Args: { "repositories": (string)[],"workspace_id": string }; Returns: Json
+                           },
+"get_star_fork_velocity":
+{ Args: { "period_days"?: number,"repository_id"?: number,"workspace_id": string }; Returns: {
+              "current_per_day": number,"current_period_start": string,"current_total": number,"metric": string,"percent_change": number,"period_end": string,"previous_per_day": number,"previous_period_start": string,"previous_total": number
+            }[]
+                           },
+"get_workspace_activity":
+{ Args: { "period_days"?: number,"workspace_id": string }; Returns: Json
+                           },
+"get_workspace_repos_for_sync":
+{ Args: { "limit"?: number }; Returns: {
+              "carrier_workspace_id": string,"data_types": (string)[],"full_name": string,"priority_score": number,"repository_id": number,"since": string,"tracked_repository_id": string,"window_days": number,"workspace_ids": (string)[]
+            }[]
+                           },
 "mark_notification_read":
 { Args: { "notification_id": string }; Returns: {
               "created_at": string,
@@ -779,6 +832,68 @@ isOneToOne: false
                           SetofOptions: {
         from: "*"
         to: "notifications"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
+"retry_backfill":
+{ Args: { "job_id": string,"tracked_repository_id"?: string }; Returns: {
+              "cancelled_at": string | null,
+"cancelled_tasks": number,
+"completed_tasks": number,
+"created_at": string,
+"created_by": string | null,
+"data_types": (string)[],
+"error": string | null,
+"failed_tasks": number,
+"finished_at": string | null,
+"id": string,
+"items_done": number,
+"kind": string,
+"max_in_flight_per_owner": number | null,
+"max_prs_per_repo": number | null,
+"points_used": number,
+"source": NonNullable<Json>,
+"started_at": string | null,
+"status": string,
+"total_tasks": number,
+"tracked_repository_ids": (string)[] | null,
+"window_days": number,
+"workspace_id": string
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "backfill_jobs"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
+"start_manual_backfill":
+{ Args: { "data_types"?: (string)[],"days"?: number,"tracked_repository_ids"?: (string)[],"workspace_id": string }; Returns: {
+              "cancelled_at": string | null,
+"cancelled_tasks": number,
+"completed_tasks": number,
+"created_at": string,
+"created_by": string | null,
+"data_types": (string)[],
+"error": string | null,
+"failed_tasks": number,
+"finished_at": string | null,
+"id": string,
+"items_done": number,
+"kind": string,
+"max_in_flight_per_owner": number | null,
+"max_prs_per_repo": number | null,
+"points_used": number,
+"source": NonNullable<Json>,
+"started_at": string | null,
+"status": string,
+"total_tasks": number,
+"tracked_repository_ids": (string)[] | null,
+"window_days": number,
+"workspace_id": string
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "backfill_jobs"
         isOneToOne: true
         isSetofReturn: false
       } },
@@ -807,6 +922,9 @@ isOneToOne: false
         isOneToOne: true
         isSetofReturn: false
       } },
+"update_workspace_sync_status":
+{ Args: { "error"?: string,"status": string,"synced_at"?: string,"tracked_repository_id": string,"workspace_id"?: string }; Returns: number
+                           },
 "workspace_active_addons":
 { Args: { "workspace_id": string }; Returns: {
               "addon_type": string,"expires_at": string,"id": string,"purchased_at": string,"retention_days": number,"status": string
