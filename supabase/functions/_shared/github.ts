@@ -61,7 +61,11 @@ export function classifyGithubError(e: unknown): GithubError {
     if (types.includes("NOT_FOUND")) return new GithubError("not_found", message);
     if (types.includes("FORBIDDEN")) return new GithubError("forbidden", message);
     if (types.includes("RATE_LIMITED")) {
-      return new GithubError("rate_limited", message, { resetAt: headerValue(err.headers, "x-ratelimit-reset") });
+      // GraphQL's primary limit: HTTP 200, x-ratelimit-reset in epoch seconds.
+      const reset = Number(headerValue(err.headers, "x-ratelimit-reset"));
+      return new GithubError("rate_limited", message, {
+        resetAt: Number.isFinite(reset) && reset > 0 ? new Date(reset * 1000).toISOString() : undefined,
+      });
     }
     return new GithubError("invalid", message);
   }

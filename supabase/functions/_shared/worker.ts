@@ -6,7 +6,7 @@ import type { Sql } from "./db.ts";
 import { type GithubClient, GithubError, type RateLimitInfo } from "./github.ts";
 import { estimateCost, ISSUES_QUERY, nestedQuery, type PageSizes, PULL_REQUESTS_QUERY, REPOSITORY_QUERY } from "./queries.ts";
 import { ChunkCollector, repositoryRow } from "./ingest.ts";
-import { type Budget, BudgetWait, unlimitedBudget } from "./budget.ts";
+import { type Budget, BudgetWait, type Reservation, secondaryPauseMs, unlimitedBudget } from "./budget.ts";
 
 export interface WorkerConfig {
   concurrency: number;
@@ -22,6 +22,8 @@ export interface WorkerConfig {
   /** Failed attempts before a task fails for good. */
   maxAttempts: number;
   retryDelaySeconds: number;
+  /** GitHub points kept untouched on every token (the shared budget's reserve). */
+  budgetReserve: number;
 }
 
 export const DEFAULT_CONFIG: WorkerConfig = {
@@ -36,6 +38,7 @@ export const DEFAULT_CONFIG: WorkerConfig = {
   transientRetries: 4,
   maxAttempts: 5,
   retryDelaySeconds: 30,
+  budgetReserve: 1000,
 };
 
 export function configFromEnv(env: (name: string) => string | undefined): WorkerConfig {
@@ -58,6 +61,7 @@ export function configFromEnv(env: (name: string) => string | undefined): Worker
     transientRetries: num("BACKFILL_TRANSIENT_RETRIES", DEFAULT_CONFIG.transientRetries),
     maxAttempts: num("BACKFILL_MAX_ATTEMPTS", DEFAULT_CONFIG.maxAttempts),
     retryDelaySeconds: num("BACKFILL_RETRY_DELAY_SECONDS", DEFAULT_CONFIG.retryDelaySeconds),
+    budgetReserve: num("BACKFILL_BUDGET_RESERVE", DEFAULT_CONFIG.budgetReserve),
   };
 }
 
@@ -81,7 +85,9 @@ export interface WorkerReport {
   tasksReleased: number;
   requests: number;
   pointsUsed: number;
-  stoppedBy: "empty" | "time";
+  /** Requests not sent because the budget could not cover them (or the token was paused). */
+  budgetWaits: number;
+  stoppedBy: "empty" | "time" | "budget";
 }
 
 interface Claim {
@@ -121,7 +127,16 @@ export async function runWorker(deps: WorkerDeps): Promise<WorkerReport> {
   const deadline = now() + config.timeBudgetMs;
   const report: WorkerReport = {
     tasksClaimed: 0, chunksCommitted: 0, tasksCompleted: 0, tasksFailed: 0, tasksReleased: 0,
-    requests: 0, pointsUsed: 0, stoppedBy: "empty",
+    requests: 0, pointsUsed: 0, budgetWaits: 0, stoppedBy: "empty",
+  };
+  // Set when the budget refused a request: nothing can be sent before then, so the slots stop
+  // claiming work (the refused task waits in its queue until then).
+  let budgetWaitUntil = 0;
+  const clients = new Map<string, GithubClient>();
+  const clientFor = (r: Reservation) => {
+    let c = clients.get(r.token);
+    if (!c) clients.set(r.token, c = deps.github(r.token));
+    return c;
   };
 
   async function claimOne(): Promise<Claim | null> {
@@ -138,35 +153,41 @@ export async function runWorker(deps: WorkerDeps): Promise<WorkerReport> {
     return null;
   }
 
-  async function request<T>(client: GithubClient, tokenId: string, doc: string, vars: Record<string, unknown>, cost: number): Promise<{ data: T; points: number }> {
-    await budget.reserve(tokenId, cost);
-    report.requests++;
-    let data: T;
-    try {
-      data = await client.query<T>(doc, vars, config.requestTimeoutMs);
-    } catch (e) {
-      const ge = e as GithubError;
-      await budget.reconcile(tokenId, cost, null);
-      if (ge instanceof GithubError && ge.kind === "secondary") {
-        await budget.pause(tokenId, now() + 1000 * (ge.details.retryAfterSeconds ?? 60));
+  // One GitHub request under the shared budget. Limits answered by GitHub are recorded for every
+  // worker (pause / exhausted) and the request is tried again through reserve(), which then
+  // picks another token or throws BudgetWait: no request goes out while a token is known limited.
+  async function request<T>(doc: string, vars: Record<string, unknown>, cost: number): Promise<{ data: T; points: number }> {
+    for (let limited = 0;; limited++) {
+      const reservation = await budget.reserve(cost);
+      report.requests++;
+      let data: T;
+      try {
+        data = await clientFor(reservation).query<T>(doc, vars, config.requestTimeoutMs);
+      } catch (e) {
+        await budget.reconcile(reservation, null);
+        const ge = e instanceof GithubError ? e : null;
+        if (ge?.kind === "secondary") {
+          await budget.pause(reservation.tokenId, now() + secondaryPauseMs(reservation.tokenId, ge.details.retryAfterSeconds));
+        } else if (ge?.kind === "rate_limited") {
+          const reset = ge.details.resetAt ? Date.parse(ge.details.resetAt) : NaN;
+          await budget.exhausted(reservation.tokenId, Number.isFinite(reset) ? reset : now() + 60_000);
+        } else {
+          throw e;
+        }
+        if (limited >= 10) throw e;
+        continue;
       }
-      if (ge instanceof GithubError && ge.kind === "rate_limited") {
-        await budget.exhausted(tokenId, ge.details.resetAt ? Date.parse(ge.details.resetAt) : now() + 60_000);
-      }
-      throw e;
+      const rl = (data as { rateLimit?: RateLimitInfo }).rateLimit ?? null;
+      await budget.reconcile(reservation, rl);
+      return { data, points: rl?.cost ?? cost };
     }
-    const rl = (data as { rateLimit?: RateLimitInfo }).rateLimit ?? null;
-    await budget.reconcile(tokenId, cost, rl);
-    return { data, points: rl?.cost ?? cost };
   }
 
   async function fetchChunk(claim: Claim, dataType: string, cursor: string | null, windowStart: string | null, itemsDone: number, pageSize: number): Promise<Fetched> {
-    const lease = await budget.lease();
-    const client = deps.github(lease.token);
     const sizes: PageSizes = { first: pageSize, nested: config.nestedPageSize, threadComments: config.threadCommentsPageSize };
     const vars = { owner: claim.owner, name: claim.name };
     if (dataType === "repository") {
-      const r = await request<{ repository: Record<string, unknown> | null }>(client, lease.tokenId, REPOSITORY_QUERY, vars, estimateCost("repository", sizes));
+      const r = await request<{ repository: Record<string, unknown> | null }>(REPOSITORY_QUERY, vars, estimateCost("repository", sizes));
       if (!r.data.repository) throw new GithubError("not_found", "repository is null");
       return { rows: { ...new ChunkCollector(0).rows, repository: repositoryRow(r.data.repository) }, items: 1, nextCursor: null, done: true, estimatedTotal: 1, points: r.points };
     }
@@ -175,7 +196,7 @@ export async function runWorker(deps: WorkerDeps): Promise<WorkerReport> {
     if (isPr && claim.job_kind === "initial" && claim.max_prs_per_repo) cap = claim.max_prs_per_repo;
     const first = Math.max(1, Math.min(pageSize, cap - itemsDone));
     const r = await request<{ repository: Record<string, unknown> | null }>(
-      client, lease.tokenId, isPr ? PULL_REQUESTS_QUERY : ISSUES_QUERY,
+      isPr ? PULL_REQUESTS_QUERY : ISSUES_QUERY,
       { ...vars, first, after: cursor, nested: sizes.nested, ...(isPr ? { threadComments: sizes.threadComments } : {}) },
       estimateCost(isPr ? "pull_requests" : "issues", { ...sizes, first }),
     );
@@ -208,7 +229,7 @@ export async function runWorker(deps: WorkerDeps): Promise<WorkerReport> {
       const threads = f.connection === "PullRequest.reviewThreads";
       const nv: Record<string, unknown> = { id: f.id, first: threads ? config.nestedPageSize : 100, after: f.after };
       if (threads) nv.threadComments = config.threadCommentsPageSize;
-      const fr = await request<{ node: Record<string, unknown> }>(client, lease.tokenId, nestedQuery(f.connection), nv,
+      const fr = await request<{ node: Record<string, unknown> }>(nestedQuery(f.connection), nv,
         estimateCost(f.connection, { first: nv.first as number, nested: config.nestedPageSize, threadComments: config.threadCommentsPageSize }));
       points += fr.points;
       const field = f.connection.split(".")[1];
@@ -245,16 +266,18 @@ export async function runWorker(deps: WorkerDeps): Promise<WorkerReport> {
           fetched = await fetchChunk(claim, p.data_type, cursor, p.window_start, itemsDone, pageSize);
         } catch (e) {
           if (e instanceof BudgetWait) {
+            report.budgetWaits++;
+            budgetWaitUntil = Math.max(budgetWaitUntil, e.until);
             const delay = Math.max(1, Math.ceil((e.until - now()) / 1000));
             await sql`select engine.release_backfill_task(${claim.task_id}, ${claim.msg_id}, ${delay},
-              ${`waiting for the GitHub rate limit: resumes after ${new Date(e.until).toISOString()}`})`;
+              ${`waiting for the GitHub rate limit (${e.message}): resumes after ${new Date(e.until).toISOString()}`})`;
             return "released";
           }
           const ge = e instanceof GithubError ? e : null;
           if (ge?.kind === "secondary" || ge?.kind === "rate_limited") {
-            const wait = ge.kind === "secondary" ? (ge.details.retryAfterSeconds ?? 60) : Math.max(1, Math.ceil(((ge.details.resetAt ? Date.parse(ge.details.resetAt) : now() + 60_000) - now()) / 1000));
-            await sql`select engine.release_backfill_task(${claim.task_id}, ${claim.msg_id}, ${wait},
-              ${`GitHub ${ge.kind === "secondary" ? "secondary" : "primary"} rate limit hit: resumes in ${wait} s`})`;
+            // Still limited after several tries within one chunk: come back in a minute.
+            await sql`select engine.release_backfill_task(${claim.task_id}, ${claim.msg_id}, 60,
+              ${`GitHub ${ge.kind === "secondary" ? "secondary" : "primary"} rate limit hit repeatedly: resumes in 60 s`})`;
             return "released";
           }
           if (ge?.kind === "transient" && transient < config.transientRetries) {
@@ -301,6 +324,16 @@ export async function runWorker(deps: WorkerDeps): Promise<WorkerReport> {
 
   async function slot(): Promise<void> {
     while (now() < deadline) {
+      if (budgetWaitUntil > now()) {
+        // A short wait (in-flight reservations, a window about to reset) is slept through; a
+        // long one ends the pass: the refused tasks wait in their queue (set_vt) until then.
+        if (budgetWaitUntil - now() > 10_000 || budgetWaitUntil >= deadline) {
+          report.stoppedBy = "budget";
+          return;
+        }
+        await sleep(budgetWaitUntil - now());
+        continue;
+      }
       const claim = await claimOne();
       if (!claim) return;
       report.tasksClaimed++;

@@ -3,12 +3,13 @@
 import type { Sql } from "./db.ts";
 import { createGithubClient } from "./github.ts";
 import { configFromEnv, runWorker } from "./worker.ts";
-import { type Budget, unlimitedBudget } from "./budget.ts";
+import { type Budget, sqlBudget } from "./budget.ts";
 
 export interface HandlerDeps {
   sql: Sql;
   env: (name: string) => string | undefined;
-  budget?: (sql: Sql, token: string) => Budget;
+  /** Defaults to the shared budget in Postgres (engine.reserve_budget …). */
+  budget?: (sql: Sql, token: string, reserve: number) => Budget;
 }
 
 export function jwtRole(authorization: string | null): string | null {
@@ -40,11 +41,14 @@ export function createWorkerHandler(deps: HandlerDeps): (req: Request) => Promis
       );
     }
     try {
+      const config = configFromEnv(deps.env);
       const report = await runWorker({
         sql: deps.sql,
         github: (t) => createGithubClient({ baseUrl, token: t }),
-        budget: deps.budget ? deps.budget(deps.sql, token) : unlimitedBudget(token),
-        config: configFromEnv(deps.env),
+        budget: deps.budget
+          ? deps.budget(deps.sql, token, config.budgetReserve)
+          : sqlBudget(deps.sql, { envToken: token, reserve: config.budgetReserve }),
+        config,
       });
       return Response.json(report);
     } catch (e) {
