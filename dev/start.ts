@@ -1,38 +1,52 @@
-// `npm start`: the stack up with every piece's health printed, then the main job. Until the
-// backfill engine lands the main job is a smoke path through every piece.
+// `npm start`: the stack up with every piece's health printed, then the main job (dev/demo.ts):
+// a demo workspace, a signed addon purchase through the real polar-webhook function, the real
+// engine path with live progress, a summary and the comparison with the simulator's ground truth.
+// On a terminal the stack stays up with its URLs until Ctrl-C; otherwise it is stopped and the
+// exit code says whether the job finished and the database matched the ground truth.
 import type { StackConfig } from "./stack/config.ts";
-import { dbUrl, githubUrl } from "./stack/config.ts";
-import { psql } from "./stack/postgres.ts";
+import { dbUrl, functionsUrl, githubUrl } from "./stack/config.ts";
 import { down, envLines, status, up } from "./stack/stack.ts";
 
 export async function start(c: StackConfig, log: (s: string) => void): Promise<number> {
+  const interactive = Deno.stdout.isTerminal();
+  // Ctrl-C at any point stops what this command started.
+  const interrupted = new AbortController();
+  const onSigint = () => interrupted.abort();
+  Deno.addSignalListener("SIGINT", onSigint);
+  Deno.addSignalListener("SIGTERM", onSigint);
+
   await up(c, log);
   const s = await status(c);
   console.log(s.lines.join("\n"));
   let ok = s.healthy;
-  try {
-    const gh = await fetch(`${githubUrl(c)}/graphql`, {
-      method: "POST",
-      headers: { authorization: "bearer local", "content-type": "application/json" },
-      body: JSON.stringify({ query: "{ rateLimit { remaining } }" }),
+  if (!s.healthy) log("a piece of the stack is not healthy; see the lines above");
+
+  if (ok && !interrupted.signal.aborted) {
+    try {
+      const { runDemo } = await import("./demo.ts");
+      ok = await runDemo(
+        { dbUrl: dbUrl(c), functionsUrl: functionsUrl(c), githubApiUrl: githubUrl(c) },
+        { interactive, signal: interrupted.signal },
+      );
+    } catch (e) {
+      ok = false;
+      console.log(`\n✗ the main job failed: ${(e as Error).stack ?? e}`);
+    }
+  }
+
+  if (interactive && !interrupted.signal.aborted) {
+    console.log(`\n${await envLines(c)}`);
+    console.log(`\nThe stack is running (database ${dbUrl(c)}, functions ${functionsUrl(c)}, GitHub simulator ${githubUrl(c)}).`);
+    console.log("Press Ctrl-C to stop it.");
+    await new Promise<void>((resolve) => {
+      if (interrupted.signal.aborted) resolve();
+      interrupted.signal.addEventListener("abort", () => resolve());
     });
-    const body = await gh.json();
-    log(`GitHub simulator answered rateLimit.remaining=${body?.data?.rateLimit?.remaining}`);
-    const v = await psql(c, "select extversion from pg_extension where extname = 'pgmq'");
-    log(`database ${dbUrl(c)} has pgmq ${v.trim()}`);
-  } catch (e) {
-    ok = false;
-    log(`smoke path failed: ${(e as Error).message}`);
   }
-  if (!Deno.stdout.isTerminal()) {
-    await down(c, log);
-    return ok ? 0 : 1;
-  }
-  console.log(await envLines(c));
-  console.log("\nThe stack is running. Press Ctrl-C to stop it.");
-  await new Promise<void>((resolve) => {
-    Deno.addSignalListener("SIGINT", () => resolve());
-  });
+  if (interrupted.signal.aborted) console.log("\nstopping the stack");
   await down(c, log);
+  Deno.removeSignalListener("SIGINT", onSigint);
+  Deno.removeSignalListener("SIGTERM", onSigint);
+  if (interrupted.signal.aborted && !interactive) return 130;
   return ok ? 0 : 1;
 }
