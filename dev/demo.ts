@@ -61,26 +61,28 @@ function barsView(started: number) {
   const multi = new cliProgress.MultiBar({
     stream: process.stdout,
     format: " {label} {bar} {value}/{total} {state}",
-    barsize: 30,
+    barsize: 24,
     hideCursor: true,
     clearOnComplete: false,
     stopOnComplete: false,
     autopadding: true,
     fps: 10,
   }, cliProgress.Presets.shades_classic);
-  const jobBar = multi.create(100, 0, { label: pad("job", 30), state: "starting" });
+  const jobBar = multi.create(1, 0, { label: pad("job (all repositories)", 28), state: "starting" });
   const bars = new Map<string, ReturnType<typeof multi.create>>();
   return {
     update(s: Snapshot) {
-      const eta = s.job.eta_seconds !== null ? `, ETA ${s.job.eta_seconds} s` : "";
-      jobBar.update(Math.round(s.job.percent), {
-        state: `% ${s.job.status} · ${s.job.items_done} items · ${s.job.points_used} points · ${fmtMs(Date.now() - started)}${eta}`,
+      const eta = s.job.eta_seconds !== null ? ` · ETA ${s.job.eta_seconds} s` : "";
+      jobBar.setTotal(Math.max(1, s.job.estimated_total, s.job.items_done));
+      jobBar.update(s.job.items_done, {
+        state: `${s.job.status} ${s.job.percent.toFixed(0)}% · ${s.job.points_used} points · ${fmtMs(Date.now() - started)}${eta}`,
       });
       for (const p of s.progress) {
         const key = `${p.task_id}/${p.data_type}`;
         const total = Math.max(p.estimated_total ?? 0, p.items_done, p.status === "completed" ? p.items_done : 1);
-        const label = pad(`${p.full_name} ${TYPE_LABEL[p.data_type] ?? p.data_type}`, 30);
-        const state = p.status === "failed" ? `failed: ${p.last_error ?? ""}`.slice(0, 90) : p.status;
+        const label = pad(`${p.full_name} ${TYPE_LABEL[p.data_type] ?? p.data_type}`, 28);
+        const why = p.last_error ?? "";
+        const state = p.status === "failed" ? `failed: ${why.length > 40 ? why.slice(0, 40) + "…" : why}` : p.status;
         let bar = bars.get(key);
         if (!bar) {
           bar = multi.create(total, p.items_done, { label, state });

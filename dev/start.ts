@@ -7,13 +7,27 @@ import type { StackConfig } from "./stack/config.ts";
 import { dbUrl, functionsUrl, githubUrl } from "./stack/config.ts";
 import { down, envLines, status, up } from "./stack/stack.ts";
 
-export async function start(c: StackConfig, log: (s: string) => void): Promise<number> {
+export async function start(c: StackConfig, rawLog: (s: string) => void): Promise<number> {
   const interactive = Deno.stdout.isTerminal();
-  // Ctrl-C at any point stops what this command started.
+  // Ctrl-C at any point stops what this command started. npm's wrappers (npm itself and the
+  // `deno` package's node launcher) die on the same Ctrl-C, and the terminal they ran in may
+  // then hang up (SIGHUP, writes failing): neither may interrupt stopping the stack.
   const interrupted = new AbortController();
   const onSigint = () => interrupted.abort();
+  const onSighup = () => {};
   Deno.addSignalListener("SIGINT", onSigint);
   Deno.addSignalListener("SIGTERM", onSigint);
+  Deno.addSignalListener("SIGHUP", onSighup);
+  const log = (s: string) => {
+    try {
+      rawLog(s);
+    } catch { /* the terminal is gone */ }
+  };
+  const say = (s: string) => {
+    try {
+      console.log(s);
+    } catch { /* the terminal is gone */ }
+  };
 
   await up(c, log);
   const s = await status(c);
@@ -43,10 +57,11 @@ export async function start(c: StackConfig, log: (s: string) => void): Promise<n
       interrupted.signal.addEventListener("abort", () => resolve());
     });
   }
-  if (interrupted.signal.aborted) console.log("\nstopping the stack");
+  if (interrupted.signal.aborted) say("\nstopping the stack");
   await down(c, log);
   Deno.removeSignalListener("SIGINT", onSigint);
   Deno.removeSignalListener("SIGTERM", onSigint);
+  Deno.removeSignalListener("SIGHUP", onSighup);
   if (interrupted.signal.aborted && !interactive) return 130;
   return ok ? 0 : 1;
 }
