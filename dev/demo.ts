@@ -23,9 +23,9 @@ import {
   connectDb,
   createDemoWorkspace,
   findAddonJob,
+  sendAddonPurchase,
   type Snapshot,
   type StackUrls,
-  sendAddonPurchase,
   summarize,
   type Summary,
   TRUTH_TYPES,
@@ -44,7 +44,11 @@ export const DEMO_MISSING = ["acme/missing"];
 export const DEMO_SLUG = "demo";
 export const DEMO_OWNER = "owner@demo.local";
 
-const TYPE_LABEL: Record<string, string> = { repository: "metadata", pull_requests: "pull requests", issues: "issues" };
+const TYPE_LABEL: Record<string, string> = {
+  repository: "metadata",
+  pull_requests: "pull requests",
+  issues: "issues",
+};
 
 export interface DemoOptions {
   interactive: boolean;
@@ -53,7 +57,9 @@ export interface DemoOptions {
   timeoutMs?: number;
 }
 
-const fmtMs = (ms: number | null) => (ms === null ? "–" : ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`);
+const fmtMs = (
+  ms: number | null,
+) => (ms === null ? "–" : ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`);
 const pad = (s: string, n: number) => (s.length >= n ? s : s + " ".repeat(n - s.length));
 
 /** Live bars: one for the job, one per repository and data type (created as they appear). */
@@ -68,21 +74,32 @@ function barsView(started: number) {
     autopadding: true,
     fps: 10,
   }, cliProgress.Presets.shades_classic);
-  const jobBar = multi.create(1, 0, { label: pad("job (all repositories)", 28), state: "starting" });
+  const jobBar = multi.create(1, 0, {
+    label: pad("job (all repositories)", 28),
+    state: "starting",
+  });
   const bars = new Map<string, ReturnType<typeof multi.create>>();
   return {
     update(s: Snapshot) {
       const eta = s.job.eta_seconds !== null ? ` · ETA ${s.job.eta_seconds} s` : "";
       jobBar.setTotal(Math.max(1, s.job.estimated_total, s.job.items_done));
       jobBar.update(s.job.items_done, {
-        state: `${s.job.status} ${s.job.percent.toFixed(0)}% · ${s.job.points_used} points · ${fmtMs(Date.now() - started)}${eta}`,
+        state: `${s.job.status} ${s.job.percent.toFixed(0)}% · ${s.job.points_used} points · ${
+          fmtMs(Date.now() - started)
+        }${eta}`,
       });
       for (const p of s.progress) {
         const key = `${p.task_id}/${p.data_type}`;
-        const total = Math.max(p.estimated_total ?? 0, p.items_done, p.status === "completed" ? p.items_done : 1);
+        const total = Math.max(
+          p.estimated_total ?? 0,
+          p.items_done,
+          p.status === "completed" ? p.items_done : 1,
+        );
         const label = pad(`${p.full_name} ${TYPE_LABEL[p.data_type] ?? p.data_type}`, 28);
         const why = p.last_error ?? "";
-        const state = p.status === "failed" ? `failed: ${why.length > 40 ? why.slice(0, 40) + "…" : why}` : p.status;
+        const state = p.status === "failed"
+          ? `failed: ${why.length > 40 ? why.slice(0, 40) + "…" : why}`
+          : p.status;
         let bar = bars.get(key);
         if (!bar) {
           bar = multi.create(total, p.items_done, { label, state });
@@ -117,7 +134,9 @@ function linesView(started: number, everyMs = 2000) {
         r.failed ||= p.status === "failed";
         perRepo.set(p.full_name, r);
       }
-      const repos = [...perRepo].map(([n, r]) => `${n} ${r.failed ? "failed" : `${r.done}/${r.total}`}`).join(", ");
+      const repos = [...perRepo].map(([n, r]) =>
+        `${n} ${r.failed ? "failed" : `${r.done}/${r.total}`}`
+      ).join(", ");
       console.log(
         `[${pad(fmtMs(now - started), 7)}] job ${s.job.status} ${s.job.percent.toFixed(1)}% ` +
           `(${s.job.items_done}/${s.job.estimated_total} items, ${s.job.points_used} points) · ${repos}`,
@@ -130,31 +149,51 @@ function linesView(started: number, everyMs = 2000) {
 function printSummary(s: Summary) {
   const j = s.job;
   console.log(`\nSummary of backfill job ${j.id}`);
-  console.log(`  status            ${j.status} (${j.completed_tasks} of ${j.total_tasks} repositories completed, ${j.failed_tasks} failed)`);
+  console.log(
+    `  status            ${j.status} (${j.completed_tasks} of ${j.total_tasks} repositories completed, ${j.failed_tasks} failed)`,
+  );
   console.log(`  window            ${j.window_days} days (since ${s.windowStart})`);
-  console.log(`  duration          ${fmtMs(s.durationMs)} from purchase to the job's end` +
-    (j.started_at && j.finished_at ? ` (${fmtMs(j.finished_at.getTime() - j.started_at.getTime())} of worker time)` : ""));
+  console.log(
+    `  duration          ${fmtMs(s.durationMs)} from purchase to the job's end` +
+      (j.started_at && j.finished_at
+        ? ` (${fmtMs(j.finished_at.getTime() - j.started_at.getTime())} of worker time)`
+        : ""),
+  );
   console.log(`  points used       ${j.points_used} GraphQL points`);
-  console.log(`  items per type    ` + Object.entries(s.itemsPerDataType).map(([t, n]) => `${TYPE_LABEL[t] ?? t} ${n}`).join(", "));
-  console.log(`  rows stored       ` + TRUTH_TYPES.map((t) => `${t.label} ${s.rowsPerType[t.type]}`).join(", "));
+  console.log(
+    `  items per type    ` +
+      Object.entries(s.itemsPerDataType).map(([t, n]) => `${TYPE_LABEL[t] ?? t} ${n}`).join(", "),
+  );
+  console.log(
+    `  rows stored       ` +
+      TRUTH_TYPES.map((t) => `${t.label} ${s.rowsPerType[t.type]}`).join(", "),
+  );
   if (s.largestPr) {
     const l = s.largestPr;
-    console.log(`  largest PR        ${l.repo}#${l.number}: ${l.reviews} reviews, ${l.comments} conversation comments ` +
-      "(nested pages beyond the first came through node(id) follow-ups)");
+    console.log(
+      `  largest PR        ${l.repo}#${l.number}: ${l.reviews} reviews, ${l.comments} conversation comments ` +
+        "(nested pages beyond the first came through node(id) follow-ups)",
+    );
   }
-  if (s.skippedTypes.length > 0) console.log(`  not fetched yet   ${s.skippedTypes.join(", ")} (the engine marks them skipped)`);
+  if (s.skippedTypes.length > 0) {
+    console.log(`  not fetched yet   ${s.skippedTypes.join(", ")} (the engine marks them skipped)`);
+  }
   if (s.failures.length === 0) console.log("  failures          none");
   for (const f of s.failures) console.log(`  failure           ${f.repo}: ${f.message}`);
 }
 
 function printTruth(rows: TruthRow[], since: string) {
-  console.log(`\nDatabase vs the simulator's ground truth (ids compared, items created since ${since})`);
+  console.log(
+    `\nDatabase vs the simulator's ground truth (ids compared, items created since ${since})`,
+  );
   const byRepo = new Map<string, TruthRow[]>();
   for (const r of rows) byRepo.set(r.repo, [...(byRepo.get(r.repo) ?? []), r]);
   for (const [repo, rs] of byRepo) {
     const cells = rs.map((r) => {
       const label = TRUTH_TYPES.find((t) => t.type === r.type)!.label;
-      return r.ok ? `${label} ${r.stored} ✓` : `${label} ${r.stored}/${r.expected} ✗ (${r.missing.length} missing, ${r.extra.length} unexpected)`;
+      return r.ok
+        ? `${label} ${r.stored} ✓`
+        : `${label} ${r.stored}/${r.expected} ✗ (${r.missing.length} missing, ${r.extra.length} unexpected)`;
     });
     console.log(`  ${pad(repo, 14)} ${cells.join(" · ")}`);
   }
@@ -165,15 +204,23 @@ export async function runDemo(urls: StackUrls, opts: DemoOptions): Promise<boole
   const sql = connectDb(urls.dbUrl);
   try {
     const ws = await createDemoWorkspace(sql, DEMO_SLUG, DEMO_REPOS, DEMO_OWNER);
-    console.log(`\nDemo workspace "${ws.slug}" (${ws.workspaceId}), owner ${DEMO_OWNER}, tracking ${DEMO_REPOS.join(", ")}`);
+    console.log(
+      `\nDemo workspace "${ws.slug}" (${ws.workspaceId}), owner ${DEMO_OWNER}, tracking ${
+        DEMO_REPOS.join(", ")
+      }`,
+    );
     const started = Date.now();
     const sent = await sendAddonPurchase(urls.functionsUrl, ws.workspaceId);
-    console.log(`Sent a signed Polar subscription.active for the Extended Data Retention addon (${sent.subscriptionId}) ` +
-      `to ${urls.functionsUrl}/polar-webhook → ${sent.status} ${sent.body}`);
+    console.log(
+      `Sent a signed Polar subscription.active for the Extended Data Retention addon (${sent.subscriptionId}) ` +
+        `to ${urls.functionsUrl}/polar-webhook → ${sent.status} ${sent.body}`,
+    );
     if (sent.status !== 200) return false;
     const job = await findAddonJob(sql, ws.workspaceId);
-    console.log(`The purchase created addon backfill job ${job.id} (${job.window_days} days, ${job.total_tasks} repositories); ` +
-      `the fan-out trigger queued its tasks and kicked the worker.\n`);
+    console.log(
+      `The purchase created addon backfill job ${job.id} (${job.window_days} days, ${job.total_tasks} repositories); ` +
+        `the fan-out trigger queued its tasks and kicked the worker.\n`,
+    );
 
     const view = opts.interactive ? barsView(started) : linesView(started);
     let final: Snapshot | null;
@@ -199,8 +246,10 @@ export async function runDemo(urls: StackUrls, opts: DemoOptions): Promise<boole
     printTruth(truth, summary.windowStart);
     const v = verdict(summary, truth, DEMO_MISSING);
     if (v.ok) {
-      console.log(`\n✓ the database equals the ground truth for every repository and type; ` +
-        `${DEMO_MISSING.join(", ")} failed alone with its actionable message`);
+      console.log(
+        `\n✓ the database equals the ground truth for every repository and type; ` +
+          `${DEMO_MISSING.join(", ")} failed alone with its actionable message`,
+      );
     } else {
       console.log(`\n✗ ${v.problems.length} problem(s):`);
       for (const p of v.problems) console.log(`  - ${p}`);

@@ -7,7 +7,11 @@
 //   simulator's ground truth (GET /_sim/truth over HTTP, ids compared inside the job's window).
 // Nothing here drives the worker: the demo only watches the public.backfill_* tables and views.
 import postgres from "npm:postgres@3.4.9";
-import { readFunctionsEnv, signPolarWebhook, subscriptionEvent } from "../supabase/functions/_shared/polar_events.ts";
+import {
+  readFunctionsEnv,
+  signPolarWebhook,
+  subscriptionEvent,
+} from "../supabase/functions/_shared/polar_events.ts";
 
 export type Sql = ReturnType<typeof postgres>;
 
@@ -27,9 +31,19 @@ export const TRUTH_TYPES = [
   { type: "pull_requests", label: "pull requests", table: "public.pull_requests", where: "" },
   { type: "reviews", label: "reviews", table: "public.reviews", where: "" },
   { type: "review_comments", label: "review comments", table: "public.review_comments", where: "" },
-  { type: "pr_comments", label: "PR comments", table: "public.issue_comments", where: "and pull_request_id is not null" },
+  {
+    type: "pr_comments",
+    label: "PR comments",
+    table: "public.issue_comments",
+    where: "and pull_request_id is not null",
+  },
   { type: "issues", label: "issues", table: "public.issues", where: "" },
-  { type: "issue_comments", label: "issue comments", table: "public.issue_comments", where: "and issue_id is not null" },
+  {
+    type: "issue_comments",
+    label: "issue comments",
+    table: "public.issue_comments",
+    where: "and issue_id is not null",
+  },
 ] as const;
 
 export interface DemoWorkspace {
@@ -44,16 +58,24 @@ export interface DemoWorkspace {
  * tracking `repos`, owned by `ownerEmail`. The stored content of those repositories is deleted
  * first, so the comparison with the ground truth is about this run only.
  */
-export async function createDemoWorkspace(sql: Sql, slug: string, repos: string[], ownerEmail: string): Promise<DemoWorkspace> {
+export async function createDemoWorkspace(
+  sql: Sql,
+  slug: string,
+  repos: string[],
+  ownerEmail: string,
+): Promise<DemoWorkspace> {
   const lower = repos.map((r) => r.toLowerCase());
   await sql`delete from public.workspaces where slug = ${slug}`;
   await sql`delete from public.repositories where lower(full_name) = any(${lower})`;
-  const [existing] = await sql`select id from auth.users where email = ${ownerEmail} order by created_at limit 1`;
+  const [existing] =
+    await sql`select id from auth.users where email = ${ownerEmail} order by created_at limit 1`;
   const ownerId: string = existing?.id ?? (await sql`
     insert into auth.users (email, email_confirmed_at, raw_user_meta_data)
     values (${ownerEmail}, now(), ${sql.json({ full_name: "Demo Owner" })}) returning id`)[0].id;
   const [ws] = await sql`
-    insert into public.workspaces (slug, name, tier) values (${slug}, ${"Demo " + slug}, 'pro') returning id`;
+    insert into public.workspaces (slug, name, tier) values (${slug}, ${
+    "Demo " + slug
+  }, 'pro') returning id`;
   await sql`insert into public.workspace_members (workspace_id, user_id, role) values (${ws.id}, ${ownerId}, 'owner')`;
   for (const full of repos) {
     const [owner, name] = full.split("/");
@@ -70,12 +92,17 @@ export async function createDemoWorkspace(sql: Sql, slug: string, repos: string[
 
 /** Sends a signed `subscription.active` for the addon to the real polar-webhook function, the way
  * Polar does after a checkout whose metadata names the workspace (dev/polar-send.ts's signer). */
-export async function sendAddonPurchase(functionsUrl: string, workspaceId: string): Promise<{ status: number; body: string; subscriptionId: string }> {
+export async function sendAddonPurchase(
+  functionsUrl: string,
+  workspaceId: string,
+): Promise<{ status: number; body: string; subscriptionId: string }> {
   const env = await readFunctionsEnv(new URL("../supabase/functions/", import.meta.url));
   const secret = env.POLAR_WEBHOOK_SECRET;
   const product = env.POLAR_PRODUCT_ID_EXTENDED_RETENTION?.split(",")[0]?.trim();
   if (!secret || !product) {
-    throw new Error("POLAR_WEBHOOK_SECRET and POLAR_PRODUCT_ID_EXTENDED_RETENTION must be set in supabase/functions/.env(.example)");
+    throw new Error(
+      "POLAR_WEBHOOK_SECRET and POLAR_PRODUCT_ID_EXTENDED_RETENTION must be set in supabase/functions/.env(.example)",
+    );
   }
   const subscriptionId = `sub_demo_${crypto.randomUUID().slice(0, 8)}`;
   const body = JSON.stringify(subscriptionEvent({
@@ -104,14 +131,22 @@ export interface JobRow {
 }
 
 /** The addon job the purchase created (waits for it: the webhook creates it in its transaction). */
-export async function findAddonJob(sql: Sql, workspaceId: string, timeoutMs = 10_000): Promise<JobRow> {
+export async function findAddonJob(
+  sql: Sql,
+  workspaceId: string,
+  timeoutMs = 10_000,
+): Promise<JobRow> {
   const deadline = Date.now() + timeoutMs;
   while (true) {
     const [job] = await sql<JobRow[]>`
       select * from public.backfill_jobs where workspace_id = ${workspaceId} and kind = 'addon'
       order by created_at desc limit 1`;
     if (job) return job;
-    if (Date.now() > deadline) throw new Error(`no addon backfill job appeared for workspace ${workspaceId} within ${timeoutMs} ms`);
+    if (Date.now() > deadline) {
+      throw new Error(
+        `no addon backfill job appeared for workspace ${workspaceId} within ${timeoutMs} ms`,
+      );
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -127,7 +162,14 @@ export interface ProgressRow {
 }
 
 export interface Snapshot {
-  job: { status: string; percent: number; items_done: number; estimated_total: number; eta_seconds: number | null; points_used: number };
+  job: {
+    status: string;
+    percent: number;
+    items_done: number;
+    estimated_total: number;
+    eta_seconds: number | null;
+    points_used: number;
+  };
   repos: { full_name: string; status: string; last_error: string | null; points_used: number }[];
   progress: ProgressRow[];
 }
@@ -156,8 +198,17 @@ export async function snapshot(sql: Sql, jobId: string): Promise<Snapshot> {
       eta_seconds: num(job.eta_seconds),
       points_used: Number(job.points_used),
     },
-    repos: repos.map((r) => ({ full_name: r.full_name, status: r.status, last_error: r.last_error, points_used: Number(r.points_used) })),
-    progress: progress.map((p) => ({ ...p, items_done: Number(p.items_done), estimated_total: num(p.estimated_total) })),
+    repos: repos.map((r) => ({
+      full_name: r.full_name,
+      status: r.status,
+      last_error: r.last_error,
+      points_used: Number(r.points_used),
+    })),
+    progress: progress.map((p) => ({
+      ...p,
+      items_done: Number(p.items_done),
+      estimated_total: num(p.estimated_total),
+    })),
   };
 }
 
@@ -168,7 +219,12 @@ export const TERMINAL_JOB_STATUSES = ["completed", "completed_with_errors", "fai
 export async function watchJob(
   sql: Sql,
   jobId: string,
-  opts: { intervalMs?: number; timeoutMs: number; signal?: AbortSignal; onSnapshot?: (s: Snapshot) => void },
+  opts: {
+    intervalMs?: number;
+    timeoutMs: number;
+    signal?: AbortSignal;
+    onSnapshot?: (s: Snapshot) => void;
+  },
 ): Promise<Snapshot | null> {
   const deadline = Date.now() + opts.timeoutMs;
   while (true) {
@@ -227,7 +283,14 @@ export async function summarize(sql: Sql, jobId: string, repos: string[]): Promi
     ) s order by reviews + comments desc limit 1`;
   return {
     job,
-    largestPr: largest ? { repo: largest.repo, number: largest.number, reviews: largest.reviews, comments: largest.comments } : null,
+    largestPr: largest
+      ? {
+        repo: largest.repo,
+        number: largest.number,
+        reviews: largest.reviews,
+        comments: largest.comments,
+      }
+      : null,
     durationMs: job.finished_at ? job.finished_at.getTime() - job.created_at.getTime() : null,
     windowStart: new Date(window_start).toISOString(),
     skippedTypes: (skipped as string[]).sort(),
@@ -249,24 +312,48 @@ export interface TruthRow {
 
 /** For every repository and content type: the ids in the database equal the simulator's ground
  * truth created since `since` (nested items: those of parents inside the window). */
-export async function compareWithTruth(sql: Sql, githubApiUrl: string, repos: string[], since: string): Promise<TruthRow[]> {
+export async function compareWithTruth(
+  sql: Sql,
+  githubApiUrl: string,
+  repos: string[],
+  since: string,
+): Promise<TruthRow[]> {
   const rows: TruthRow[] = [];
   for (const repo of repos) {
-    const [r] = await sql`select id from public.repositories where lower(full_name) = ${repo.toLowerCase()}`;
+    const [r] =
+      await sql`select id from public.repositories where lower(full_name) = ${repo.toLowerCase()}`;
     for (const t of TRUTH_TYPES) {
-      const url = `${githubApiUrl}/_sim/truth?${new URLSearchParams({ repo, type: t.type, since })}`;
+      const url = `${githubApiUrl}/_sim/truth?${new URLSearchParams({
+        repo,
+        type: t.type,
+        since,
+      })}`;
       const res = await fetch(url);
       const body = await res.json() as { items?: { databaseId?: number }[]; message?: string };
-      if (!res.ok) throw new Error(`GET ${url} answered ${res.status}: ${body.message ?? JSON.stringify(body)}`);
+      if (!res.ok) {
+        throw new Error(
+          `GET ${url} answered ${res.status}: ${body.message ?? JSON.stringify(body)}`,
+        );
+      }
       const expected = new Set((body.items ?? []).map((i) => Number(i.databaseId)));
       const stored = new Set<number>(
         r
-          ? (await sql.unsafe(`select id from ${t.table} where repository_id = $1 ${t.where}`, [r.id])).map((x) => Number(x.id))
+          ? (await sql.unsafe(`select id from ${t.table} where repository_id = $1 ${t.where}`, [
+            r.id,
+          ])).map((x) => Number(x.id))
           : [],
       );
       const missing = [...expected].filter((id) => !stored.has(id));
       const extra = [...stored].filter((id) => !expected.has(id));
-      rows.push({ repo, type: t.type, expected: expected.size, stored: stored.size, missing, extra, ok: missing.length === 0 && extra.length === 0 });
+      rows.push({
+        repo,
+        type: t.type,
+        expected: expected.size,
+        stored: stored.size,
+        missing,
+        extra,
+        ok: missing.length === 0 && extra.length === 0,
+      });
     }
   }
   return rows;
@@ -274,7 +361,9 @@ export async function compareWithTruth(sql: Sql, githubApiUrl: string, repos: st
 
 /** Whether the simulator knows `repo` (missing repositories answer 400 on /_sim/truth). */
 export async function simulatorHas(githubApiUrl: string, repo: string): Promise<boolean> {
-  const res = await fetch(`${githubApiUrl}/_sim/truth?${new URLSearchParams({ repo, type: "issues" })}`);
+  const res = await fetch(
+    `${githubApiUrl}/_sim/truth?${new URLSearchParams({ repo, type: "issues" })}`,
+  );
   await res.body?.cancel();
   return res.ok;
 }
@@ -292,21 +381,34 @@ export interface Verdict {
 export function verdict(summary: Summary, truth: TruthRow[], expectedMissing: string[]): Verdict {
   const problems: string[] = [];
   const wantStatus = expectedMissing.length > 0 ? "completed_with_errors" : "completed";
-  if (summary.job.status !== wantStatus) problems.push(`job ended ${summary.job.status}, expected ${wantStatus}`);
+  if (summary.job.status !== wantStatus) {
+    problems.push(`job ended ${summary.job.status}, expected ${wantStatus}`);
+  }
   for (const repo of expectedMissing) {
     const f = summary.failures.find((x) => x.repo.toLowerCase() === repo.toLowerCase());
-    if (!f) problems.push(`${repo} should have failed with the not-found message, but did not fail`);
-    else if (!f.message.includes(NOT_FOUND_MESSAGE(repo))) problems.push(`${repo} failed with an unexpected message: ${f.message}`);
+    if (!f) {
+      problems.push(`${repo} should have failed with the not-found message, but did not fail`);
+    } else if (!f.message.includes(NOT_FOUND_MESSAGE(repo))) {
+      problems.push(`${repo} failed with an unexpected message: ${f.message}`);
+    }
   }
   for (const f of summary.failures) {
-    if (!expectedMissing.some((m) => m.toLowerCase() === f.repo.toLowerCase())) problems.push(`${f.repo} failed: ${f.message}`);
+    if (!expectedMissing.some((m) => m.toLowerCase() === f.repo.toLowerCase())) {
+      problems.push(`${f.repo} failed: ${f.message}`);
+    }
   }
   for (const t of truth) {
     if (!t.ok) {
       problems.push(
         `${t.repo} ${t.type}: ${t.stored} stored vs ${t.expected} in the ground truth` +
-          (t.missing.length ? `; missing ids ${t.missing.slice(0, 5).join(", ")}${t.missing.length > 5 ? ", …" : ""}` : "") +
-          (t.extra.length ? `; unexpected ids ${t.extra.slice(0, 5).join(", ")}${t.extra.length > 5 ? ", …" : ""}` : ""),
+          (t.missing.length
+            ? `; missing ids ${t.missing.slice(0, 5).join(", ")}${
+              t.missing.length > 5 ? ", …" : ""
+            }`
+            : "") +
+          (t.extra.length
+            ? `; unexpected ids ${t.extra.slice(0, 5).join(", ")}${t.extra.length > 5 ? ", …" : ""}`
+            : ""),
       );
     }
   }

@@ -50,7 +50,11 @@ export async function start(c: StackConfig, rawLog: (s: string) => void): Promis
 
   if (interactive && !interrupted.signal.aborted) {
     console.log(`\n${await envLines(c)}`);
-    console.log(`\nThe stack is running (database ${dbUrl(c)}, functions ${functionsUrl(c)}, GitHub simulator ${githubUrl(c)}).`);
+    console.log(
+      `\nThe stack is running (database ${dbUrl(c)}, functions ${
+        functionsUrl(c)
+      }, GitHub simulator ${githubUrl(c)}).`,
+    );
     console.log("Press Ctrl-C to stop it.");
     await new Promise<void>((resolve) => {
       if (interrupted.signal.aborted) resolve();
