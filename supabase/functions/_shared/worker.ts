@@ -164,14 +164,16 @@ export async function runWorker(deps: WorkerDeps): Promise<WorkerReport> {
       try {
         data = await clientFor(reservation).query<T>(doc, vars, config.requestTimeoutMs);
       } catch (e) {
-        await budget.reconcile(reservation, null);
         const ge = e instanceof GithubError ? e : null;
+        // The pause first: pause() blocks this isolate's other slots before its first await.
         if (ge?.kind === "secondary") {
           await budget.pause(reservation.tokenId, now() + secondaryPauseMs(reservation.tokenId, ge.details.retryAfterSeconds));
-        } else if (ge?.kind === "rate_limited") {
+        }
+        await budget.reconcile(reservation, null);
+        if (ge?.kind === "rate_limited") {
           const reset = ge.details.resetAt ? Date.parse(ge.details.resetAt) : NaN;
           await budget.exhausted(reservation.tokenId, Number.isFinite(reset) ? reset : now() + 60_000);
-        } else {
+        } else if (ge?.kind !== "secondary") {
           throw e;
         }
         if (limited >= 10) throw e;

@@ -6,6 +6,7 @@ import { createSimulator, type RepoSpec, type Simulator } from "../../../dev/git
 import { createGithubClient } from "../../functions/_shared/github.ts";
 import { runWorker, type WorkerDeps, type WorkerReport } from "../../functions/_shared/worker.ts";
 import type { Sql } from "../../functions/_shared/db.ts";
+import { type Budget, sqlBudget } from "../../functions/_shared/budget.ts";
 
 export const SMALL_REPOS: RepoSpec[] = [
   { owner: "acme", name: "web", prs: 60, issues: 40, days: 60, heavyItems: 1, reviewsPerPr: 2, commentsPerPr: 2, reviewCommentsPerPr: 2 },
@@ -51,8 +52,8 @@ export function workerDeps(sql: Sql, sim: Simulator, extra: Partial<WorkerDeps> 
   return {
     sql,
     github: (token) => createGithubClient({ baseUrl: "http://sim.test", token, fetch: sim.fetch as typeof fetch }),
-    config: { concurrency: 3, timeBudgetMs: 20_000, retryDelaySeconds: 0, requestTimeoutMs: 5_000, ...extra.config },
     ...extra,
+    config: { concurrency: 3, timeBudgetMs: 20_000, retryDelaySeconds: 0, requestTimeoutMs: 5_000, ...extra.config },
   };
 }
 
@@ -101,4 +102,45 @@ export async function assertMatchesTruth(sql: Sql, sim: Simulator, repo: string,
   assertEquals(await ids(sql`select id from public.issue_comments where repository_id = ${repoId} and pull_request_id is not null`), truth("pr_comments"), `${repo}: PR conversation comments`);
   assertEquals(await ids(sql`select id from public.issues where repository_id = ${repoId}`), truth("issues"), `${repo}: issues`);
   assertEquals(await ids(sql`select id from public.issue_comments where repository_id = ${repoId} and issue_id is not null`), truth("issue_comments"), `${repo}: issue comments`);
+}
+
+/** The SQL budget on a token row of its own (label `env:<label>`), reset first so earlier runs
+ * leave nothing behind. `limit` pre-seeds what is known of the token's limit. */
+export async function freshBudget(sql: Sql, label: string, token: string, opts: { reserve: number; limit?: number }): Promise<Budget> {
+  const envLabel = `env:${label}`;
+  await sql`delete from engine.github_tokens where label = ${envLabel}`;
+  if (opts.limit !== undefined) {
+    const [{ id }] = await sql`select engine.ensure_env_github_token(${envLabel}) as id`;
+    await sql`insert into engine.rate_limit_budgets (token_id, resource, limit_points, remaining)
+      values (${id}, 'graphql', ${opts.limit}, ${opts.limit})`;
+  }
+  return sqlBudget(sql, { envToken: token, envLabel, reserve: opts.reserve, vaultTokens: false });
+}
+
+/** Worker passes until the job is terminal, in real time (waits are honoured, not skipped). */
+export async function drainInRealTime(sql: Sql, jobId: string, deps: () => WorkerDeps, timeoutMs: number): Promise<WorkerReport[]> {
+  const reports: WorkerReport[] = [];
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (!["pending", "running"].includes(await jobStatus(sql, jobId))) return reports;
+    const r = await runWorker(deps());
+    reports.push(r);
+    if (r.tasksClaimed === 0 || r.stoppedBy === "budget") await new Promise((res) => setTimeout(res, 200));
+  }
+  throw new Error(`job ${jobId} did not finish within ${timeoutMs} ms (status ${await jobStatus(sql, jobId)})`);
+}
+
+/** Sum of items_done of one data type over a job's tasks. */
+export async function itemsDone(sql: Sql, jobId: string, dataType: string): Promise<number> {
+  const [{ n }] = await sql`
+    select coalesce(sum(p.items_done), 0)::int as n from public.backfill_progress p
+    join public.backfill_tasks t on t.id = p.task_id where t.job_id = ${jobId} and p.data_type = ${dataType}`;
+  return n;
+}
+
+export async function windowStartOf(sql: Sql, jobId: string): Promise<string> {
+  const [{ window_start }] = await sql`
+    select min(p.window_start) as window_start from public.backfill_progress p
+    join public.backfill_tasks t on t.id = p.task_id where t.job_id = ${jobId}`;
+  return new Date(window_start).toISOString();
 }
