@@ -318,9 +318,14 @@ export class Dataset {
       discussionComment: (s) => s.discussions,
       fork: (s) => s.forks,
     };
+    // On GitHub, PR conversation comments and issue comments are both IssueComment rows with one
+    // databaseId sequence: issue comments continue where PR comments end, so the two never collide.
+    const continuesFrom: Partial<Record<IdKind, IdKind>> = { issueComment: "prComment" };
+    const ends = new Map<IdKind, number>();
     for (const kind of Object.keys(parents) as IdKind[]) {
       // Start each kind at a different, GitHub-looking offset; stay inside GraphQL's Int.
-      let next = 1_000_000 + (hash32(this.seed, kind) % 1000) * 1000;
+      const after = continuesFrom[kind];
+      let next = after !== undefined ? ends.get(after)! : 1_000_000 + (hash32(this.seed, kind) % 1000) * 1000;
       for (const entry of this.entries) {
         this.idBases.set(`${entry.ordinal}:${kind}`, next);
         next += parents[kind](entry.spec) * strideFor(entry.spec, kind);
@@ -328,6 +333,7 @@ export class Dataset {
       if (next > 2 ** 31 - 1) {
         throw new RangeError(`dataset too large: ${kind} database ids exceed GraphQL's Int range`);
       }
+      ends.set(kind, next);
     }
   }
 

@@ -89,3 +89,14 @@ Deno.test("some authors are ghosts (null), as deleted users are on GitHub", () =
   for (let i = 0; i < 1000; i++) if (repo.pr(i).author === null) ghosts++;
   assert.ok(ghosts > 0 && ghosts < 100);
 });
+
+Deno.test("PR conversation comments and issue comments never share a databaseId (both are IssueComment)", () => {
+  const ds = new Dataset({ now: NOW });
+  const ids = ds.entries.flatMap((e) =>
+    (["pr_comments", "issue_comments"] as const).flatMap((type) =>
+      truth(ds, { repo: `${e.owner}/${e.name}`, type }).items.map((i) => i.databaseId)
+    )
+  );
+  assert.ok(ids.length > 1000);
+  assert.equal(new Set(ids).size, ids.length);
+});
