@@ -66,6 +66,8 @@ export async function createDemoWorkspace(
 ): Promise<DemoWorkspace> {
   const lower = repos.map((r) => r.toLowerCase());
   await sql`delete from public.workspaces where slug = ${slug}`;
+  // The demo runs the deployed path: make sure an operator (or a test) has not paused it.
+  await sql`update engine.worker_settings set automatic_invocations = true, reason = null, updated_at = now()`;
   await sql`delete from public.repositories where lower(full_name) = any(${lower})`;
   const [existing] =
     await sql`select id from auth.users where email = ${ownerEmail} order by created_at limit 1`;

@@ -21,8 +21,11 @@ export function simulator(repos = SMALL_REPOS, extra: Record<string, unknown> = 
   return createSimulator({ seed: 42, repos, ...extra });
 }
 
-/** A fresh workspace tracking `names`; content of those repositories is deleted first. */
+/** A fresh workspace tracking `names`; content of those repositories is deleted first.
+ * These tests drive the worker in-process against their own simulator, so the stack's deployed
+ * worker must not claim their tasks: its automatic invocations (kick and cron) are paused. */
 export async function setupWorkspace(sql: Sql, slug: string, names: string[]): Promise<{ workspaceId: string; tracked: Record<string, string> }> {
+  await sql`update engine.worker_settings set automatic_invocations = false, reason = 'engine e2e tests drive the worker in-process', updated_at = now()`;
   await sql`delete from public.repositories where lower(full_name) = any(${names.map((n) => n.toLowerCase())})`;
   await sql`delete from public.workspaces where slug = ${slug}`;
   const [ws] = await sql`insert into public.workspaces (slug, name, tier) values (${slug}, ${slug}, 'pro') returning id`;
