@@ -10,7 +10,11 @@ export async function generateTypes(c: StackConfig): Promise<string> {
     cwd: projectRoot,
   });
   if (r.code !== 0) throw new StackError(`supabase gen types failed:\n${r.stderr.trim()}`);
-  return r.stdout;
+  // The CLI sometimes prints a connection notice (e.g. "Connected to 127.0.0.1 without TLS")
+  // on stdout ahead of the types; keep only the generated module.
+  const start = r.stdout.search(/^export /m);
+  if (start < 0) throw new StackError(`supabase gen types printed no types:\n${r.stdout.slice(0, 500)}`);
+  return r.stdout.slice(start);
 }
 
 export async function writeTypes(c: StackConfig): Promise<void> {
