@@ -40,6 +40,10 @@ export interface ChunkRows {
   issue_comments: Json[];
 }
 
+export function emptyRows(): ChunkRows {
+  return { contributors: [], pull_requests: [], issues: [], reviews: [], review_comments: [], issue_comments: [] };
+}
+
 export function repositoryRow(repo: Json): Json {
   const owner = repo.owner as { login: string; avatarUrl?: string };
   return {
@@ -59,14 +63,7 @@ export function repositoryRow(repo: Json): Json {
 
 /** Collects one chunk's rows; nested follow-up pages are merged in before the commit. */
 export class ChunkCollector {
-  readonly rows: ChunkRows = {
-    contributors: [],
-    pull_requests: [],
-    issues: [],
-    reviews: [],
-    review_comments: [],
-    issue_comments: [],
-  };
+  readonly rows: ChunkRows = emptyRows();
   readonly followUps: FollowUp[] = [];
   private contributors = new Map<number, Json>();
   private prsByDbId = new Map<number, Json>();

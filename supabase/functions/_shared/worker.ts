@@ -1,11 +1,10 @@
 // The backfill worker: drains the queues until its time budget runs out. Each chunk is one
-// GitHub request (plus node(id:) follow-ups for nested pages that overflowed) and ONE database
-// transaction (engine.commit_backfill_chunk). Clock, GitHub client, budget and database are
+// GitHub request (plus node(id:) follow-ups for nested pages that overflowed), made by the data
+// type's fetcher (fetchers/), and ONE database transaction (engine.commit_backfill_chunk). Clock, GitHub client, budget and database are
 // injected so tests can run it in-process against the simulator.
 import type { Sql } from "./db.ts";
 import { type GithubClient, GithubError, type RateLimitInfo } from "./github.ts";
-import { estimateCost, ISSUES_QUERY, nestedQuery, type PageSizes, PULL_REQUESTS_QUERY, REPOSITORY_QUERY } from "./queries.ts";
-import { ChunkCollector, repositoryRow } from "./ingest.ts";
+import { FETCHERS, type Fetched } from "./fetchers/mod.ts";
 import { type Budget, BudgetWait, type Reservation, secondaryPauseMs, unlimitedBudget } from "./budget.ts";
 
 export interface WorkerConfig {
@@ -109,15 +108,6 @@ interface Claim {
 const QUEUES = ["backfill_recent", "backfill_bulk"] as const;
 type TaskOutcome = "completed" | "failed" | "released" | "stale" | "cancelled" | "retrying";
 
-interface Fetched {
-  rows: ChunkCollector["rows"];
-  items: number;
-  nextCursor: string | null;
-  done: boolean;
-  estimatedTotal: number | null;
-  points: number;
-}
-
 export async function runWorker(deps: WorkerDeps): Promise<WorkerReport> {
   const config = { ...DEFAULT_CONFIG, ...deps.config };
   const now = deps.now ?? Date.now;
@@ -186,65 +176,20 @@ export async function runWorker(deps: WorkerDeps): Promise<WorkerReport> {
   }
 
   async function fetchChunk(claim: Claim, dataType: string, cursor: string | null, windowStart: string | null, itemsDone: number, pageSize: number): Promise<Fetched> {
-    const sizes: PageSizes = { first: pageSize, nested: config.nestedPageSize, threadComments: config.threadCommentsPageSize };
-    const vars = { owner: claim.owner, name: claim.name };
-    if (dataType === "repository") {
-      const r = await request<{ repository: Record<string, unknown> | null }>(REPOSITORY_QUERY, vars, estimateCost("repository", sizes));
-      if (!r.data.repository) throw new GithubError("not_found", "repository is null");
-      return { rows: { ...new ChunkCollector(0).rows, repository: repositoryRow(r.data.repository) }, items: 1, nextCursor: null, done: true, estimatedTotal: 1, points: r.points };
-    }
-    const isPr = dataType === "pull_requests";
-    let cap = Infinity;
-    if (isPr && claim.job_kind === "initial" && claim.max_prs_per_repo) cap = claim.max_prs_per_repo;
-    const first = Math.max(1, Math.min(pageSize, cap - itemsDone));
-    const r = await request<{ repository: Record<string, unknown> | null }>(
-      isPr ? PULL_REQUESTS_QUERY : ISSUES_QUERY,
-      { ...vars, first, after: cursor, nested: sizes.nested, ...(isPr ? { threadComments: sizes.threadComments } : {}) },
-      estimateCost(isPr ? "pull_requests" : "issues", { ...sizes, first }),
-    );
-    let points = r.points;
-    const repo = r.data.repository;
-    if (!repo) throw new GithubError("not_found", "repository is null");
-    const conn = repo[isPr ? "pullRequests" : "issues"] as {
-      totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: Record<string, unknown>[];
-    };
-    const collector = new ChunkCollector(repo.databaseId as number);
-    collector.rows.repository = repositoryRow(repo);
-    const edge = windowStart ? Date.parse(windowStart) : -Infinity;
-    let reachedEdge = false;
-    let oldest = now();
-    let kept = 0;
-    for (const n of conn.nodes) {
-      const created = Date.parse(n.createdAt as string);
-      if (created < edge || itemsDone + kept >= cap) {
-        reachedEdge = true;
-        break;
-      }
-      oldest = Math.min(oldest, created);
-      if (isPr) collector.addPullRequest(n);
-      else collector.addIssue(n);
-      kept++;
-    }
-    // Nested pages that overflowed: fetched before the commit so the chunk is complete.
-    while (collector.followUps.length > 0) {
-      const f = collector.followUps.shift()!;
-      const threads = f.connection === "PullRequest.reviewThreads";
-      const nv: Record<string, unknown> = { id: f.id, first: threads ? config.nestedPageSize : 100, after: f.after };
-      if (threads) nv.threadComments = config.threadCommentsPageSize;
-      const fr = await request<{ node: Record<string, unknown> }>(nestedQuery(f.connection), nv,
-        estimateCost(f.connection, { first: nv.first as number, nested: config.nestedPageSize, threadComments: config.threadCommentsPageSize }));
-      points += fr.points;
-      const field = f.connection.split(".")[1];
-      collector.addNested(f.connection, fr.data.node[field] as never, f.id, f.parentDatabaseId, f.parentKind);
-    }
-    const done = reachedEdge || !conn.pageInfo.hasNextPage || itemsDone + kept >= cap;
-    let estimatedTotal: number | null = Math.min(conn.totalCount, cap);
-    if (!done && windowStart && kept > 0) {
-      const span = Math.max(1, now() - oldest);
-      const windowMs = now() - edge;
-      estimatedTotal = Math.min(estimatedTotal, Math.max(itemsDone + kept + 1, Math.round((itemsDone + kept) * windowMs / span)));
-    }
-    return { rows: collector.rows, items: kept, nextCursor: done ? cursor : conn.pageInfo.endCursor, done, estimatedTotal, points };
+    const fetcher = FETCHERS[dataType];
+    if (!fetcher) throw new Error(`no fetcher for data type "${dataType}": add one to supabase/functions/_shared/fetchers/mod.ts`);
+    return await fetcher({
+      owner: claim.owner,
+      name: claim.name,
+      cursor,
+      windowStart,
+      itemsDone,
+      sizes: { first: pageSize, nested: config.nestedPageSize, threadComments: config.threadCommentsPageSize },
+      // Initial backfills take the last N pull requests of each repository.
+      cap: dataType === "pull_requests" && claim.job_kind === "initial" && claim.max_prs_per_repo ? claim.max_prs_per_repo : Infinity,
+      now,
+      graphql: request,
+    });
   }
 
   async function processTask(claim: Claim): Promise<TaskOutcome> {

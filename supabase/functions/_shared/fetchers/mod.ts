@@ -1,0 +1,13 @@
+// The fetcher of each data type the worker can fetch (engine.supported_data_types()).
+import { fetchIssues } from "./issues.ts";
+import { fetchPullRequests } from "./pull_requests.ts";
+import { fetchRepository } from "./repository.ts";
+import type { Fetcher } from "./types.ts";
+
+export type { Answered, FetchContext, Fetched, Fetcher } from "./types.ts";
+
+export const FETCHERS: Readonly<Record<string, Fetcher>> = {
+  repository: fetchRepository,
+  pull_requests: fetchPullRequests,
+  issues: fetchIssues,
+};

@@ -1,0 +1,42 @@
+// The one interface every data type's fetcher implements. The worker (worker.ts) owns claiming,
+// budget, retries and the commit; a fetcher turns one cursor position into one chunk of rows.
+import type { ChunkRows } from "../ingest.ts";
+import type { PageSizes } from "../queries.ts";
+
+/** One chunk, ready for engine.commit_backfill_chunk. */
+export interface Fetched {
+  rows: ChunkRows;
+  /** Top-level items of this chunk (progress counts these). */
+  items: number;
+  /** The cursor to resume from; the chunk's own cursor when done. */
+  nextCursor: string | null;
+  done: boolean;
+  estimatedTotal: number | null;
+  points: number;
+}
+
+/** A request answered under the shared budget, with what it cost. */
+export interface Answered<T> {
+  data: T;
+  points: number;
+}
+
+export interface FetchContext {
+  owner: string;
+  name: string;
+  /** Where the previous chunk stopped (null: from the newest item). */
+  cursor: string | null;
+  /** Items older than this are outside the job's window (null: no window). */
+  windowStart: string | null;
+  /** Items of this data type already committed by earlier chunks. */
+  itemsDone: number;
+  /** `first` is this chunk's page size (halved after transient errors). */
+  sizes: PageSizes;
+  /** Most items this data type may take in total (Infinity: no cap). */
+  cap: number;
+  now: () => number;
+  /** One GraphQL request under the GraphQL budget (reserve `cost`, reconcile with rateLimit). */
+  graphql<T>(document: string, variables: Record<string, unknown>, cost: number): Promise<Answered<T>>;
+}
+
+export type Fetcher = (ctx: FetchContext) => Promise<Fetched>;
