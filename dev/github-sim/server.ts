@@ -2,7 +2,7 @@
  * The simulator: routing, authentication, latency and faults, limits and headers, control
  * endpoints. Usable in-process (`sim.fetch`) or over HTTP (`sim.listen`).
  */
-import { Dataset, type DatasetOptions } from "./dataset.ts";
+import { Dataset, type DatasetOptions, type RepoEntry } from "./dataset.ts";
 import {
   type CounterSet,
   LIMIT_DEFAULTS,
@@ -21,6 +21,7 @@ import {
 } from "./faults.ts";
 import { type GraphqlRequest, runGraphql } from "./graphql.ts";
 import { notFound, rateLimitBody, starHistory } from "./rest.ts";
+import { LIST_KINDS, type ListKind, listPage, listParams } from "./rest_lists.ts";
 import { truth, type TruthQuery, type TruthResult, type TruthType } from "./truth.ts";
 
 export interface SimulatorOptions
@@ -56,6 +57,9 @@ const DOCS = {
   auth:
     "https://docs.github.com/graphql/guides/forming-calls-with-graphql#authenticating-with-graphql",
 };
+
+/** Paths under /repos/{owner}/{repo}/ (or /repositories/{id}/) the simulator answers. */
+const REPO_ENDPOINTS: readonly string[] = ["stargazers/history", ...LIST_KINDS];
 
 function pick<T extends object>(source: Partial<SimulatorOptions>, defaults: T): Partial<T> {
   const out: Record<string, unknown> = {};
@@ -316,44 +320,57 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
       for (const [k, v] of Object.entries(headers)) response.headers.set(k, v);
       return response;
     };
-    let match = /^\/repos\/([^/]+)\/([^/]+)\/stargazers\/history$/.exec(url.pathname);
-    if (match) {
-      const hit = dataset.lookup(decodeURIComponent(match[1]), decodeURIComponent(match[2]));
-      if (hit.kind === "missing" || !dataset.visible(hit.entry, token)) {
-        limits.outcome(state, "not_found");
-        return withHeaders(notFound());
+    // Repository-scoped endpoints, by name or (as GitHub's redirects and Link headers use) by id.
+    let entry: RepoEntry | undefined;
+    let tail: string | undefined;
+    let redirected = false;
+    const byName = /^\/repos\/([^/]+)\/([^/]+)\/(.+)$/.exec(url.pathname);
+    const byId = /^\/repositories\/(\d+)\/(.+)$/.exec(url.pathname);
+    if (byName && REPO_ENDPOINTS.includes(byName[3])) {
+      const hit = dataset.lookup(decodeURIComponent(byName[1]), decodeURIComponent(byName[2]));
+      if (hit.kind === "found") {
+        entry = hit.entry;
+        redirected = hit.redirectedFrom !== undefined;
       }
-      if (hit.redirectedFrom) {
-        limits.outcome(state, "redirect");
-        const location = `${url.origin}/repositories/${
-          dataset.repo(hit.entry.ordinal).databaseId
-        }/stargazers/history${url.search}`;
-        return withHeaders(
-          json(
-            {
-              message: "Moved Permanently",
-              url: location,
-              documentation_url: "https://docs.github.com/rest",
-            },
-            301,
-            { location },
-          ),
-        );
-      }
-      limits.outcome(state, "ok");
-      return withHeaders(starHistory(dataset, hit.entry.ordinal, url));
+      tail = byName[3];
+    } else if (byId && REPO_ENDPOINTS.includes(byId[2])) {
+      entry = dataset.entries.find((e) => dataset.repo(e.ordinal).databaseId === Number(byId[1]));
+      tail = byId[2];
     }
-    match = /^\/repositories\/(\d+)\/stargazers\/history$/.exec(url.pathname);
-    if (match) {
-      const entry = dataset.entries.find((e) =>
-        dataset.repo(e.ordinal).databaseId === Number(match![1])
+    if (!entry || !tail || !dataset.visible(entry, token)) {
+      limits.outcome(state, "not_found");
+      return withHeaders(notFound());
+    }
+    const repo = dataset.repo(entry.ordinal);
+    if (redirected) {
+      limits.outcome(state, "redirect");
+      const location = `${url.origin}/repositories/${repo.databaseId}/${tail}${url.search}`;
+      return withHeaders(
+        json(
+          {
+            message: "Moved Permanently",
+            url: location,
+            documentation_url: "https://docs.github.com/rest",
+          },
+          301,
+          { location },
+        ),
       );
-      if (!entry || !dataset.visible(entry, token)) return withHeaders(notFound());
+    }
+    if (tail === "stargazers/history") {
       limits.outcome(state, "ok");
       return withHeaders(starHistory(dataset, entry.ordinal, url));
     }
-    limits.outcome(state, "not_found");
-    return withHeaders(notFound());
+    const kind = tail as ListKind;
+    const params = listParams(url, kind);
+    if ("invalid" in params) {
+      limits.outcome(state, "invalid");
+      return withHeaders(
+        json({ message: params.invalid, documentation_url: "https://docs.github.com/rest" }, 422),
+      );
+    }
+    limits.outcome(state, "ok");
+    return withHeaders(listPage(dataset, repo, kind, params, url));
   }
 
   function counters(): CountersSnapshot {
