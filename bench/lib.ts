@@ -1,0 +1,118 @@
+// What every scenario shares: the figures and their targets (DESIGN.md §6), a database client,
+// the stack's simulator control endpoints, timing helpers.
+import postgres from "npm:postgres@3.4.9";
+
+export type Sql = ReturnType<typeof postgres>;
+
+/** The keys of bench/results.json; null when a scenario could not run. */
+export interface Figures {
+  prs_per_point: number | null;
+  first_rows_seconds: number | null;
+  initial_20x200_seconds: number | null;
+  budget_utilisation: number | null;
+  primary_violations: number | null;
+  secondary_violations: number | null;
+  ingest_vs_copy: number | null;
+  worker_peak_mb: number | null;
+  metrics_p95_ms: number | null;
+}
+
+export const FIGURE_KEYS: (keyof Figures)[] = [
+  "prs_per_point",
+  "first_rows_seconds",
+  "initial_20x200_seconds",
+  "budget_utilisation",
+  "primary_violations",
+  "secondary_violations",
+  "ingest_vs_copy",
+  "worker_peak_mb",
+  "metrics_p95_ms",
+];
+
+/** DESIGN.md §6, as predicates on the measured value. */
+export const TARGETS: Record<keyof Figures, { text: string; ok: (v: number) => boolean }> = {
+  prs_per_point: { text: "≥ 40", ok: (v) => v >= 40 },
+  first_rows_seconds: { text: "≤ 5 s", ok: (v) => v <= 5 },
+  initial_20x200_seconds: { text: "≤ 30 s", ok: (v) => v <= 30 },
+  budget_utilisation: { text: "≥ 0.90", ok: (v) => v >= 0.9 },
+  primary_violations: { text: "0", ok: (v) => v === 0 },
+  secondary_violations: { text: "0", ok: (v) => v === 0 },
+  ingest_vs_copy: { text: "≥ 0.50", ok: (v) => v >= 0.5 },
+  worker_peak_mb: { text: "≤ 256 MB", ok: (v) => v <= 256 },
+  metrics_p95_ms: { text: "≤ 20 ms", ok: (v) => v <= 20 },
+};
+
+/** What a scenario hands back: its figures, the measurements behind them, and caveats. */
+export interface ScenarioResult {
+  figures: Partial<Figures>;
+  detail: Record<string, unknown>;
+  notes: string[];
+}
+
+export interface BenchEnv {
+  DB_URL: string;
+  FUNCTIONS_URL: string;
+  GITHUB_API_URL: string;
+  SERVICE_ROLE_KEY: string;
+  ANON_KEY: string;
+}
+
+export function connectDb(url: string, max = 6): Sql {
+  return postgres(url, { max, prepare: false, onnotice: () => {}, connection: { application_name: "bench" } });
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export function percentile(xs: number[], p: number): number {
+  if (xs.length === 0) throw new RangeError("percentile of an empty sample");
+  const s = [...xs].sort((a, b) => a - b);
+  const i = Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1));
+  return s[i];
+}
+
+export const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+/** POSTs options to the stack's simulator (`/_sim/config`, `/_sim/reset`). */
+export async function simControl(githubApiUrl: string, path: "config" | "reset", body: unknown = {}): Promise<void> {
+  const res = await fetch(`${githubApiUrl}/_sim/${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`POST ${githubApiUrl}/_sim/${path} answered ${res.status}: ${text}`);
+}
+
+export async function simCounters(githubApiUrl: string): Promise<{ pointsSpent: number; violations: { primary: number; secondary: number } }> {
+  const res = await fetch(`${githubApiUrl}/_sim/counters`);
+  if (!res.ok) throw new Error(`GET ${githubApiUrl}/_sim/counters answered ${res.status}`);
+  return await res.json();
+}
+
+/** Polls `probe` every `intervalMs` until it returns a truthy value; throws after `timeoutMs`. */
+export async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs: number, intervalMs = 50): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (true) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+    await sleep(intervalMs);
+  }
+}
+
+/** Runs `fn` as a signed-in user (role authenticated, request.jwt.claims) in one transaction. */
+export async function asUser<T>(sql: Sql, userId: string, fn: (tx: Sql) => Promise<T>): Promise<T> {
+  return await sql.begin(async (tx) => {
+    await tx`select set_config('request.jwt.claims', ${JSON.stringify({ sub: userId, role: "authenticated" })}, true)`;
+    await tx`set local role authenticated`;
+    return await fn(tx as unknown as Sql);
+  }) as T;
+}
+
+/** A user in auth.users (created once per email). */
+export async function ensureUser(sql: Sql, email: string): Promise<string> {
+  const [u] = await sql`select id from auth.users where email = ${email} order by created_at limit 1`;
+  if (u) return u.id;
+  const [n] = await sql`insert into auth.users (email, email_confirmed_at) values (${email}, now()) returning id`;
+  return n.id;
+}

@@ -1,0 +1,155 @@
+// `npm run bench`: brings up its own stack (profile "test" on the bench's ports, a throwaway
+// cluster), runs every scenario on the GitHub simulator, prints each figure beside its target
+// (DESIGN.md §6) and writes bench/results.json.
+//   deno run -A bench/run.ts [--only first_rows,metrics] [--reuse] [--keep]
+// --reuse: use a stack already running on the bench ports instead of starting a fresh one.
+// --keep: leave the stack running afterwards. Ports: STACK_DB_PORT / STACK_API_PORT /
+// STACK_GITHUB_PORT (defaults 56322 / 56321 / 56340, apart from the dev and test profiles).
+import { parseArgs } from "node:util";
+import process from "node:process";
+
+// Set before the stack modules read them, and inherited by the stack's own processes.
+const PORT_DEFAULTS = { STACK_DB_PORT: "56322", STACK_API_PORT: "56321", STACK_GITHUB_PORT: "56340" };
+for (const [k, v] of Object.entries(PORT_DEFAULTS)) if (!Deno.env.get(k)) Deno.env.set(k, v);
+// graphql-js (the in-process simulators) skips its development-mode checks, as the simulator CLI does.
+process.env.NODE_ENV ??= "production";
+
+const { stackConfig } = await import("../dev/stack/config.ts");
+const { down, stackEnv, status, up } = await import("../dev/stack/stack.ts");
+const lib = await import("./lib.ts");
+type ScenarioResult = import("./lib.ts").ScenarioResult;
+type Figures = import("./lib.ts").Figures;
+type BenchEnv = import("./lib.ts").BenchEnv;
+type Sql = import("./lib.ts").Sql;
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    only: { type: "string" },
+    reuse: { type: "boolean", default: false },
+    keep: { type: "boolean", default: false },
+  },
+});
+
+interface Scenario {
+  name: string;
+  title: string;
+  keys: (keyof Figures)[];
+  run: (sql: Sql, env: BenchEnv) => Promise<ScenarioResult>;
+}
+
+// Deployed-path scenarios first (they need the stack's worker invocations on); the in-process
+// ones pause those invocations (setupWorkspace) so only their own worker drains.
+const SCENARIOS: Scenario[] = [
+  {
+    name: "first_rows", title: "webhook → first rows visible", keys: ["first_rows_seconds"],
+    run: async (sql, env) => (await import("./first_rows.ts")).firstRows(sql, env),
+  },
+  {
+    name: "initial_20x200", title: "20 repos × 200 PRs initial backfill, 200 ms latency", keys: ["initial_20x200_seconds"],
+    run: async (sql, env) => (await import("./initial_backfill.ts")).initialBackfill(sql, env),
+  },
+  {
+    name: "prs_per_point", title: "PRs per GraphQL point (fully hydrated)", keys: ["prs_per_point"],
+    run: async (sql) => (await import("./prs_per_point.ts")).prsPerPoint(sql),
+  },
+  {
+    name: "rate_bound", title: "rate-bound run, compressed window", keys: ["budget_utilisation", "primary_violations", "secondary_violations"],
+    run: async (sql) => (await import("./rate_bound.ts")).rateBound(sql),
+  },
+  {
+    name: "ingest", title: "DB ingest vs COPY", keys: ["ingest_vs_copy"],
+    run: async (sql) => (await import("./ingest.ts")).ingestVsCopy(sql),
+  },
+  {
+    name: "metrics", title: "metrics RPC p95, 50 repos × 365 days", keys: ["metrics_p95_ms"],
+    run: async (sql, env) => (await import("./metrics_rpc.ts")).metricsP95(sql, env),
+  },
+  {
+    name: "worker_memory", title: "worker peak memory, 100k-PR repository", keys: ["worker_peak_mb"],
+    run: async (sql, env) => (await import("./worker_memory.ts")).workerMemory(sql, env),
+  },
+];
+
+const log = (s: string) => console.error(`• ${s}`);
+const only = values.only ? new Set(values.only.split(",").map((s) => s.trim())) : null;
+if (only) {
+  const unknown = [...only].filter((n) => !SCENARIOS.some((s) => s.name === n));
+  if (unknown.length) {
+    console.error(`unknown scenario(s) ${unknown.join(", ")}; known: ${SCENARIOS.map((s) => s.name).join(", ")}`);
+    Deno.exit(2);
+  }
+}
+
+const c = stackConfig("test");
+const benchStarted = performance.now();
+let startedStack = false;
+if (values.reuse && (await status(c)).healthy) {
+  log(`reusing the stack on database port ${c.dbPort}`);
+} else {
+  // A stack left behind on the bench's ports by an interrupted run is the bench's own: replace it.
+  await down(c, () => {});
+  log(`bringing up the bench stack (database ${c.dbPort}, API ${c.apiPort}, simulator ${c.githubPort})`);
+  await up(c, log, { fresh: true });
+  startedStack = true;
+}
+const env = await stackEnv(c) as unknown as BenchEnv;
+const sql = lib.connectDb(env.DB_URL, 8);
+
+const figures = Object.fromEntries(lib.FIGURE_KEYS.map((k) => [k, null])) as unknown as Figures;
+const details: Record<string, unknown> = {};
+const notes: Record<string, string[]> = {};
+let failed = 0;
+try {
+  for (const s of SCENARIOS) {
+    if (only && !only.has(s.name)) continue;
+    log(`${s.name}: ${s.title}`);
+    const t0 = performance.now();
+    try {
+      const r = await s.run(sql, env);
+      Object.assign(figures, r.figures);
+      details[s.name] = { ...r.detail, scenario_seconds: lib.round((performance.now() - t0) / 1000, 1) };
+      if (r.notes.length) notes[s.name] = r.notes;
+      log(`${s.name}: ${s.keys.map((k) => `${k}=${figures[k]}`).join(" ")} (${lib.round((performance.now() - t0) / 1000, 1)} s)`);
+    } catch (e) {
+      failed++;
+      notes[s.name] = [`the scenario failed: ${(e as Error).message}`];
+      details[s.name] = { error: (e as Error).stack ?? String(e) };
+      log(`${s.name}: FAILED: ${(e as Error).message}`);
+    }
+  }
+} finally {
+  await sql.end({ timeout: 5 });
+  if (startedStack && !values.keep) await down(c, log);
+}
+
+// The table: figure, target, pass/miss.
+const rows = lib.FIGURE_KEYS.map((k) => {
+  const v = figures[k];
+  const verdict = v === null ? "n/a" : lib.TARGETS[k].ok(v) ? "pass" : "MISS";
+  return [k, v === null ? "null" : String(v), lib.TARGETS[k].text, verdict];
+});
+const header = ["figure", "measured", "target", "result"];
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+const line = (cells: string[]) => `| ${cells.map((x, i) => x.padEnd(widths[i])).join(" | ")} |`;
+console.log([line(header), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...rows.map(line)].join("\n"));
+for (const [name, ns] of Object.entries(notes)) for (const n of ns) console.log(`- ${name}: ${n}`);
+
+const totalSeconds = lib.round((performance.now() - benchStarted) / 1000, 1);
+console.log(`bench: ${totalSeconds} s in all`);
+if (!only) {
+  const out = {
+    ...figures,
+    measured_at: new Date().toISOString(),
+    bench_seconds: totalSeconds,
+    machine: { cpus: navigator.hardwareConcurrency, deno: Deno.version.deno },
+    notes,
+    details,
+  };
+  await Deno.writeTextFile(new URL("./results.json", import.meta.url), JSON.stringify(out, null, 2) + "\n");
+  log("wrote bench/results.json");
+} else {
+  console.error(JSON.stringify(details, null, 2));
+  log("--only: bench/results.json left unchanged (it holds the figures of a full run)");
+}
+Deno.exit(failed > 0 ? 1 : 0);
