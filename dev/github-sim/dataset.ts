@@ -325,7 +325,9 @@ export class Dataset {
     for (const kind of Object.keys(parents) as IdKind[]) {
       // Start each kind at a different, GitHub-looking offset; stay inside GraphQL's Int.
       const after = continuesFrom[kind];
-      let next = after !== undefined ? ends.get(after)! : 1_000_000 + (hash32(this.seed, kind) % 1000) * 1000;
+      let next = after !== undefined
+        ? ends.get(after)!
+        : 1_000_000 + (hash32(this.seed, kind) % 1000) * 1000;
       for (const entry of this.entries) {
         this.idBases.set(`${entry.ordinal}:${kind}`, next);
         next += parents[kind](entry.spec) * strideFor(entry.spec, kind);
