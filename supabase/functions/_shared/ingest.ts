@@ -38,6 +38,13 @@ export interface ChunkRows {
   reviews: Json[];
   review_comments: Json[];
   issue_comments: Json[];
+  discussions?: Json[];
+  /** Top-level comments and replies (parent_id = the comment replied to). */
+  discussion_comments?: Json[];
+  commits?: Json[];
+  forks?: Json[];
+  /** One row per UTC day: {repository_id, day: "YYYY-MM-DD", stars}. */
+  star_history?: Json[];
 }
 
 export function emptyRows(): ChunkRows {

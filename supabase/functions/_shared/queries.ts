@@ -3,7 +3,7 @@
 // what GitHub actually charged. Nested connections report `pageInfo`, and anything that did not
 // fit is fetched through `node(id:)` follow-ups before the chunk commits (see ingest.ts).
 
-const RATE_LIMIT = "rateLimit { cost remaining resetAt limit }";
+export const RATE_LIMIT = "rateLimit { cost remaining resetAt limit }";
 
 const FRAGMENT_TEXT: Record<string, string> = {
   ActorFields: `fragment ActorFields on Actor {

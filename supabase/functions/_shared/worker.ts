@@ -4,7 +4,8 @@
 // injected so tests can run it in-process against the simulator.
 import type { Sql } from "./db.ts";
 import { type GithubClient, GithubError, type RateLimitInfo } from "./github.ts";
-import { FETCHERS, type Fetched } from "./fetchers/mod.ts";
+import type { RestClient } from "./github_rest.ts";
+import { type Answered, FETCHERS, type Fetched } from "./fetchers/mod.ts";
 import { type Budget, BudgetWait, type Reservation, secondaryPauseMs, unlimitedBudget } from "./budget.ts";
 
 export interface WorkerConfig {
@@ -68,7 +69,12 @@ export interface WorkerDeps {
   sql: Sql;
   /** Builds a GitHub client for a leased token. */
   github: (token: string) => GithubClient;
+  /** Budget of GraphQL points (default: unlimited). */
   budget?: Budget;
+  /** Builds a GitHub REST client for a leased token (star history). */
+  rest?: (token: string) => RestClient;
+  /** Budget of REST requests, resource "core" (default: unlimited). */
+  restBudget?: Budget;
   config?: Partial<WorkerConfig>;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -113,6 +119,7 @@ export async function runWorker(deps: WorkerDeps): Promise<WorkerReport> {
   const now = deps.now ?? Date.now;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const budget = deps.budget ?? unlimitedBudget();
+  const restBudget = deps.restBudget ?? unlimitedBudget();
   const sql = deps.sql;
   const deadline = now() + config.timeBudgetMs;
   const report: WorkerReport = {
@@ -126,6 +133,13 @@ export async function runWorker(deps: WorkerDeps): Promise<WorkerReport> {
   const clientFor = (r: Reservation) => {
     let c = clients.get(r.token);
     if (!c) clients.set(r.token, c = deps.github(r.token));
+    return c;
+  };
+  const restClients = new Map<string, RestClient>();
+  const restClientFor = (r: Reservation) => {
+    if (!deps.rest) throw new Error("no GitHub REST client: pass WorkerDeps.rest to fetch star history");
+    let c = restClients.get(r.token);
+    if (!c) restClients.set(r.token, c = deps.rest(r.token));
     return c;
   };
 
@@ -143,36 +157,54 @@ export async function runWorker(deps: WorkerDeps): Promise<WorkerReport> {
     return null;
   }
 
-  // One GitHub request under the shared budget. Limits answered by GitHub are recorded for every
-  // worker (pause / exhausted) and the request is tried again through reserve(), which then
-  // picks another token or throws BudgetWait: no request goes out while a token is known limited.
-  async function request<T>(doc: string, vars: Record<string, unknown>, cost: number): Promise<{ data: T; points: number }> {
+  // One GitHub request under a shared budget (GraphQL points or REST "core" requests). Limits
+  // answered by GitHub are recorded for every worker (pause / exhausted) and the request is tried
+  // again through reserve(), which then picks another token or throws BudgetWait: no request goes
+  // out while a token is known limited.
+  async function underBudget<T>(
+    pool: Budget,
+    cost: number,
+    send: (r: Reservation) => Promise<{ data: T; rateLimit: RateLimitInfo | null }>,
+  ): Promise<{ data: T; rateLimit: RateLimitInfo | null }> {
     for (let limited = 0;; limited++) {
-      const reservation = await budget.reserve(cost);
+      const reservation = await pool.reserve(cost);
       report.requests++;
-      let data: T;
+      let answer: { data: T; rateLimit: RateLimitInfo | null };
       try {
-        data = await clientFor(reservation).query<T>(doc, vars, config.requestTimeoutMs);
+        answer = await send(reservation);
       } catch (e) {
         const ge = e instanceof GithubError ? e : null;
         // The pause first: pause() blocks this isolate's other slots before its first await.
         if (ge?.kind === "secondary") {
-          await budget.pause(reservation.tokenId, now() + secondaryPauseMs(reservation.tokenId, ge.details.retryAfterSeconds));
+          await pool.pause(reservation.tokenId, now() + secondaryPauseMs(reservation.tokenId, ge.details.retryAfterSeconds));
         }
-        await budget.reconcile(reservation, null);
+        await pool.reconcile(reservation, null);
         if (ge?.kind === "rate_limited") {
           const reset = ge.details.resetAt ? Date.parse(ge.details.resetAt) : NaN;
-          await budget.exhausted(reservation.tokenId, Number.isFinite(reset) ? reset : now() + 60_000);
+          await pool.exhausted(reservation.tokenId, Number.isFinite(reset) ? reset : now() + 60_000);
         } else if (ge?.kind !== "secondary") {
           throw e;
         }
         if (limited >= 10) throw e;
         continue;
       }
-      const rl = (data as { rateLimit?: RateLimitInfo }).rateLimit ?? null;
-      await budget.reconcile(reservation, rl);
-      return { data, points: rl?.cost ?? cost };
+      await pool.reconcile(reservation, answer.rateLimit);
+      return answer;
     }
+  }
+
+  async function graphqlRequest<T>(doc: string, vars: Record<string, unknown>, cost: number): Promise<Answered<T>> {
+    const { data, rateLimit } = await underBudget(budget, cost, async (r) => {
+      const data = await clientFor(r).query<T>(doc, vars, config.requestTimeoutMs);
+      return { data, rateLimit: (data as { rateLimit?: RateLimitInfo }).rateLimit ?? null };
+    });
+    return { data, points: rateLimit?.cost ?? cost };
+  }
+
+  // REST requests draw on the REST budget, not GraphQL points: they add 0 to points_used.
+  async function restRequest<T>(path: string): Promise<Answered<T>> {
+    const { data } = await underBudget(restBudget, 1, (r) => restClientFor(r).get<T>(path, config.requestTimeoutMs));
+    return { data, points: 0 };
   }
 
   async function fetchChunk(claim: Claim, dataType: string, cursor: string | null, windowStart: string | null, itemsDone: number, pageSize: number): Promise<Fetched> {
@@ -187,8 +219,10 @@ export async function runWorker(deps: WorkerDeps): Promise<WorkerReport> {
       sizes: { first: pageSize, nested: config.nestedPageSize, threadComments: config.threadCommentsPageSize },
       // Initial backfills take the last N pull requests of each repository.
       cap: dataType === "pull_requests" && claim.job_kind === "initial" && claim.max_prs_per_repo ? claim.max_prs_per_repo : Infinity,
+      repositoryId: claim.repository_id,
       now,
-      graphql: request,
+      graphql: graphqlRequest,
+      rest: restRequest,
     });
   }
 
@@ -253,6 +287,7 @@ export async function runWorker(deps: WorkerDeps): Promise<WorkerReport> {
             ${fetched.nextCursor}, ${fetched.done}, ${sql.json(fetched.rows as never)}, ${fetched.items},
             ${fetched.estimatedTotal}, ${fetched.points}, ${config.visibilityTimeoutSeconds}) as outcome`;
         report.pointsUsed += fetched.points;
+        if (fetched.rows.repository) claim.repository_id = fetched.rows.repository.id as number;
         if (outcome === "stale" || outcome === "cancelled") return outcome;
         report.chunksCommitted++;
         if (outcome === "task_completed") {

@@ -2,6 +2,7 @@
 // verified the JWT's signature), then runs one draining pass and reports what it did.
 import type { Sql } from "./db.ts";
 import { createGithubClient } from "./github.ts";
+import { createRestClient } from "./github_rest.ts";
 import { configFromEnv, runWorker } from "./worker.ts";
 import { type Budget, sqlBudget } from "./budget.ts";
 
@@ -48,6 +49,10 @@ export function createWorkerHandler(deps: HandlerDeps): (req: Request) => Promis
         budget: deps.budget
           ? deps.budget(deps.sql, token, config.budgetReserve)
           : sqlBudget(deps.sql, { envToken: token, reserve: config.budgetReserve }),
+        rest: (t) => createRestClient({ baseUrl, token: t }),
+        restBudget: deps.budget
+          ? deps.budget(deps.sql, token, config.budgetReserve)
+          : sqlBudget(deps.sql, { envToken: token, reserve: config.budgetReserve, resource: "core" }),
         config,
       });
       return Response.json(report);

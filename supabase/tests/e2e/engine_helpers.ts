@@ -4,6 +4,7 @@
 import { deepEqual as assertEquals } from "node:assert/strict";
 import { createSimulator, type RepoSpec, type Simulator } from "../../../dev/github-sim/mod.ts";
 import { createGithubClient } from "../../functions/_shared/github.ts";
+import { createRestClient } from "../../functions/_shared/github_rest.ts";
 import { runWorker, type WorkerDeps, type WorkerReport } from "../../functions/_shared/worker.ts";
 import type { Sql } from "../../functions/_shared/db.ts";
 import { type Budget, sqlBudget } from "../../functions/_shared/budget.ts";
@@ -55,6 +56,7 @@ export function workerDeps(sql: Sql, sim: Simulator, extra: Partial<WorkerDeps> 
   return {
     sql,
     github: (token) => createGithubClient({ baseUrl: "http://sim.test", token, fetch: sim.fetch as typeof fetch }),
+    rest: (token) => createRestClient({ baseUrl: "http://sim.test", token, fetch: sim.fetch as typeof fetch }),
     ...extra,
     config: { concurrency: 3, timeBudgetMs: 20_000, retryDelaySeconds: 0, requestTimeoutMs: 5_000, ...extra.config },
   };

@@ -34,9 +34,14 @@ export interface FetchContext {
   sizes: PageSizes;
   /** Most items this data type may take in total (Infinity: no cap). */
   cap: number;
+  /** The repository's GitHub databaseId once known (null before its metadata was fetched). */
+  repositoryId: number | null;
   now: () => number;
   /** One GraphQL request under the GraphQL budget (reserve `cost`, reconcile with rateLimit). */
   graphql<T>(document: string, variables: Record<string, unknown>, cost: number): Promise<Answered<T>>;
+  /** One REST GET (path below the API root) under the REST ("core") budget, 1 request each;
+   * `points` is 0 (GraphQL points are what jobs count). */
+  rest<T>(path: string): Promise<Answered<T>>;
 }
 
 export type Fetcher = (ctx: FetchContext) => Promise<Fetched>;
