@@ -6,6 +6,7 @@ import assert, { deepEqual as assertEquals } from "node:assert/strict";
 import { testDb } from "./_env.ts";
 import { createJob, drain, freshBudget, itemsDone, jobStatus, setupWorkspace, simulator, windowStartOf, workerDeps } from "./engine_helpers.ts";
 import { sqlBudget } from "../../functions/_shared/budget.ts";
+import { createGithubClient } from "../../functions/_shared/github.ts";
 import type { RepoSpec, Simulator } from "../../../dev/github-sim/mod.ts";
 import type { Sql } from "../../functions/_shared/db.ts";
 
@@ -22,6 +23,21 @@ const REPOS: RepoSpec[] = [
 const NAMES = REPOS.map((r) => `${r.owner}/${r.name}`);
 
 const sorted = <T extends number | string>(xs: T[]) => [...xs].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+
+/** Removes every stored repository that shares a GitHub id with one of `names` in `sim`: the
+ * simulator numbers repositories by their position in its dataset, so another test's dataset
+ * gives other names the same ids, and a leftover row would lend its content to ours. */
+async function forgetSimRepositories(sql: Sql, sim: Simulator, names: string[]): Promise<void> {
+  const gh = createGithubClient({ baseUrl: "http://sim.test", token: "cleanup", fetch: sim.fetch as typeof fetch });
+  const ids: number[] = [];
+  for (const full of names) {
+    const [owner, name] = full.split("/");
+    const r = await gh.query<{ repository: { databaseId: number } }>(
+      "query($owner: String!, $name: String!) { repository(owner: $owner, name: $name) { databaseId } }", { owner, name }, 5000);
+    ids.push(r.repository.databaseId);
+  }
+  await sql`delete from public.repositories where id = any(${ids}) or lower(full_name) = any(${names.map((n) => n.toLowerCase())})`;
+}
 
 async function repoId(sql: Sql, repo: string): Promise<number> {
   const [r] = await sql`select id from public.repositories where lower(full_name) = ${repo.toLowerCase()}`;
@@ -72,6 +88,7 @@ Deno.test("discussions, comments and replies, commits, forks and stars equal the
   const sql = testDb(6);
   try {
     const sim = simulator(REPOS);
+    await forgetSimRepositories(sql, sim, NAMES);
     const { workspaceId } = await setupWorkspace(sql, "engine-e2e-data-types", NAMES);
     const jobId = await createJob(sql, workspaceId, { windowDays: 30, dataTypes: ALL_TYPES });
     await drain(sql, jobId, () => workerDeps(sql, sim));
@@ -107,6 +124,7 @@ Deno.test("discussions, comments and replies, commits, forks and stars equal the
     assertEquals(await itemsDone(sql, jobId, "commits"), all("commits"));
     assertEquals(await itemsDone(sql, jobId, "forks"), all("forks"));
     assertEquals(sim.counters().violations.total, 0);
+    await forgetSimRepositories(sql, sim, NAMES);
   } finally {
     await sql.end();
   }
@@ -116,6 +134,7 @@ Deno.test("stars draw on the REST budget (one request per repository), and a sec
   const sql = testDb(4);
   try {
     const sim = simulator(REPOS);
+    await forgetSimRepositories(sql, sim, NAMES);
     const { workspaceId } = await setupWorkspace(sql, "engine-e2e-data-types-2", ["dt/talk"]);
     const label = "data-types-rest";
     const budgets = async () => ({
@@ -144,6 +163,7 @@ Deno.test("stars draw on the REST budget (one request per repository), and a sec
     assertEquals(await count(), before);
     await assertStarsMatchTruth(sql, sim, "dt/talk", await windowStartOf(sql, second));
     assertEquals(sim.counters().violations.total, 0);
+    await forgetSimRepositories(sql, sim, NAMES);
   } finally {
     await sql.end();
   }
