@@ -44,7 +44,31 @@ export const TRUTH_TYPES = [
     table: "public.issue_comments",
     where: "and issue_id is not null",
   },
+  { type: "discussions", label: "discussions", table: "public.discussions", where: "" },
+  {
+    type: "discussion_comments",
+    label: "discussion comments (with replies)",
+    table: "public.discussion_comments",
+    where: "",
+  },
+  { type: "commits", label: "commits", table: "public.commits", where: "", id: "sha" },
+  { type: "forks", label: "forks", table: "public.forks", where: "" },
+  // Stars are compared per day ("YYYY-MM-DD=n"); days without stars may be stored or not.
+  {
+    type: "stars",
+    label: "star days",
+    table: "public.star_history",
+    where: "and stars > 0",
+    id: "to_char(day, 'YYYY-MM-DD') || '=' || stars",
+  },
 ] as const;
+
+/** The id the comparison uses for one ground-truth item (null: not compared). */
+function truthId(type: string, i: { databaseId?: number; oid?: string; date?: string; count?: number }) {
+  if (type === "commits") return i.oid ?? null;
+  if (type === "stars") return i.count ? `${i.date}=${i.count}` : null;
+  return i.databaseId === undefined ? null : String(i.databaseId);
+}
 
 export interface DemoWorkspace {
   workspaceId: string;
@@ -189,7 +213,7 @@ export async function snapshot(sql: Sql, jobId: string): Promise<Snapshot> {
     select task_id, full_name, data_type, status, items_done::int8 as items_done,
            estimated_total::int8 as estimated_total, last_error
     from public.backfill_data_type_status where job_id = ${jobId} and status <> 'skipped'
-    order by full_name, array_position(array['repository', 'pull_requests', 'issues'], data_type), data_type`;
+    order by full_name, array_position(array['repository', 'pull_requests', 'issues', 'discussions', 'commits', 'stars', 'forks'], data_type), data_type`;
   const num = (x: unknown) => (x === null || x === undefined ? null : Number(x));
   return {
     job: {
@@ -307,8 +331,9 @@ export interface TruthRow {
   type: string;
   expected: number;
   stored: number;
-  missing: number[];
-  extra: number[];
+  /** GitHub ids (commits: oids; stars: "YYYY-MM-DD=n"). */
+  missing: string[];
+  extra: string[];
   ok: boolean;
 }
 
@@ -331,18 +356,25 @@ export async function compareWithTruth(
         since,
       })}`;
       const res = await fetch(url);
-      const body = await res.json() as { items?: { databaseId?: number }[]; message?: string };
+      const body = await res.json() as {
+        items?: { databaseId?: number; oid?: string; date?: string; count?: number }[];
+        message?: string;
+      };
       if (!res.ok) {
         throw new Error(
           `GET ${url} answered ${res.status}: ${body.message ?? JSON.stringify(body)}`,
         );
       }
-      const expected = new Set((body.items ?? []).map((i) => Number(i.databaseId)));
-      const stored = new Set<number>(
+      const expected = new Set(
+        (body.items ?? []).map((i) => truthId(t.type, i)).filter((x) => x !== null),
+      );
+      const idSql = "id" in t ? t.id : "id";
+      const stored = new Set<string>(
         r
-          ? (await sql.unsafe(`select id from ${t.table} where repository_id = $1 ${t.where}`, [
-            r.id,
-          ])).map((x) => Number(x.id))
+          ? (await sql.unsafe(
+            `select (${idSql})::text as id from ${t.table} where repository_id = $1 ${t.where}`,
+            [r.id],
+          )).map((x) => String(x.id))
           : [],
       );
       const missing = [...expected].filter((id) => !stored.has(id));
