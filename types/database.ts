@@ -667,7 +667,7 @@ isOneToOne: false
                   ]
                 },"backfill_job_status": {
                   Row: {
-                    "cancelled_at": string | null,"cancelled_tasks": number,"completed_tasks": number,"created_at": string,"created_by": string | null,"data_types": (string)[],"estimated_completion_at": string | null,"estimated_total": number | null,"eta_seconds": number | null,"failed_tasks": number,"finished_at": string | null,"items_done": number | null,"job_id": string,"kind": string,"last_error": string | null,"percent": number | null,"points_used": number,"remaining_tasks": number | null,"started_at": string | null,"status": string,"total_tasks": number,"window_days": number,"workspace_id": string
+                    "cancelled_at": string | null,"cancelled_tasks": number,"completed_tasks": number,"created_at": string,"created_by": string | null,"data_types": (string)[],"estimated_completion_at": string | null,"estimated_total": number | null,"eta_limited_by": string | null,"eta_seconds": number | null,"failed_repositories": Json | null,"failed_tasks": number,"finished_at": string | null,"items_done": number | null,"job_id": string,"kind": string,"last_error": string | null,"percent": number | null,"points_used": number,"remaining_tasks": number | null,"started_at": string | null,"status": string,"total_tasks": number,"window_days": number,"workspace_id": string
                   }
                   ComputedFields: never
                   Relationships: [
@@ -681,7 +681,7 @@ isOneToOne: false
                   ]
                 },"backfill_repository_status": {
                   Row: {
-                    "attempts": number,"created_at": string,"estimated_total": number | null,"eta_seconds": number | null,"finished_at": string | null,"full_name": string | null,"heartbeat_at": string | null,"items_done": number | null,"job_id": string,"last_error": string | null,"percent": number | null,"points_used": number,"repository_id": number | null,"started_at": string | null,"status": string,"task_id": number,"tracked_repository_id": string,"workspace_id": string
+                    "attempts": number,"created_at": string,"estimated_total": number | null,"eta_limited_by": string | null,"eta_seconds": number | null,"finished_at": string | null,"full_name": string | null,"heartbeat_at": string | null,"items_done": number | null,"job_id": string,"last_error": string | null,"percent": number | null,"points_used": number,"repository_id": number | null,"started_at": string | null,"status": string,"task_id": number,"tracked_repository_id": string,"workspace_id": string
                   }
                   ComputedFields: never
                   Relationships: [

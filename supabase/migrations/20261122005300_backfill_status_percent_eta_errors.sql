@@ -1,0 +1,261 @@
+-- The status views checked against the engine's real counters, and fixed:
+--
+-- * Percent counted types the worker skips (skipped showed 100 %) and, being items-based, showed
+--   100 % while types not started yet had no estimate (a repository whose PRs were done but whose
+--   issues had not started). Now percent is the mean, over the NON-SKIPPED data types, of each
+--   type's fraction: completed 1, otherwise items_done / estimated_total (0 while no estimate).
+--   In a job, a failed repository's types count as ended (1): nothing more will run for them; a
+--   repository's own percent shows how far it got before failing. A job that ended completed,
+--   completed_with_errors or failed is 100 %; a cancelled one shows what was done.
+-- * ETA was the observed rate applied to the known estimate only, and ignored the GitHub budget.
+--   Now: remaining items = for every open type of every open repository, its estimate (or, not
+--   started yet, the job's average estimate of that data type) minus what is done; at the rate
+--   observed since started_at. The remaining cost (remaining items x the points per item observed
+--   so far) is compared with the GitHub budget (engine.rate_limit_budgets: points usable now above
+--   the 1,000-point reserve on enabled, unpaused tokens); when it cannot cover it, the ETA is at
+--   least the time until the next reset (plus one hour per further window needed).
+--   eta_limited_by says which bound won: 'observed_rate' or 'github_budget'.
+-- * Errors: a completed repository or data type no longer shows an error it recovered from;
+--   a job shows its own error, else the latest failed repository's error, else the latest error
+--   of a repository still in progress (a retry or a rate-limit wait); failed_repositories lists
+--   every failed repository with its message.
+-- Columns are kept (types and order); new ones are appended. Views stay security_invoker.
+
+-- One data type's fraction done: completed 1, skipped null (not counted), else done / estimate.
+create or replace function private.progress_fraction(status text, items_done bigint, estimated_total bigint)
+returns numeric
+language sql
+immutable
+set search_path = ''
+as $$
+  select case when status = 'completed' then 1.0
+              when status = 'skipped' then null
+              when coalesce(estimated_total, 0) > 0 then least(1.0, items_done::numeric / estimated_total)
+              else 0.0 end
+$$;
+revoke execute on function private.progress_fraction(text, bigint, bigint) from public, anon, authenticated;
+grant execute on function private.progress_fraction(text, bigint, bigint) to authenticated, service_role;
+comment on function private.progress_fraction(text, bigint, bigint) is
+  'Fraction of one data type done: completed 1, skipped null (not counted in percents), else items_done / estimated_total (0 without an estimate).';
+
+-- Seconds before the GitHub budget can cover p_points, as far as the budget table knows: 0 when
+-- the points usable now cover them; null when no token is known. Reads engine tables, which
+-- clients cannot, and returns only a number of seconds.
+create or replace function private.github_budget_wait_seconds(p_points numeric)
+returns bigint
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  with b as (
+    select
+      case when b.paused_until > now() then 0
+           else greatest(
+             case when b.reset_at is not null and b.reset_at + engine.budget_reset_margin() <= now()
+                  then b.limit_points else b.remaining end
+             - b.reserved - 1000, 0)              -- the worker's default reserve (BACKFILL_BUDGET_RESERVE)
+      end as usable_now,
+      greatest(b.limit_points - 1000, 0) as per_window,
+      nullif(greatest(coalesce(case when b.reset_at > now() then b.reset_at + engine.budget_reset_margin() end, '-infinity'),
+                      coalesce(case when b.paused_until > now() then b.paused_until end, '-infinity')),
+             '-infinity'::timestamptz) as refill_at
+    from engine.rate_limit_budgets b
+    join engine.github_tokens t on t.id = b.token_id
+    where t.enabled and b.resource = 'graphql'
+  ), s as (
+    select count(*) as tokens, sum(usable_now) as usable, sum(per_window) as per_window, min(refill_at) as next_refill
+    from b
+  )
+  select case
+    when p_points is null or p_points <= 0 then 0
+    when s.tokens = 0 then null
+    when p_points <= s.usable then 0
+    when s.next_refill is null or s.per_window = 0 then null
+    else ceil(extract(epoch from (s.next_refill - now())))::bigint
+         + (ceil((p_points - s.usable) / s.per_window)::bigint - 1) * 3600
+  end
+  from s
+$$;
+revoke execute on function private.github_budget_wait_seconds(numeric) from public, anon, authenticated;
+grant execute on function private.github_budget_wait_seconds(numeric) to authenticated, service_role;
+comment on function private.github_budget_wait_seconds(numeric) is
+  'Seconds until the shared GitHub budget (enabled tokens, graphql, above the 1,000-point reserve) can cover p_points: '
+  '0 if it can now, else the time to the next reset plus an hour per further window; null when no token is known.';
+
+create or replace view public.backfill_data_type_status with (security_invoker = true) as
+select
+  p.task_id,
+  t.job_id,
+  t.workspace_id,
+  t.tracked_repository_id,
+  tr.full_name,
+  p.data_type,
+  p.status,
+  p.items_done,
+  p.estimated_total,
+  round(100.0 * private.progress_fraction(p.status, p.items_done, p.estimated_total), 1)::numeric(5, 1) as percent,
+  p.attempts,
+  case when p.status in ('completed', 'skipped') then null else p.last_error end as last_error,
+  p.window_start,
+  p.heartbeat_at,
+  p.updated_at
+from public.backfill_progress p
+join public.backfill_tasks t on t.id = p.task_id
+left join public.tracked_repositories tr on tr.id = t.tracked_repository_id;
+comment on view public.backfill_data_type_status is
+  'Progress of one data type of one repository in a backfill (e.g. pull_requests 250/500): items done, '
+  'estimate, percent (null for skipped types, which the worker does not fetch), attempts and the last '
+  'error (while not completed).';
+
+create or replace view public.backfill_repository_status with (security_invoker = true) as
+select
+  t.id as task_id,
+  t.job_id,
+  t.workspace_id,
+  t.tracked_repository_id,
+  tr.full_name,
+  t.repository_id,
+  t.status,
+  t.attempts,
+  coalesce(p.items_done, 0) as items_done,
+  coalesce(p.items_total, 0) as estimated_total,
+  case when t.status = 'completed' then 100.0
+       when p.types_counted > 0 then least(100.0, round(100.0 * p.fraction_sum / p.types_counted, 1))
+       else 0.0 end::numeric(5, 1) as percent,
+  e.eta_seconds,
+  case when t.status in ('completed', 'cancelled') then null else coalesce(t.last_error, p.last_error) end
+    as last_error,
+  t.points_used,
+  t.started_at,
+  t.finished_at,
+  t.heartbeat_at,
+  t.created_at,
+  e.eta_limited_by
+from public.backfill_tasks t
+left join public.tracked_repositories tr on tr.id = t.tracked_repository_id
+left join lateral (
+  select sum(bp.items_done) filter (where bp.status <> 'skipped')::bigint as items_done,
+         sum(private.progress_total(bp.status, bp.items_done, bp.estimated_total))::bigint as items_total,
+         count(*) filter (where bp.status <> 'skipped') as types_counted,
+         sum(private.progress_fraction(bp.status, bp.items_done, bp.estimated_total)) as fraction_sum,
+         -- Only a running repository needs the remaining items; a type without an estimate yet is
+         -- assumed to be like the same type of the job's other repositories.
+         sum(greatest(coalesce(bp.estimated_total,
+               (select avg(greatest(x.estimated_total, x.items_done))
+                from public.backfill_progress x join public.backfill_tasks xt on xt.id = x.task_id
+                where xt.job_id = t.job_id and x.data_type = bp.data_type and x.estimated_total is not null),
+               0), bp.items_done) - bp.items_done)
+           filter (where t.status = 'running' and bp.status in ('pending', 'running')) as items_remaining,
+         (array_agg(bp.last_error order by bp.updated_at desc)
+            filter (where bp.last_error is not null and bp.status not in ('completed', 'skipped')))[1] as last_error
+  from public.backfill_progress bp
+  where bp.task_id = t.id
+) p on true
+cross join lateral (
+  select case when t.status = 'running' and t.started_at is not null and p.items_done > 0 and p.items_remaining > 0
+           then ceil(p.items_remaining / (p.items_done / greatest(extract(epoch from (now() - t.started_at)), 1)))::bigint
+         end as item_eta,
+         case when t.status = 'running' and p.items_done > 0 and p.items_remaining > 0
+           then private.github_budget_wait_seconds(p.items_remaining * t.points_used::numeric / p.items_done)
+         end as budget_eta
+) r
+cross join lateral (
+  select case when r.item_eta is not null then greatest(r.item_eta, coalesce(r.budget_eta, 0)) end as eta_seconds,
+         case when r.item_eta is null then null
+              when coalesce(r.budget_eta, 0) > r.item_eta then 'github_budget'
+              else 'observed_rate' end as eta_limited_by
+) e;
+comment on view public.backfill_repository_status is
+  'Progress of one repository in a backfill: status, items done of the estimate, percent (mean over its '
+  'non-skipped data types), ETA in seconds while running (observed rate, at least the wait for the GitHub '
+  'budget; eta_limited_by says which), and the last error (none once completed).';
+
+create or replace view public.backfill_job_status with (security_invoker = true) as
+select
+  j.id as job_id,
+  j.workspace_id,
+  j.kind,
+  j.status,
+  j.window_days,
+  j.data_types,
+  j.total_tasks,
+  j.completed_tasks,
+  j.failed_tasks,
+  j.cancelled_tasks,
+  greatest(j.total_tasks - j.completed_tasks - j.failed_tasks - j.cancelled_tasks, 0) as remaining_tasks,
+  coalesce(p.items_done, 0) as items_done,
+  coalesce(p.items_total, 0) as estimated_total,
+  case when j.status in ('completed', 'completed_with_errors', 'failed') then 100.0
+       when p.types_counted > 0 then least(100.0, round(100.0 * p.fraction_sum / p.types_counted, 1))
+       when j.total_tasks > 0
+         then round(100.0 * (j.completed_tasks + j.failed_tasks + j.cancelled_tasks) / j.total_tasks, 1)
+       else 0.0 end::numeric(5, 1) as percent,
+  e.eta_seconds,
+  case when e.eta_seconds is not null then now() + make_interval(secs => e.eta_seconds) end
+    as estimated_completion_at,
+  coalesce(j.error, f.last_error, p.open_last_error) as last_error,
+  j.points_used,
+  j.created_by,
+  j.created_at,
+  j.started_at,
+  j.finished_at,
+  j.cancelled_at,
+  e.eta_limited_by,
+  coalesce(f.failed_repositories, '[]'::jsonb) as failed_repositories
+from public.backfill_jobs j
+left join lateral (
+  select sum(x.items_done) filter (where x.status <> 'skipped')::bigint as items_done,
+         sum(private.progress_total(x.status, x.items_done, x.estimated_total))::bigint as items_total,
+         count(*) filter (where x.status <> 'skipped') as types_counted,
+         sum(case when x.status = 'failed' then 1.0
+                  else private.progress_fraction(x.status, x.items_done, x.estimated_total) end)
+           filter (where x.status <> 'skipped') as fraction_sum,
+         sum(greatest(coalesce(x.estimated_total, x.type_avg_total, 0), x.items_done) - x.items_done)
+           filter (where x.status in ('pending', 'running') and x.task_status in ('pending', 'running')) as items_remaining,
+         (array_agg(coalesce(x.task_error, x.last_error) order by x.updated_at desc)
+            filter (where x.task_status in ('pending', 'running') and coalesce(x.task_error, x.last_error) is not null))[1]
+           as open_last_error
+  from (
+    select bp.*, t.status as task_status, t.last_error as task_error,
+           -- A type not started yet is assumed to be like the same type of the job's other repositories.
+           avg(greatest(bp.estimated_total, bp.items_done)) filter (where bp.estimated_total is not null)
+             over (partition by bp.data_type) as type_avg_total
+    from public.backfill_tasks t
+    join public.backfill_progress bp on bp.task_id = t.id
+    where t.job_id = j.id
+  ) x
+) p on true
+left join lateral (
+  select (array_agg(t.last_error order by t.finished_at desc nulls last, t.id desc)
+            filter (where t.last_error is not null))[1] as last_error,
+         jsonb_agg(jsonb_build_object('task_id', t.id, 'tracked_repository_id', t.tracked_repository_id,
+                                      'full_name', tr.full_name, 'error', t.last_error)
+                   order by t.finished_at, t.id) as failed_repositories
+  from public.backfill_tasks t
+  left join public.tracked_repositories tr on tr.id = t.tracked_repository_id
+  where t.job_id = j.id and t.status = 'failed'
+) f on true
+cross join lateral (
+  select case when j.status = 'running' and j.started_at is not null and p.items_done > 0 and p.items_remaining > 0
+           then ceil(p.items_remaining / (p.items_done / greatest(extract(epoch from (now() - j.started_at)), 1)))::bigint
+         end as item_eta,
+         case when j.status = 'running' and p.items_done > 0 and p.items_remaining > 0
+           then private.github_budget_wait_seconds(p.items_remaining * j.points_used::numeric / p.items_done)
+         end as budget_eta
+) r
+cross join lateral (
+  select case when r.item_eta is not null then greatest(r.item_eta, coalesce(r.budget_eta, 0)) end as eta_seconds,
+         case when r.item_eta is null then null
+              when coalesce(r.budget_eta, 0) > r.item_eta then 'github_budget'
+              else 'observed_rate' end as eta_limited_by
+) e;
+comment on view public.backfill_job_status is
+  'Progress of one backfill job: task counts, items done of the known estimate, percent (mean over the '
+  'non-skipped data types of its repositories; failed ones count as ended; 100 once the job ended, '
+  'except cancelled), ETA (seconds and time: remaining items at the rate observed since started_at, at '
+  'least the wait for the GitHub budget to cover their cost; eta_limited_by = observed_rate or '
+  'github_budget), the last error and failed_repositories [{task_id, tracked_repository_id, full_name, error}].';
+
+grant select on public.backfill_job_status, public.backfill_repository_status,
+  public.backfill_data_type_status to authenticated, service_role;
