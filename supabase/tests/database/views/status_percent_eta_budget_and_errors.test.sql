@@ -124,7 +124,8 @@ select results_eq(
 update public.backfill_tasks set last_error = 'waiting for the GitHub rate limit: resumes after 12:00'
 where id = (select id from tk where name = 'a');
 update public.backfill_tasks set status = 'pending', last_error = null, finished_at = null where id = (select id from tk where name = 'b');
-update public.backfill_progress set status = 'pending' where task_id = (select id from tk where name = 'b') and status = 'failed';
+-- as retry_backfill does: failed types pending again, their errors cleared
+update public.backfill_progress set status = 'pending', last_error = null where task_id = (select id from tk where name = 'b') and status = 'failed';
 select is((select last_error from public.backfill_job_status where job_id = '00000000-0000-4000-8000-0000000005f1'),
   'waiting for the GitHub rate limit: resumes after 12:00',
   'without failures the job shows why a repository in progress is waiting');
