@@ -31,13 +31,19 @@ export interface Budget {
   exhausted(tokenId: string, resetMs: number): Promise<void>;
 }
 
-/** A budget that never refuses: for unit tests that are not about limits. */
-export function unlimitedBudget(token = "test-token"): Budget {
+/** A budget without a limit on points, for tests that are not about limits (and the REST pool
+ * of in-process tests); it still honours what GitHub answered: after a secondary or primary
+ * limit it refuses until the pause ends, as no request may reach GitHub inside a retry-after. */
+export function unlimitedBudget(token = "test-token", now: () => number = Date.now): Budget {
+  let blockedUntil = 0;
   return {
-    reserve: (cost) => Promise.resolve({ tokenId: "unlimited", token, reserved: cost }),
+    reserve: (cost) =>
+      blockedUntil > now()
+        ? Promise.reject(new BudgetWait(blockedUntil, "the token is paused by a GitHub rate limit"))
+        : Promise.resolve({ tokenId: "unlimited", token, reserved: cost }),
     reconcile: () => Promise.resolve(),
-    pause: (_t, until) => Promise.resolve(until),
-    exhausted: () => Promise.resolve(),
+    pause: (_t, until) => Promise.resolve(blockedUntil = Math.max(blockedUntil, until)),
+    exhausted: (_t, reset) => Promise.resolve(void (blockedUntil = Math.max(blockedUntil, reset))),
   };
 }
 

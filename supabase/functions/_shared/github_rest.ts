@@ -8,10 +8,13 @@ export interface RestAnswer<T> {
   data: T;
   /** From x-ratelimit-*; null when GitHub sent none. */
   rateLimit: RateLimitInfo | null;
+  /** The Link header's rel="next" URL (absolute, as GitHub gives it); null on a list's last page. */
+  next: string | null;
 }
 
 export interface RestClient {
-  /** GETs `path` (below the API root, e.g. "/repos/o/r/stargazers/history?since=…"). */
+  /** GETs `path` (below the API root, e.g. "/repos/o/r/stargazers/history?since=…"), or an
+   * absolute URL on the API's origin (a Link header's next page). */
   get<T>(path: string, timeoutMs: number): Promise<RestAnswer<T>>;
 }
 
@@ -35,14 +38,31 @@ export function restRateLimit(headers: Headers): RateLimitInfo | null {
   };
 }
 
+/** The rel="next" URL of a Link header, null when there is none. */
+export function nextLink(header: string | null): string | null {
+  for (const part of (header ?? "").split(",")) {
+    const m = /<([^>]+)>\s*;\s*rel="?next"?/.exec(part);
+    if (m) return m[1];
+  }
+  return null;
+}
+
 export function createRestClient(options: RestClientOptions): RestClient {
   const base = options.baseUrl.replace(/\/+$/, "");
   const doFetch = options.fetch ?? fetch;
   return {
     async get<T>(path: string, timeoutMs: number): Promise<RestAnswer<T>> {
+      let url = base + path;
+      if (/^https?:\/\//.test(path)) {
+        // The token goes only to the API's own origin, whatever a Link header says.
+        if (new URL(path).origin !== new URL(base).origin) {
+          throw new GithubError("invalid", `GET ${path}: not on the GitHub API's origin ${new URL(base).origin}`);
+        }
+        url = path;
+      }
       let res: Response;
       try {
-        res = await doFetch(base + path, {
+        res = await doFetch(url, {
           headers: {
             authorization: `token ${options.token}`,
             accept: "application/vnd.github+json",
@@ -71,7 +91,7 @@ export function createRestClient(options: RestClientOptions): RestClient {
         });
       }
       try {
-        return { data: JSON.parse(text) as T, rateLimit: restRateLimit(res.headers) };
+        return { data: JSON.parse(text) as T, rateLimit: restRateLimit(res.headers), next: nextLink(res.headers.get("link")) };
       } catch {
         throw new GithubError("transient", `GET ${path} answered an unparsable body: ${text.slice(0, 100)}`);
       }

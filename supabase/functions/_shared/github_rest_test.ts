@@ -45,3 +45,23 @@ Deno.test("get() turns a timeout into a transient error", async () => {
   });
   await rejects(client.get("/x", 20), (e: unknown) => e instanceof GithubError && e.kind === "transient");
 });
+
+Deno.test("get() returns the Link header's next page, follows absolute URLs on the API's origin only", async () => {
+  const seen: string[] = [];
+  const client = createRestClient({
+    baseUrl: "http://gh.test",
+    token: "t",
+    fetch: ((url: string) => {
+      seen.push(url);
+      return Promise.resolve(new Response("[]", {
+        headers: { link: '<http://gh.test/repositories/1/pulls/comments?page=1>; rel="prev", <http://gh.test/repositories/1/pulls/comments?page=3>; rel="next"' },
+      }));
+    }) as typeof fetch,
+  });
+  const r = await client.get<unknown[]>("/repos/o/r/pulls/comments?page=2", 1000);
+  assertEquals(r.next, "http://gh.test/repositories/1/pulls/comments?page=3");
+  await client.get(r.next!, 1000);
+  assertEquals(seen, ["http://gh.test/repos/o/r/pulls/comments?page=2", "http://gh.test/repositories/1/pulls/comments?page=3"]);
+  assertEquals(await kindOf(client.get("http://elsewhere.test/x", 1000)), "invalid");
+  assertEquals(seen.length, 2);
+});

@@ -45,6 +45,10 @@ export interface ChunkRows {
   forks?: Json[];
   /** One row per UTC day: {repository_id, day: "YYYY-MM-DD", stars}. */
   star_history?: Json[];
+  /** Comments of the repository-wide REST lists, whose parent is known by number only: the
+   * upsert resolves it among stored PRs/issues and drops comments of unstored parents. */
+  issue_comments_by_number?: Json[];
+  review_comments_by_number?: Json[];
 }
 
 export function emptyRows(): ChunkRows {
@@ -122,8 +126,6 @@ export class ChunkCollector {
     const node = n.id as string;
     this.follow(labels, "PullRequest.labels", node, id, "pr");
     this.addNested("PullRequest.reviews", n.reviews as Connection<Json>, node, id, "pr");
-    this.addNested("PullRequest.comments", n.comments as Connection<Json>, node, id, "pr");
-    this.addNested("PullRequest.reviewThreads", n.reviewThreads as Connection<Json>, node, id, "pr");
   }
 
   addIssue(n: Json): void {
@@ -146,7 +148,6 @@ export class ChunkCollector {
     this.rows.issues.push(row);
     this.issuesByDbId.set(id, row);
     this.follow(labels, "Issue.labels", n.id as string, id, "issue");
-    this.addNested("Issue.comments", n.comments as Connection<Json>, n.id as string, id, "issue");
   }
 
   /** Adds one page of a nested connection and queues its next page, if any. */
@@ -159,32 +160,12 @@ export class ChunkCollector {
             author_id: this.actor(x.author as Actor), state: x.state, body: x.body, submitted_at: x.submittedAt,
           });
           break;
-        case "PullRequest.comments":
-        case "Issue.comments":
-          this.rows.issue_comments.push({
-            id: x.databaseId, node_id: x.id, repository_id: this.repositoryId,
-            issue_id: parentKind === "issue" ? parentDatabaseId : null,
-            pull_request_id: parentKind === "pr" ? parentDatabaseId : null,
-            author_id: this.actor(x.author as Actor), body: x.body, created_at: x.createdAt, updated_at: x.updatedAt,
-          });
-          break;
         case "PullRequest.labels":
         case "Issue.labels": {
           const parent = (parentKind === "pr" ? this.prsByDbId : this.issuesByDbId).get(parentDatabaseId);
           (parent?.labels as Json[] | undefined)?.push({ name: x.name, color: x.color });
           break;
         }
-        case "PullRequest.reviewThreads":
-          this.addNested("PullRequestReviewThread.comments", x.comments as Connection<Json>, x.id as string, parentDatabaseId, "pr");
-          break;
-        case "PullRequestReviewThread.comments":
-          this.rows.review_comments.push({
-            id: x.databaseId, node_id: x.id, repository_id: this.repositoryId, pull_request_id: parentDatabaseId,
-            review_id: (x.pullRequestReview as { databaseId?: number } | null)?.databaseId ?? null,
-            author_id: this.actor(x.author as Actor), path: x.path, body: x.body,
-            created_at: x.createdAt, updated_at: x.updatedAt,
-          });
-          break;
       }
     }
     this.follow(page, connection, parentNodeId, parentDatabaseId, parentKind);

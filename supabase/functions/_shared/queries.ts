@@ -2,6 +2,7 @@
 // for `rateLimit { cost remaining resetAt limit }` so the shared budget can be reconciled with
 // what GitHub actually charged. Nested connections report `pageInfo`, and anything that did not
 // fit is fetched through `node(id:)` follow-ups before the chunk commits (see ingest.ts).
+import { queryCost } from "./query_cost.ts";
 
 export const RATE_LIMIT = "rateLimit { cost remaining resetAt limit }";
 
@@ -23,15 +24,6 @@ const FRAGMENT_TEXT: Record<string, string> = {
 }`,
   ReviewFields: `fragment ReviewFields on PullRequestReview {
   id databaseId state body submittedAt
-  author { ...ActorFields }
-}`,
-  CommentFields: `fragment CommentFields on IssueComment {
-  id databaseId body createdAt updatedAt
-  author { ...ActorFields }
-}`,
-  ReviewCommentFields: `fragment ReviewCommentFields on PullRequestReviewComment {
-  id databaseId path body createdAt updatedAt
-  pullRequestReview { databaseId }
   author { ...ActorFields }
 }`,
   PageFields: `fragment PageFields on PageInfo { hasNextPage endCursor }`,
@@ -66,8 +58,12 @@ query RepositoryMetadata($owner: String!, $name: String!) {
   repository(owner: $owner, name: $name) { ...RepositoryFields }
 }`);
 
+// Only two connections per PR (reviews, labels): with GitHub's formula a page of `first` PRs
+// costs 1 + 2·first requests (100 PRs: 201 → 2 points; 74 PRs: 149 → 1 point), whatever the
+// nested `first`. Conversation and review comments come from the repository-wide REST lists
+// (fetchers/comment_lists.ts), which draw on the REST budget instead of points.
 export const PULL_REQUESTS_QUERY = withFragments(/* GraphQL */ `
-query PullRequestsPage($owner: String!, $name: String!, $first: Int!, $after: String, $nested: Int!, $threadComments: Int!) {
+query PullRequestsPage($owner: String!, $name: String!, $first: Int!, $after: String, $nested: Int!) {
   ${RATE_LIMIT}
   repository(owner: $owner, name: $name) {
     ...RepositoryFields
@@ -80,19 +76,12 @@ query PullRequestsPage($owner: String!, $name: String!, $first: Int!, $after: St
         author { ...ActorFields }
         labels(first: $nested) { pageInfo { ...PageFields } nodes { name color } }
         reviews(first: $nested) { pageInfo { ...PageFields } nodes { ...ReviewFields } }
-        comments(first: $nested) { pageInfo { ...PageFields } nodes { ...CommentFields } }
-        reviewThreads(first: $nested) {
-          pageInfo { ...PageFields }
-          nodes {
-            id
-            comments(first: $threadComments) { pageInfo { ...PageFields } nodes { ...ReviewCommentFields } }
-          }
-        }
       }
     }
   }
 }`);
 
+// Labels only (1 + first requests: 100 issues cost 1 point); comments come from the REST list.
 export const ISSUES_QUERY = withFragments(/* GraphQL */ `
 query IssuesPage($owner: String!, $name: String!, $first: Int!, $after: String, $nested: Int!) {
   ${RATE_LIMIT}
@@ -105,66 +94,46 @@ query IssuesPage($owner: String!, $name: String!, $first: Int!, $after: String, 
         id databaseId number title body state createdAt updatedAt closedAt
         author { ...ActorFields }
         labels(first: $nested) { pageInfo { ...PageFields } nodes { name color } }
-        comments(first: $nested) { pageInfo { ...PageFields } nodes { ...CommentFields } }
       }
     }
   }
 }`);
 
 /** Follow-up pages of one nested connection of one parent node. */
-export type NestedConnection =
-  | "PullRequest.reviews"
-  | "PullRequest.comments"
-  | "PullRequest.labels"
-  | "PullRequest.reviewThreads"
-  | "PullRequestReviewThread.comments"
-  | "Issue.comments"
-  | "Issue.labels";
+export type NestedConnection = "PullRequest.reviews" | "PullRequest.labels" | "Issue.labels";
 
 const NESTED_SELECTION: Record<NestedConnection, string> = {
   "PullRequest.reviews": "... on PullRequest { reviews(first: $first, after: $after) { pageInfo { ...PageFields } nodes { ...ReviewFields } } }",
-  "PullRequest.comments": "... on PullRequest { comments(first: $first, after: $after) { pageInfo { ...PageFields } nodes { ...CommentFields } } }",
   "PullRequest.labels": "... on PullRequest { labels(first: $first, after: $after) { pageInfo { ...PageFields } nodes { name color } } }",
-  "PullRequest.reviewThreads":
-    "... on PullRequest { reviewThreads(first: $first, after: $after) { pageInfo { ...PageFields } nodes { id comments(first: $threadComments) { pageInfo { ...PageFields } nodes { ...ReviewCommentFields } } } } }",
-  "PullRequestReviewThread.comments":
-    "... on PullRequestReviewThread { comments(first: $first, after: $after) { pageInfo { ...PageFields } nodes { ...ReviewCommentFields } } }",
-  "Issue.comments": "... on Issue { comments(first: $first, after: $after) { pageInfo { ...PageFields } nodes { ...CommentFields } } }",
   "Issue.labels": "... on Issue { labels(first: $first, after: $after) { pageInfo { ...PageFields } nodes { name color } } }",
 };
 
 export function nestedQuery(connection: NestedConnection): string {
-  const threadVar = connection === "PullRequest.reviewThreads" ? ", $threadComments: Int!" : "";
-  return withFragments(`query NestedPage($id: ID!, $first: Int!, $after: String${threadVar}) {
+  return withFragments(`query NestedPage($id: ID!, $first: Int!, $after: String) {
   ${RATE_LIMIT}
   node(id: $id) { ${NESTED_SELECTION[connection]} }
 }`);
 }
 
+/** GitHub's cost of `document` with `variables` in points (query_cost.ts), reserved before sending. */
+export function estimateCost(document: string, variables: Record<string, unknown>): number {
+  return queryCost(document, variables).points;
+}
+
 /**
- * GitHub's cost formula (requests per connection, summed, /100, rounded, minimum 1), for the
- * documents above: used to reserve budget before sending.
+ * The page size in 1..max that gets the most items per point for a page whose cost depends on
+ * `first` (`costOf`); ties go to the larger page (fewer requests). E.g. the PR page: 74 PRs cost
+ * 1 point (149 requests), 100 cost 2, so up to 100 the best is 74.
  */
-export function estimateCost(kind: "repository" | "pull_requests" | "issues" | NestedConnection, sizes: PageSizes): number {
-  const { first, nested, threadComments } = sizes;
-  let requests: number;
-  switch (kind) {
-    case "repository":
-      requests = 1;
-      break;
-    case "pull_requests":
-      // pullRequests + (labels, reviews, comments, reviewThreads) per PR + thread comments per thread
-      requests = 1 + first * 4 + first * nested;
-      void threadComments;
-      break;
-    case "issues":
-      requests = 1 + first * 2;
-      break;
-    case "PullRequest.reviewThreads":
-      requests = 1 + first;
-      break;
-    default:
-      requests = 1;
+export function bestPageSize(max: number, costOf: (first: number) => number): number {
+  let best = 1;
+  let bestRate = 0;
+  for (let first = Math.max(1, Math.min(100, Math.floor(max))); first >= 1; first--) {
+    const rate = first / costOf(first);
+    if (rate > bestRate) {
+      best = first;
+      bestRate = rate;
+    }
   }
-  return Math.max(1, Math.round(requests / 100));
+  return best;
 }

@@ -6,6 +6,7 @@ import type { Sql } from "./db.ts";
 import { type GithubClient, GithubError, type RateLimitInfo } from "./github.ts";
 import type { RestClient } from "./github_rest.ts";
 import { type Answered, FETCHERS, type Fetched } from "./fetchers/mod.ts";
+import { operationName, queryCost } from "./query_cost.ts";
 import { type Budget, BudgetWait, type Reservation, secondaryPauseMs, unlimitedBudget } from "./budget.ts";
 
 export interface WorkerConfig {
@@ -71,7 +72,7 @@ export interface WorkerDeps {
   github: (token: string) => GithubClient;
   /** Budget of GraphQL points (default: unlimited). */
   budget?: Budget;
-  /** Builds a GitHub REST client for a leased token (star history). */
+  /** Builds a GitHub REST client for a leased token (star history, comment lists). */
   rest?: (token: string) => RestClient;
   /** Budget of REST requests, resource "core" (default: unlimited). */
   restBudget?: Budget;
@@ -118,8 +119,8 @@ export async function runWorker(deps: WorkerDeps): Promise<WorkerReport> {
   const config = { ...DEFAULT_CONFIG, ...deps.config };
   const now = deps.now ?? Date.now;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const budget = deps.budget ?? unlimitedBudget();
-  const restBudget = deps.restBudget ?? unlimitedBudget();
+  const budget = deps.budget ?? unlimitedBudget(undefined, now);
+  const restBudget = deps.restBudget ?? unlimitedBudget(undefined, now);
   const sql = deps.sql;
   const deadline = now() + config.timeBudgetMs;
   const report: WorkerReport = {
@@ -137,7 +138,7 @@ export async function runWorker(deps: WorkerDeps): Promise<WorkerReport> {
   };
   const restClients = new Map<string, RestClient>();
   const restClientFor = (r: Reservation) => {
-    if (!deps.rest) throw new Error("no GitHub REST client: pass WorkerDeps.rest to fetch star history");
+    if (!deps.rest) throw new Error("no GitHub REST client: pass WorkerDeps.rest to fetch star history and comment lists");
     let c = restClients.get(r.token);
     if (!c) restClients.set(r.token, c = deps.rest(r.token));
     return c;
@@ -161,15 +162,15 @@ export async function runWorker(deps: WorkerDeps): Promise<WorkerReport> {
   // answered by GitHub are recorded for every worker (pause / exhausted) and the request is tried
   // again through reserve(), which then picks another token or throws BudgetWait: no request goes
   // out while a token is known limited.
-  async function underBudget<T>(
+  async function underBudget<A extends { rateLimit: RateLimitInfo | null }>(
     pool: Budget,
     cost: number,
-    send: (r: Reservation) => Promise<{ data: T; rateLimit: RateLimitInfo | null }>,
-  ): Promise<{ data: T; rateLimit: RateLimitInfo | null }> {
+    send: (r: Reservation) => Promise<A>,
+  ): Promise<A> {
     for (let limited = 0;; limited++) {
       const reservation = await pool.reserve(cost);
       report.requests++;
-      let answer: { data: T; rateLimit: RateLimitInfo | null };
+      let answer: A;
       try {
         answer = await send(reservation);
       } catch (e) {
@@ -193,18 +194,25 @@ export async function runWorker(deps: WorkerDeps): Promise<WorkerReport> {
     }
   }
 
-  async function graphqlRequest<T>(doc: string, vars: Record<string, unknown>, cost: number): Promise<Answered<T>> {
-    const { data, rateLimit } = await underBudget(budget, cost, async (r) => {
+  // Reserves GitHub's cost of the document actually sent (GitHub's formula over its connections);
+  // an estimate that differs from what GitHub charged is logged, as it skews the shared budget.
+  async function graphqlRequest<T>(doc: string, vars: Record<string, unknown>, cost?: number): Promise<Answered<T>> {
+    const estimated = queryCost(doc, vars).points;
+    const reserved = cost ?? estimated;
+    const { data, rateLimit } = await underBudget(budget, reserved, async (r) => {
       const data = await clientFor(r).query<T>(doc, vars, config.requestTimeoutMs);
       return { data, rateLimit: (data as { rateLimit?: RateLimitInfo }).rateLimit ?? null };
     });
-    return { data, points: rateLimit?.cost ?? cost };
+    if (rateLimit && rateLimit.cost !== estimated) {
+      console.warn(`GraphQL cost estimate off for ${operationName(doc)}: estimated ${estimated} points, GitHub charged ${rateLimit.cost}`);
+    }
+    return { data, points: rateLimit?.cost ?? reserved };
   }
 
   // REST requests draw on the REST budget, not GraphQL points: they add 0 to points_used.
   async function restRequest<T>(path: string): Promise<Answered<T>> {
-    const { data } = await underBudget(restBudget, 1, (r) => restClientFor(r).get<T>(path, config.requestTimeoutMs));
-    return { data, points: 0 };
+    const { data, next } = await underBudget(restBudget, 1, (r) => restClientFor(r).get<T>(path, config.requestTimeoutMs));
+    return { data, points: 0, next };
   }
 
   async function fetchChunk(claim: Claim, dataType: string, cursor: string | null, windowStart: string | null, itemsDone: number, pageSize: number): Promise<Fetched> {
@@ -219,6 +227,7 @@ export async function runWorker(deps: WorkerDeps): Promise<WorkerReport> {
       sizes: { first: pageSize, nested: config.nestedPageSize, threadComments: config.threadCommentsPageSize },
       // Initial backfills take the last N pull requests of each repository.
       cap: dataType === "pull_requests" && claim.job_kind === "initial" && claim.max_prs_per_repo ? claim.max_prs_per_repo : Infinity,
+      dataTypes: claim.progress.map((p) => p.data_type),
       repositoryId: claim.repository_id,
       now,
       graphql: graphqlRequest,

@@ -41,7 +41,8 @@ Deno.test("faults: 5% 502, 5% 504, 2% secondary limits, 1% hangs -> exact result
 Deno.test("a budget too small for the job: the job waits for the reset, completes, 0 violations", async () => {
   const sql = testDb(6);
   try {
-    const limit = 8;
+    // The job costs about 7 points (comments come from REST lists): a limit of 4 forces waits.
+    const limit = 4;
     const sim = simulator(undefined, { limit, windowSeconds: 2 });
     const repos = ["acme/api", "acme/tiny"];
     const { workspaceId } = await setupWorkspace(sql, "engine-tiny-budget", repos);

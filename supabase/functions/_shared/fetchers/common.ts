@@ -1,7 +1,7 @@
 // What several fetchers share: nested follow-up pages and the window edge of newest-first lists.
 import { GithubError } from "../github.ts";
 import { type ChunkCollector, type ChunkRows, emptyRows, repositoryRow } from "../ingest.ts";
-import { estimateCost, nestedQuery } from "../queries.ts";
+import { nestedQuery } from "../queries.ts";
 import type { FetchContext } from "./types.ts";
 
 type Json = Record<string, unknown>;
@@ -27,14 +27,9 @@ export function rowsWithRepository(repo: Json): ChunkRows {
  * chunk is complete before it commits. Returns the points spent. */
 export async function fetchFollowUps(ctx: FetchContext, collector: ChunkCollector): Promise<number> {
   let points = 0;
-  const { nested, threadComments } = ctx.sizes;
   while (collector.followUps.length > 0) {
     const f = collector.followUps.shift()!;
-    const threads = f.connection === "PullRequest.reviewThreads";
-    const vars: Json = { id: f.id, first: threads ? nested : 100, after: f.after };
-    if (threads) vars.threadComments = threadComments;
-    const r = await ctx.graphql<{ node: Json }>(nestedQuery(f.connection), vars,
-      estimateCost(f.connection, { first: vars.first as number, nested, threadComments }));
+    const r = await ctx.graphql<{ node: Json }>(nestedQuery(f.connection), { id: f.id, first: 100, after: f.after });
     points += r.points;
     const field = f.connection.split(".")[1];
     collector.addNested(f.connection, r.data.node[field] as never, f.id, f.parentDatabaseId, f.parentKind);

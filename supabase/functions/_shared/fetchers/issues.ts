@@ -1,20 +1,36 @@
-// Issues newest first with labels and comments; nested overflow through node(id:) follow-ups.
+// Issues newest first with labels (overflow through node(id:) follow-ups), then the
+// repository's conversation comment list, which serves issues and PRs alike (comment_lists.ts).
+// The cursor carries the phase: `issues:<GraphQL cursor>` → `issue_comments:<page URL>`.
 import { ChunkCollector, repositoryRow } from "../ingest.ts";
-import { estimateCost, ISSUES_QUERY } from "../queries.ts";
-import { fetchFollowUps, firstUnderCap, type Page, repositoryOf, takeNewestFirst } from "./common.ts";
+import { bestPageSize, estimateCost, ISSUES_QUERY } from "../queries.ts";
+import { commentListChunk, listStart, parsePhase } from "./comment_lists.ts";
+import { fetchFollowUps, type Page, repositoryOf, takeNewestFirst } from "./common.ts";
 import type { Fetcher } from "./types.ts";
 
 type Json = Record<string, unknown>;
 
 export const fetchIssues: Fetcher = async (ctx) => {
-  const first = firstUnderCap(ctx);
-  const r = await ctx.graphql<{ repository: Json | null }>(ISSUES_QUERY, {
-    owner: ctx.owner, name: ctx.name, first, after: ctx.cursor, nested: ctx.sizes.nested,
-  }, estimateCost("issues", { ...ctx.sizes, first }));
+  const { phase, value } = parsePhase(ctx.cursor, "issues");
+  if (phase === "issue_comments") return await commentListChunk(ctx, "issue_comments", value!, null);
+
+  const vars = { owner: ctx.owner, name: ctx.name, after: value, nested: 100 };
+  const max = Math.max(1, Math.min(100, ctx.sizes.first * 2, ctx.cap - ctx.itemsDone));
+  const first = bestPageSize(max, (f) => estimateCost(ISSUES_QUERY, { ...vars, first: f }));
+  const r = await ctx.graphql<{ repository: Json | null }>(ISSUES_QUERY, { ...vars, first });
   const repo = repositoryOf(r.data);
   const collector = new ChunkCollector(repo.databaseId as number);
   collector.rows.repository = repositoryRow(repo);
   const page = takeNewestFirst(ctx, repo.issues as Page, (n) => n.createdAt as string, (n) => collector.addIssue(n));
   const points = r.points + await fetchFollowUps(ctx, collector);
-  return { rows: collector.rows, ...page, points };
+  if (!page.done) return { rows: collector.rows, ...page, nextCursor: `issues:${page.nextCursor ?? ""}`, points };
+  // The list covers this task's PRs too (their window starts at the same time), so it starts at
+  // the window's start rather than at the oldest issue.
+  return {
+    rows: collector.rows,
+    ...page,
+    done: false,
+    nextCursor: listStart(ctx, "issue_comments", ctx.windowStart),
+    estimatedTotal: ctx.itemsDone + page.items,
+    points,
+  };
 };

@@ -1,21 +1,52 @@
-// Pull requests newest first with labels, reviews, conversation comments and review threads;
-// nested overflow through node(id:) follow-ups. An initial job caps the count (ctx.cap).
+// Pull requests newest first with labels and reviews (nested overflow through node(id:)
+// follow-ups), then the review comment list and, when this task fetches no issues, the
+// conversation comment list (comment_lists.ts). The cursor carries the phase:
+// `prs:<GraphQL cursor>` → `review_comments:<page URL>` → `issue_comments:<page URL>`.
+// An initial job caps the count (ctx.cap); its lists start at its oldest PR.
 import { ChunkCollector, repositoryRow } from "../ingest.ts";
-import { estimateCost, PULL_REQUESTS_QUERY } from "../queries.ts";
-import { fetchFollowUps, firstUnderCap, type Page, repositoryOf, takeNewestFirst } from "./common.ts";
-import type { Fetcher } from "./types.ts";
+import { bestPageSize, estimateCost, PULL_REQUESTS_QUERY } from "../queries.ts";
+import { commentListChunk, listStart, parsePhase, runsIssueComments, sinceOf } from "./comment_lists.ts";
+import { fetchFollowUps, type Page, repositoryOf, takeNewestFirst } from "./common.ts";
+import type { Fetcher, FetchContext } from "./types.ts";
 
 type Json = Record<string, unknown>;
 
+/** A PR page's `first`: the most PRs per point up to twice the chunk page size (100 at most;
+ * halved page sizes after 502/504 halve it too), never past the cap. */
+export function pullRequestPageSize(ctx: FetchContext): number {
+  const max = Math.max(1, Math.min(100, ctx.sizes.first * 2, ctx.cap - ctx.itemsDone));
+  const vars = { owner: ctx.owner, name: ctx.name, after: null, nested: 100 };
+  return bestPageSize(max, (first) => estimateCost(PULL_REQUESTS_QUERY, { ...vars, first }));
+}
+
 export const fetchPullRequests: Fetcher = async (ctx) => {
-  const first = firstUnderCap(ctx);
+  const { phase, value } = parsePhase(ctx.cursor, "prs");
+  const afterReviewComments = (since: string | null) =>
+    runsIssueComments(ctx, "pull_requests") ? listStart(ctx, "issue_comments", since) : null;
+  if (phase === "review_comments") return await commentListChunk(ctx, "review_comments", value!, afterReviewComments(sinceOf(value!)));
+  if (phase === "issue_comments") return await commentListChunk(ctx, "issue_comments", value!, null);
+
   const r = await ctx.graphql<{ repository: Json | null }>(PULL_REQUESTS_QUERY, {
-    owner: ctx.owner, name: ctx.name, first, after: ctx.cursor, nested: ctx.sizes.nested, threadComments: ctx.sizes.threadComments,
-  }, estimateCost("pull_requests", { ...ctx.sizes, first }));
+    owner: ctx.owner, name: ctx.name, first: pullRequestPageSize(ctx), after: value, nested: 100,
+  });
   const repo = repositoryOf(r.data);
   const collector = new ChunkCollector(repo.databaseId as number);
   collector.rows.repository = repositoryRow(repo);
-  const page = takeNewestFirst(ctx, repo.pullRequests as Page, (n) => n.createdAt as string, (n) => collector.addPullRequest(n));
+  let oldest: string | null = null;
+  const page = takeNewestFirst(ctx, repo.pullRequests as Page, (n) => n.createdAt as string, (n) => {
+    collector.addPullRequest(n);
+    oldest = n.createdAt as string;
+  });
   const points = r.points + await fetchFollowUps(ctx, collector);
-  return { rows: collector.rows, ...page, points };
+  if (!page.done) return { rows: collector.rows, ...page, nextCursor: `prs:${page.nextCursor ?? ""}`, points };
+  // The last PR page: the comment lists follow, from this task's oldest PR (pages go newest
+  // first, so it is the last one kept here) or, when this page kept none, the window's start.
+  return {
+    rows: collector.rows,
+    ...page,
+    done: false,
+    nextCursor: listStart(ctx, "review_comments", oldest ?? ctx.windowStart),
+    estimatedTotal: ctx.itemsDone + page.items,
+    points,
+  };
 };

@@ -19,6 +19,8 @@ export interface Fetched {
 export interface Answered<T> {
   data: T;
   points: number;
+  /** REST lists: the URL of the next page (the Link header's rel="next"), null on the last. */
+  next?: string | null;
 }
 
 export interface FetchContext {
@@ -34,13 +36,18 @@ export interface FetchContext {
   sizes: PageSizes;
   /** Most items this data type may take in total (Infinity: no cap). */
   cap: number;
+  /** The data types this task still fetches, in fetch order (e.g. the comment list that serves
+   * PRs and issues runs in the last of the two). */
+  dataTypes: readonly string[];
   /** The repository's GitHub databaseId once known (null before its metadata was fetched). */
   repositoryId: number | null;
   now: () => number;
-  /** One GraphQL request under the GraphQL budget (reserve `cost`, reconcile with rateLimit). */
-  graphql<T>(document: string, variables: Record<string, unknown>, cost: number): Promise<Answered<T>>;
-  /** One REST GET (path below the API root) under the REST ("core") budget, 1 request each;
-   * `points` is 0 (GraphQL points are what jobs count). */
+  /** One GraphQL request under the GraphQL budget: reserves GitHub's cost of the document
+   * (query_cost.ts; `cost` overrides it) and reconciles with rateLimit. */
+  graphql<T>(document: string, variables: Record<string, unknown>, cost?: number): Promise<Answered<T>>;
+  /** One REST GET (a path below the API root, or an absolute URL on the API's origin such as a
+   * Link header's) under the REST ("core") budget, 1 request each; `points` is 0 (GraphQL
+   * points are what jobs count). */
   rest<T>(path: string): Promise<Answered<T>>;
 }
 
