@@ -253,3 +253,43 @@ Deno.test("a 100,000-PR repository is generated lazily and pages quickly", async
   assert.equal(body.data.repository.pullRequests.nodes.length, 100);
   assert.ok(performance.now() - started < 3000);
 });
+
+Deno.test("PRs by UPDATED_AT and issues filtered by since agree with the truth's updatedSince", async () => {
+  const sim = testSimulator();
+  const updatedSince = "2026-11-10T00:00:00Z";
+  const { body } = await gql(
+    sim,
+    `query($since: DateTime) { repository(owner: "acme", name: "web") {
+      pullRequests(first: 100, orderBy: { field: UPDATED_AT, direction: DESC }) { nodes { databaseId createdAt updatedAt } }
+      issues(first: 100, orderBy: { field: UPDATED_AT, direction: DESC }, filterBy: { since: $since }) {
+        totalCount nodes { databaseId updatedAt } } } }`,
+    { since: updatedSince },
+  );
+  const repo = body.data.repository;
+  const prs = repo.pullRequests.nodes as {
+    databaseId: number;
+    createdAt: string;
+    updatedAt: string;
+  }[];
+  const times = prs.map((p) => Date.parse(p.updatedAt));
+  assert.deepEqual(times, [...times].sort((a, b) => b - a), "PRs come most recently updated first");
+  const prTruth = sim.truth({ repo: "acme/web", type: "pull_requests", updatedSince });
+  const recent = prs.filter((p) => p.updatedAt >= updatedSince).map((p) => p.databaseId);
+  assert.deepEqual(recent.sort(), prTruth.items.map((i) => i.databaseId!).sort());
+  assert.ok(
+    prTruth.items.some((i) => i.createdAt! < updatedSince),
+    "some PRs updated since were created before",
+  );
+  const issueTruth = sim.truth({ repo: "acme/web", type: "issues", updatedSince });
+  assert.equal(repo.issues.totalCount, issueTruth.count);
+  assert.deepEqual(
+    (repo.issues.nodes as { databaseId: number }[]).map((i) => i.databaseId).sort(),
+    issueTruth.items.map((i) => i.databaseId!).sort(),
+  );
+  const reviews = sim.truth({ repo: "acme/web", type: "reviews", updatedSince });
+  const parents = new Set(prTruth.items.map((i) => i.databaseId));
+  assert.ok(
+    reviews.items.every((r) => parents.has(r.parentDatabaseId)),
+    "nested items follow their updated parents",
+  );
+});

@@ -143,6 +143,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
               type: (p.get("type") ?? "") as TruthType,
               since: p.get("since") ?? undefined,
               until: p.get("until") ?? undefined,
+              updatedSince: p.get("updatedSince") ?? undefined,
             }),
             200,
           );

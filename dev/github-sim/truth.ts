@@ -9,6 +9,10 @@
  *   discussion_comments include replies, with `parentId` = the comment they reply to;
  * - stars: per UTC day whose date is in [since, until), with the count of stars added that day;
  * - contributors: distinct non-ghost authors of the PRs, issues and commits in the window.
+ *
+ * `updatedSince` (inclusive) further keeps only the PRs, issues and discussions last updated at
+ * or after it (what an incremental sync fetches), and only their nested items; items of those
+ * kinds and comments carry `updatedAt` so a test can also pick comments updated since.
  */
 import type { Dataset } from "./dataset.ts";
 import type { RepoData } from "./repo_data.ts";
@@ -37,6 +41,8 @@ export interface TruthQuery {
   type: TruthType;
   since?: string | number | Date;
   until?: string | number | Date;
+  /** PRs, issues and discussions updated at or after this (and their nested items). */
+  updatedSince?: string | number | Date;
 }
 
 export interface TruthItem {
@@ -50,6 +56,8 @@ export interface TruthItem {
   /** PRs, issues, discussions. */
   number?: number;
   createdAt?: string;
+  /** PRs, issues, discussions, reviews and comments. */
+  updatedAt?: string;
   /** Nested items: the parent's databaseId and node id. */
   parentDatabaseId?: number;
   parentNodeId?: string;
@@ -63,6 +71,7 @@ export interface TruthResult {
   type: TruthType;
   since: string | null;
   until: string | null;
+  updatedSince: string | null;
   /** Number of items; for stars, the number of stars (the sum of the daily counts). */
   count: number;
   items: TruthItem[];
@@ -103,7 +112,8 @@ export function truth(ds: Dataset, query: TruthQuery): TruthResult {
   if (!repo) throw new RangeError(`truth: no repository "${query.repo}" in the dataset`);
   const since = toMs(query.since);
   const until = toMs(query.until);
-  const items = collect(repo, query.type, since, until);
+  const updatedSince = toMs(query.updatedSince);
+  const items = collect(repo, query.type, since, until, updatedSince);
   const count = query.type === "stars"
     ? items.reduce((a, i) => a + (i.count ?? 0), 0)
     : items.length;
@@ -112,6 +122,7 @@ export function truth(ds: Dataset, query: TruthQuery): TruthResult {
     type: query.type,
     since: since === null ? null : iso(since),
     until: until === null ? null : iso(until),
+    updatedSince: updatedSince === null ? null : iso(updatedSince),
     count,
     items,
   };
@@ -122,10 +133,17 @@ function range(
   kind: "pr" | "issue" | "discussion" | "commit" | "fork",
   since: number | null,
   until: number | null,
+  updatedSince: number | null = null,
 ) {
   const [lo, hi] = window(repo.timesOf(kind, repo.countOf(kind)), since, until);
   const out: number[] = [];
-  for (let i = lo; i < hi; i++) out.push(i);
+  for (let i = lo; i < hi; i++) {
+    if (
+      updatedSince !== null && kind !== "commit" && kind !== "fork" &&
+      repo.updatedAtOf(kind, i) < updatedSince
+    ) continue;
+    out.push(i);
+  }
   return out;
 }
 
@@ -134,8 +152,9 @@ function collect(
   type: TruthType,
   since: number | null,
   until: number | null,
+  updatedSince: number | null,
 ): TruthItem[] {
-  const prs = () => range(repo, "pr", since, until).map((i) => repo.pr(i));
+  const prs = () => range(repo, "pr", since, until, updatedSince).map((i) => repo.pr(i));
   switch (type) {
     case "pull_requests":
       return prs().map((p) => ({
@@ -143,12 +162,14 @@ function collect(
         id: p.id,
         number: p.number,
         createdAt: iso(p.createdAt),
+        updatedAt: iso(p.updatedAt),
       }));
     case "reviews":
       return prs().flatMap((p) =>
         repo.prDetail(p.index).reviews.map((r) => ({
           databaseId: r.databaseId,
           id: r.id,
+          updatedAt: iso(r.updatedAt),
           parentDatabaseId: p.databaseId,
           parentNodeId: p.id,
         }))
@@ -158,6 +179,7 @@ function collect(
         repo.prDetail(p.index).threads.flatMap((t) => t.comments).map((c) => ({
           databaseId: c.databaseId,
           id: c.id,
+          updatedAt: iso(c.updatedAt),
           parentDatabaseId: p.databaseId,
           parentNodeId: p.id,
         }))
@@ -167,46 +189,51 @@ function collect(
         repo.prDetail(p.index).comments.map((c) => ({
           databaseId: c.databaseId,
           id: c.id,
+          updatedAt: iso(c.updatedAt),
           parentDatabaseId: p.databaseId,
           parentNodeId: p.id,
         }))
       );
     case "issues":
-      return range(repo, "issue", since, until).map((i) => {
+      return range(repo, "issue", since, until, updatedSince).map((i) => {
         const x = repo.issue(i);
         return {
           databaseId: x.databaseId,
           id: x.id,
           number: x.number,
           createdAt: iso(x.createdAt),
+          updatedAt: iso(x.updatedAt),
         };
       });
     case "issue_comments":
-      return range(repo, "issue", since, until).flatMap((i) => {
+      return range(repo, "issue", since, until, updatedSince).flatMap((i) => {
         const x = repo.issue(i);
         return repo.issueComments(i).map((c) => ({
           databaseId: c.databaseId,
           id: c.id,
+          updatedAt: iso(c.updatedAt),
           parentDatabaseId: x.databaseId,
           parentNodeId: x.id,
         }));
       });
     case "discussions":
-      return range(repo, "discussion", since, until).map((i) => {
+      return range(repo, "discussion", since, until, updatedSince).map((i) => {
         const d = repo.discussion(i);
         return {
           databaseId: d.databaseId,
           id: d.id,
           number: d.number,
           createdAt: iso(d.createdAt),
+          updatedAt: iso(d.updatedAt),
         };
       });
     case "discussion_comments":
-      return range(repo, "discussion", since, until).flatMap((i) => {
+      return range(repo, "discussion", since, until, updatedSince).flatMap((i) => {
         const d = repo.discussion(i);
         return repo.discussionComments(i).flatMap((c) => [c, ...c.replies]).map((c) => ({
           databaseId: c.databaseId,
           id: c.id,
+          updatedAt: iso(c.updatedAt),
           parentId: c.replyToId,
           parentDatabaseId: d.databaseId,
           parentNodeId: d.id,
@@ -240,7 +267,7 @@ function collect(
         }
       };
       for (const p of prs()) add(p.author);
-      for (const i of range(repo, "issue", since, until)) add(repo.issue(i).author);
+      for (const i of range(repo, "issue", since, until, updatedSince)) add(repo.issue(i).author);
       for (const i of range(repo, "commit", since, until)) add(repo.commit(i).author.user);
       return [...seen.values()].sort((a, b) => a.databaseId! - b.databaseId!);
     }
