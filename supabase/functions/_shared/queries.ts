@@ -58,6 +58,18 @@ query RepositoryMetadata($owner: String!, $name: String!) {
   repository(owner: $owner, name: $name) { ...RepositoryFields }
 }`);
 
+// What a PR or an issue page holds of each item, whichever order the page is in.
+const PULL_REQUEST_NODE = `
+        id databaseId number title body state isDraft additions deletions changedFiles
+        createdAt updatedAt closedAt mergedAt
+        author { ...ActorFields }
+        labels(first: $nested) { pageInfo { ...PageFields } nodes { name color } }
+        reviews(first: $nested) { pageInfo { ...PageFields } nodes { ...ReviewFields } }`;
+const ISSUE_NODE = `
+        id databaseId number title body state createdAt updatedAt closedAt
+        author { ...ActorFields }
+        labels(first: $nested) { pageInfo { ...PageFields } nodes { name color } }`;
+
 // Only two connections per PR (reviews, labels): with GitHub's formula a page of `first` PRs
 // costs 1 + 2·first requests (100 PRs: 201 → 2 points; 74 PRs: 149 → 1 point), whatever the
 // nested `first`. Conversation and review comments come from the repository-wide REST lists
@@ -70,13 +82,22 @@ query PullRequestsPage($owner: String!, $name: String!, $first: Int!, $after: St
     pullRequests(first: $first, after: $after, orderBy: { field: CREATED_AT, direction: DESC }) {
       totalCount
       pageInfo { ...PageFields }
-      nodes {
-        id databaseId number title body state isDraft additions deletions changedFiles
-        createdAt updatedAt closedAt mergedAt
-        author { ...ActorFields }
-        labels(first: $nested) { pageInfo { ...PageFields } nodes { name color } }
-        reviews(first: $nested) { pageInfo { ...PageFields } nodes { ...ReviewFields } }
-      }
+      nodes { ${PULL_REQUEST_NODE} }
+    }
+  }
+}`);
+
+// Scheduled (incremental) syncs: the same page, most recently updated first; the walk stops at
+// the first PR updated before the last sync (GitHub has no updated-since filter on pullRequests).
+export const PULL_REQUESTS_BY_UPDATE_QUERY = withFragments(/* GraphQL */ `
+query PullRequestsUpdatedPage($owner: String!, $name: String!, $first: Int!, $after: String, $nested: Int!) {
+  ${RATE_LIMIT}
+  repository(owner: $owner, name: $name) {
+    ...RepositoryFields
+    pullRequests(first: $first, after: $after, orderBy: { field: UPDATED_AT, direction: DESC }) {
+      totalCount
+      pageInfo { ...PageFields }
+      nodes { ${PULL_REQUEST_NODE} }
     }
   }
 }`);
@@ -90,11 +111,22 @@ query IssuesPage($owner: String!, $name: String!, $first: Int!, $after: String, 
     issues(first: $first, after: $after, orderBy: { field: CREATED_AT, direction: DESC }) {
       totalCount
       pageInfo { ...PageFields }
-      nodes {
-        id databaseId number title body state createdAt updatedAt closedAt
-        author { ...ActorFields }
-        labels(first: $nested) { pageInfo { ...PageFields } nodes { name color } }
-      }
+      nodes { ${ISSUE_NODE} }
+    }
+  }
+}`);
+
+// Scheduled (incremental) syncs: issues updated since the last sync (GitHub's `filterBy.since`
+// is by update), most recently updated first.
+export const ISSUES_BY_UPDATE_QUERY = withFragments(/* GraphQL */ `
+query IssuesUpdatedPage($owner: String!, $name: String!, $first: Int!, $after: String, $nested: Int!, $since: DateTime!) {
+  ${RATE_LIMIT}
+  repository(owner: $owner, name: $name) {
+    ...RepositoryFields
+    issues(first: $first, after: $after, orderBy: { field: UPDATED_AT, direction: DESC }, filterBy: { since: $since }) {
+      totalCount
+      pageInfo { ...PageFields }
+      nodes { ${ISSUE_NODE} }
     }
   }
 }`);

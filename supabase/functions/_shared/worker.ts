@@ -5,7 +5,7 @@
 import type { Sql } from "./db.ts";
 import { type GithubClient, GithubError, type RateLimitInfo } from "./github.ts";
 import type { RestClient } from "./github_rest.ts";
-import { type Answered, FETCHERS, type Fetched } from "./fetchers/mod.ts";
+import { type Answered, FETCHERS, type Fetched, fetchModeForJob } from "./fetchers/mod.ts";
 import { operationName, queryCost } from "./query_cost.ts";
 import { type Budget, BudgetWait, type Reservation, secondaryPauseMs, unlimitedBudget } from "./budget.ts";
 
@@ -221,6 +221,7 @@ export async function runWorker(deps: WorkerDeps): Promise<WorkerReport> {
     return await fetcher({
       owner: claim.owner,
       name: claim.name,
+      mode: fetchModeForJob(claim.job_kind),
       cursor,
       windowStart,
       itemsDone,

@@ -149,3 +149,73 @@ export async function windowStartOf(sql: Sql, jobId: string): Promise<string> {
     join public.backfill_tasks t on t.id = p.task_id where t.job_id = ${jobId}`;
   return new Date(window_start).toISOString();
 }
+
+/** Removes every stored repository that shares a GitHub id with one of `names` in `sim` (the
+ * simulator numbers repositories by their position in its dataset, so another test's dataset
+ * gives other names the same ids and a leftover row would lend its content to ours), and those
+ * names' rows. */
+export async function forgetRepositories(sql: Sql, sim: Simulator, names: string[]): Promise<void> {
+  const ids: number[] = [];
+  for (const full of names) {
+    const [owner, name] = full.split("/");
+    const { data } = await simGraphql<{ repository: { databaseId: number } | null }>(sim,
+      "query($owner: String!, $name: String!) { repository(owner: $owner, name: $name) { databaseId } }", { owner, name });
+    if (data.repository) ids.push(data.repository.databaseId);
+  }
+  await sql`delete from public.repositories where id = any(${ids}) or lower(full_name) = any(${names.map((n) => n.toLowerCase())})`;
+}
+
+/** A GraphQL query straight to the simulator (ground truth the truth API does not cover, such as
+ * repository metadata). */
+export async function simGraphql<T>(sim: Simulator, query: string, variables: Record<string, unknown> = {}): Promise<{ data: T }> {
+  const res = await sim.fetch(new Request("http://sim.test/graphql", {
+    method: "POST",
+    headers: { authorization: "bearer truth", "content-type": "application/json" },
+    body: JSON.stringify({ query, variables }),
+  }));
+  const body = await res.json();
+  if (body.errors) throw new Error(`simulator query failed: ${JSON.stringify(body.errors)}`);
+  return body;
+}
+
+/** A user (auth.users) with `role` in the workspace; returns the user's id. */
+export async function createMember(sql: Sql, workspaceId: string, email: string, role: "owner" | "admin" | "member" = "owner"): Promise<string> {
+  await sql`delete from auth.users where email = ${email}`;
+  const [u] = await sql`insert into auth.users (email) values (${email}) returning id`;
+  await sql`insert into public.workspace_members (workspace_id, user_id, role) values (${workspaceId}, ${u.id}, ${role})`;
+  return u.id;
+}
+
+/** Runs `fn` in one transaction as the signed-in user `userId`, the way PostgREST calls an RPC
+ * (role authenticated, request.jwt.claims). */
+export async function asUser<T>(sql: Sql, userId: string, fn: (tx: Sql) => Promise<T>): Promise<T> {
+  return await sql.begin(async (tx) => {
+    await tx`select set_config('request.jwt.claims', ${JSON.stringify({ sub: userId, role: "authenticated" })}, true)`;
+    await tx`set local role authenticated`;
+    return await fn(tx as unknown as Sql);
+  }) as T;
+}
+
+/** Watches a job's running tasks until stopped: the most running at once per GitHub owner, each
+ * sample one snapshot (so never more than really ran; a short peak may go unseen). */
+export function watchRunningPerOwner(sql: Sql, jobId: string, intervalMs = 5): { stop(): Promise<Record<string, number>> } {
+  const max: Record<string, number> = {};
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const rows = await sql<{ owner: string; n: number }[]>`
+        select lower(tr.owner) as owner, count(*)::int as n
+        from public.backfill_tasks t join public.tracked_repositories tr on tr.id = t.tracked_repository_id
+        where t.job_id = ${jobId} and t.status = 'running' group by 1`;
+      for (const r of rows) max[r.owner] = Math.max(max[r.owner] ?? 0, r.n);
+      await new Promise((r) => setTimeout(r, intervalMs));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return max;
+    },
+  };
+}

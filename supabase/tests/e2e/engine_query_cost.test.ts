@@ -10,7 +10,7 @@ import { analyzeQuery } from "../../../dev/github-sim/cost.ts";
 import { githubSchema } from "../../../dev/github-sim/schema.ts";
 import { DEFAULT_REPOS } from "../../../dev/github-sim/mod.ts";
 import { queryCost } from "../../functions/_shared/query_cost.ts";
-import { ISSUES_QUERY, nestedQuery, PULL_REQUESTS_QUERY, REPOSITORY_QUERY } from "../../functions/_shared/queries.ts";
+import { ISSUES_BY_UPDATE_QUERY, ISSUES_QUERY, nestedQuery, PULL_REQUESTS_BY_UPDATE_QUERY, PULL_REQUESTS_QUERY, REPOSITORY_QUERY } from "../../functions/_shared/queries.ts";
 import { COMMITS_QUERY } from "../../functions/_shared/fetchers/commits.ts";
 import { DISCUSSION_COMMENTS_QUERY, DISCUSSION_REPLIES_QUERY, DISCUSSIONS_QUERY } from "../../functions/_shared/fetchers/discussions.ts";
 import { FORKS_QUERY } from "../../functions/_shared/fetchers/forks.ts";
@@ -22,6 +22,8 @@ Deno.test("the worker's cost estimate of every document it sends equals GitHub's
     ["RepositoryMetadata", REPOSITORY_QUERY, { owner: "acme", name: "web" }],
     ...[1, 50, 74, 75, 100].map((first) => ["PullRequestsPage", PULL_REQUESTS_QUERY, { ...repo, first, nested: 100 }] as [string, string, Record<string, unknown>]),
     ...[1, 100].map((first) => ["IssuesPage", ISSUES_QUERY, { ...repo, first, nested: 100 }] as [string, string, Record<string, unknown>]),
+    ["PullRequestsUpdatedPage", PULL_REQUESTS_BY_UPDATE_QUERY, { ...repo, first: 74, nested: 100 }],
+    ["IssuesUpdatedPage", ISSUES_BY_UPDATE_QUERY, { ...repo, first: 100, nested: 100, since: "2026-11-01T00:00:00Z" }],
     ["NestedPage reviews", nestedQuery("PullRequest.reviews"), { ...node, first: 100 }],
     ["NestedPage labels", nestedQuery("PullRequest.labels"), { ...node, first: 100 }],
     ["NestedPage issue labels", nestedQuery("Issue.labels"), { ...node, first: 100 }],

@@ -45,23 +45,24 @@ export interface WindowedPage {
 }
 
 /**
- * Walks one page of a connection ordered newest first, handing `add` each node created inside
- * the window and under the cap; the first node past either ends the data type. The estimate
- * extrapolates the time span covered so far to the whole window.
+ * Walks one page of a connection ordered newest first by `dateOf` (created, or updated in an
+ * incremental sync), handing `add` each node dated inside the window and under the cap; the
+ * first node past either ends the data type. The estimate extrapolates the time span covered so
+ * far to the whole window.
  */
-export function takeNewestFirst<T>(ctx: FetchContext, page: Page<T>, createdAt: (n: T) => string, add: (n: T) => void): WindowedPage {
+export function takeNewestFirst<T>(ctx: FetchContext, page: Page<T>, dateOf: (n: T) => string, add: (n: T) => void): WindowedPage {
   const edge = ctx.windowStart ? Date.parse(ctx.windowStart) : -Infinity;
   const now = ctx.now();
   let reachedEdge = false;
   let oldest = now;
   let kept = 0;
   for (const n of page.nodes) {
-    const created = Date.parse(createdAt(n));
-    if (created < edge || ctx.itemsDone + kept >= ctx.cap) {
+    const dated = Date.parse(dateOf(n));
+    if (dated < edge || ctx.itemsDone + kept >= ctx.cap) {
       reachedEdge = true;
       break;
     }
-    oldest = Math.min(oldest, created);
+    oldest = Math.min(oldest, dated);
     add(n);
     kept++;
   }

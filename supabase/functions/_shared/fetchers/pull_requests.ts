@@ -2,9 +2,11 @@
 // follow-ups), then the review comment list and, when this task fetches no issues, the
 // conversation comment list (comment_lists.ts). The cursor carries the phase:
 // `prs:<GraphQL cursor>` → `review_comments:<page URL>` → `issue_comments:<page URL>`.
-// An initial job caps the count (ctx.cap); its lists start at its oldest PR.
+// An initial job caps the count (ctx.cap); its lists start at its oldest PR. In "updated" mode
+// (scheduled syncs) PRs come most recently updated first down to the window start (the last
+// sync), and the lists start there too: comments updated since.
 import { ChunkCollector, repositoryRow } from "../ingest.ts";
-import { bestPageSize, estimateCost, PULL_REQUESTS_QUERY } from "../queries.ts";
+import { bestPageSize, estimateCost, PULL_REQUESTS_BY_UPDATE_QUERY, PULL_REQUESTS_QUERY } from "../queries.ts";
 import { commentListChunk, listStart, parsePhase, runsIssueComments, sinceOf } from "./comment_lists.ts";
 import { fetchFollowUps, type Page, repositoryOf, takeNewestFirst } from "./common.ts";
 import type { Fetcher, FetchContext } from "./types.ts";
@@ -26,14 +28,15 @@ export const fetchPullRequests: Fetcher = async (ctx) => {
   if (phase === "review_comments") return await commentListChunk(ctx, "review_comments", value!, afterReviewComments(sinceOf(value!)));
   if (phase === "issue_comments") return await commentListChunk(ctx, "issue_comments", value!, null);
 
-  const r = await ctx.graphql<{ repository: Json | null }>(PULL_REQUESTS_QUERY, {
+  const byUpdate = ctx.mode === "updated";
+  const r = await ctx.graphql<{ repository: Json | null }>(byUpdate ? PULL_REQUESTS_BY_UPDATE_QUERY : PULL_REQUESTS_QUERY, {
     owner: ctx.owner, name: ctx.name, first: pullRequestPageSize(ctx), after: value, nested: 100,
   });
   const repo = repositoryOf(r.data);
   const collector = new ChunkCollector(repo.databaseId as number);
   collector.rows.repository = repositoryRow(repo);
   let oldest: string | null = null;
-  const page = takeNewestFirst(ctx, repo.pullRequests as Page, (n) => n.createdAt as string, (n) => {
+  const page = takeNewestFirst(ctx, repo.pullRequests as Page, (n) => (byUpdate ? n.updatedAt : n.createdAt) as string, (n) => {
     collector.addPullRequest(n);
     oldest = n.createdAt as string;
   });
@@ -41,11 +44,12 @@ export const fetchPullRequests: Fetcher = async (ctx) => {
   if (!page.done) return { rows: collector.rows, ...page, nextCursor: `prs:${page.nextCursor ?? ""}`, points };
   // The last PR page: the comment lists follow, from this task's oldest PR (pages go newest
   // first, so it is the last one kept here) or, when this page kept none, the window's start.
+  // An incremental sync wants the comments updated since its window start, whatever their PR.
   return {
     rows: collector.rows,
     ...page,
     done: false,
-    nextCursor: listStart(ctx, "review_comments", oldest ?? ctx.windowStart),
+    nextCursor: listStart(ctx, "review_comments", byUpdate ? ctx.windowStart : oldest ?? ctx.windowStart),
     estimatedTotal: ctx.itemsDone + page.items,
     points,
   };

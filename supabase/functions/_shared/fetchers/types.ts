@@ -23,12 +23,28 @@ export interface Answered<T> {
   next?: string | null;
 }
 
+/**
+ * What a job's window means for PRs and issues. "created": items created since the window start
+ * (backfills: initial, manual, addon). "updated": items updated since it (scheduled incremental
+ * syncs, whose window start is the repository's last sync), so an old PR merged, reviewed or
+ * commented on since is fetched again. Other data types have one natural date either way.
+ */
+export type FetchMode = "created" | "updated";
+
+/** The one place a job's kind decides the fetch mode. */
+export function fetchModeForJob(jobKind: string): FetchMode {
+  return jobKind === "scheduled" ? "updated" : "created";
+}
+
 export interface FetchContext {
   owner: string;
   name: string;
+  /** Whether windowStart bounds PRs and issues by creation or by update (fetchModeForJob). */
+  mode: FetchMode;
   /** Where the previous chunk stopped (null: from the newest item). */
   cursor: string | null;
-  /** Items older than this are outside the job's window (null: no window). */
+  /** Items older than this are outside the job's window (null: no window); in "updated" mode,
+   * PRs and issues last updated before it. */
   windowStart: string | null;
   /** Items of this data type already committed by earlier chunks. */
   itemsDone: number;

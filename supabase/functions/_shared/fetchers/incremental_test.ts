@@ -1,0 +1,65 @@
+// Incremental (scheduled) syncs fetch PRs and issues by update date; backfills by creation date.
+import assert from "node:assert/strict";
+import { fetchIssues } from "./issues.ts";
+import { fetchPullRequests } from "./pull_requests.ts";
+import { fetchModeForJob, type FetchContext, type FetchMode } from "./types.ts";
+
+type Json = Record<string, unknown>;
+const empty = { pageInfo: { hasNextPage: false, endCursor: null }, nodes: [] };
+const REPO = {
+  id: "R_1", databaseId: 1, name: "web", nameWithOwner: "acme/web", owner: { login: "acme", avatarUrl: null },
+  stargazerCount: 0, forkCount: 0, isPrivate: false, createdAt: "2020-01-01T00:00:00Z", defaultBranchRef: { name: "main" },
+};
+const SINCE = "2026-11-20T00:00:00Z";
+// Newest update first: two updated since the last sync (one created long before it), then one not.
+const ITEMS = [
+  { number: 3, createdAt: "2026-11-25T00:00:00Z", updatedAt: "2026-11-28T00:00:00Z" },
+  { number: 1, createdAt: "2026-01-05T00:00:00Z", updatedAt: "2026-11-21T00:00:00Z" },
+  { number: 2, createdAt: "2026-11-10T00:00:00Z", updatedAt: "2026-11-19T00:00:00Z" },
+].map((x) => ({
+  ...x, id: `N_${x.number}`, databaseId: 100 + x.number, title: "t", body: "b", state: "OPEN", isDraft: false,
+  additions: 1, deletions: 0, changedFiles: 1, closedAt: null, mergedAt: null, author: null, labels: empty, reviews: empty,
+}));
+
+function context(mode: FetchMode, sent: { doc: string; vars: Json }[]): FetchContext {
+  return {
+    owner: "acme", name: "web", mode, cursor: null, windowStart: SINCE, itemsDone: 0,
+    sizes: { first: 50, nested: 20, threadComments: 10 }, cap: Infinity, dataTypes: ["pull_requests", "issues"],
+    repositoryId: 1, now: () => Date.parse("2026-12-01T00:00:00Z"),
+    graphql<T>(doc: string, vars: Record<string, unknown>) {
+      sent.push({ doc, vars });
+      const page = { totalCount: ITEMS.length, pageInfo: { hasNextPage: true, endCursor: "c1" }, nodes: ITEMS };
+      return Promise.resolve({ data: { repository: { ...REPO, pullRequests: page, issues: page } } as T, points: 1 });
+    },
+    rest: () => Promise.reject(new Error("no REST request expected")),
+  };
+}
+
+Deno.test("fetchModeForJob: scheduled syncs fetch by update, every other job by creation", () => {
+  assert.equal(fetchModeForJob("scheduled"), "updated");
+  for (const kind of ["initial", "manual", "addon"]) assert.equal(fetchModeForJob(kind), "created");
+});
+
+Deno.test("in updated mode PRs come most recently updated first and stop at the last sync, comments listed since it", async () => {
+  const sent: { doc: string; vars: Json }[] = [];
+  const chunk = await fetchPullRequests(context("updated", sent));
+  assert.match(sent[0].doc, /pullRequests\(first: \$first, after: \$after, orderBy: \{ field: UPDATED_AT, direction: DESC \}\)/);
+  assert.deepEqual(chunk.rows.pull_requests.map((p) => p.number), [3, 1]);
+  assert.equal(chunk.done, false);
+  assert.equal(chunk.nextCursor, `review_comments:/repos/acme/web/pulls/comments?since=${encodeURIComponent(SINCE)}&sort=created&direction=asc&per_page=100`);
+});
+
+Deno.test("in created mode PRs stop at the first one created before the window start", async () => {
+  const sent: { doc: string; vars: Json }[] = [];
+  const chunk = await fetchPullRequests(context("created", sent));
+  assert.match(sent[0].doc, /orderBy: \{ field: CREATED_AT, direction: DESC \}/);
+  assert.deepEqual(chunk.rows.pull_requests.map((p) => p.number), [3]);
+});
+
+Deno.test("in updated mode issues are asked for with filterBy.since the last sync, most recently updated first", async () => {
+  const sent: { doc: string; vars: Json }[] = [];
+  const chunk = await fetchIssues(context("updated", sent));
+  assert.match(sent[0].doc, /orderBy: \{ field: UPDATED_AT, direction: DESC \}, filterBy: \{ since: \$since \}/);
+  assert.equal(sent[0].vars.since, SINCE);
+  assert.deepEqual(chunk.rows.issues.map((i) => i.number), [3, 1]);
+});
