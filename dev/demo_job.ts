@@ -64,7 +64,7 @@ export const TRUTH_TYPES = [
 ] as const;
 
 /** The id the comparison uses for one ground-truth item (null: not compared). */
-function truthId(type: string, i: { databaseId?: number; oid?: string; date?: string; count?: number }) {
+export function truthId(type: string, i: { databaseId?: number; oid?: string; date?: string; count?: number }) {
   if (type === "commits") return i.oid ?? null;
   if (type === "stars") return i.count ? `${i.date}=${i.count}` : null;
   return i.databaseId === undefined ? null : String(i.databaseId);

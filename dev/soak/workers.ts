@@ -1,0 +1,146 @@
+// Several in-process workers draining the queues at once, each pass on its own connection pool
+// (as each edge-function invocation has its own), killed at random in two ways:
+// - the crash hook: a pass throws InjectedCrash at a random chunk boundary, just before the
+//   chunk's commit, and the whole pass dies with it (its pool is destroyed, so its other slots
+//   die at their next query, wherever they are);
+// - a mid-flight abort: a timer destroys a pass's pool at a random moment — during a GitHub
+//   request, a budget reservation, a claim or a commit — as a killed isolate would.
+// What a dead pass held comes back through the message's visibility timeout.
+import postgres from "npm:postgres@3.4.9";
+import type { Simulator } from "../github-sim/mod.ts";
+import { InjectedCrash, workerDeps } from "../../supabase/tests/e2e/engine_helpers.ts";
+import {
+  runWorker,
+  type WorkerConfig,
+  type WorkerReport,
+} from "../../supabase/functions/_shared/worker.ts";
+import { sqlBudget } from "../../supabase/functions/_shared/budget.ts";
+
+export interface WorkerPoolOptions {
+  dbUrl: string;
+  sim: Simulator;
+  random: () => number;
+  workers: number;
+  token: string;
+  tokenLabel: string;
+  budgetReserve: number;
+  /** Chance that a chunk boundary crashes its pass. */
+  pCrash: number;
+  /** Chance that a pass is aborted mid-flight at a random moment of its first seconds. */
+  pAbort: number;
+  config: Partial<WorkerConfig>;
+  log: (s: string) => void;
+}
+
+export interface WorkerStats {
+  passes: number;
+  passesIdle: number;
+  crashes: number;
+  aborts: number;
+  report: Omit<WorkerReport, "stoppedBy">;
+  /** Passes that died of something else than an injected crash or abort: bugs. */
+  unexpectedErrors: string[];
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export function startWorkerPool(o: WorkerPoolOptions) {
+  const stats: WorkerStats = {
+    passes: 0,
+    passesIdle: 0,
+    crashes: 0,
+    aborts: 0,
+    unexpectedErrors: [],
+    report: {
+      tasksClaimed: 0,
+      chunksCommitted: 0,
+      tasksCompleted: 0,
+      tasksFailed: 0,
+      tasksReleased: 0,
+      requests: 0,
+      pointsUsed: 0,
+      budgetWaits: 0,
+    },
+  };
+  let stopping = false;
+
+  async function onePass(n: number): Promise<boolean> {
+    const sql = postgres(o.dbUrl, {
+      max: 4,
+      prepare: false,
+      onnotice: () => {},
+      connection: { application_name: `soak-worker-${n}` },
+    });
+    let crashed = false;
+    const deps = workerDeps(sql, o.sim, {
+      budget: sqlBudget(sql, {
+        envToken: o.token,
+        envLabel: o.tokenLabel,
+        reserve: o.budgetReserve,
+        vaultTokens: false,
+      }),
+      restBudget: sqlBudget(sql, {
+        envToken: o.token,
+        envLabel: o.tokenLabel,
+        reserve: 0,
+        vaultTokens: false,
+        resource: "core",
+      }),
+      config: { ...o.config, timeBudgetMs: 1500 + Math.floor(o.random() * 4000) },
+      beforeCommit: () => {
+        if (!crashed && o.random() < o.pCrash) {
+          crashed = true;
+          throw new InjectedCrash();
+        }
+      },
+    });
+    const pass = runWorker(deps).then((r) => ({ r, e: null }), (e) => ({ r: null, e: e as Error }));
+    const abortAfter = o.random() < o.pAbort ? 100 + Math.floor(o.random() * 2000) : null;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const aborted = abortAfter === null
+      ? new Promise<never>(() => {})
+      : new Promise<"abort">((res) => timer = setTimeout(() => res("abort"), abortAfter));
+    const outcome = await Promise.race([pass, aborted]);
+    clearTimeout(timer);
+    stats.passes++;
+    if (outcome === "abort") {
+      stats.aborts++;
+      await sql.end({ timeout: 0 }).catch(() => {});
+      return true;
+    }
+    if (outcome.e) {
+      // A crash kills the whole pass: its sibling slots must not keep going.
+      await sql.end({ timeout: 0 }).catch(() => {});
+      if (outcome.e instanceof InjectedCrash) stats.crashes++;
+      else stats.unexpectedErrors.push(outcome.e.stack ?? String(outcome.e));
+      return true;
+    }
+    await sql.end({ timeout: 5 }).catch(() => {});
+    const r = outcome.r!;
+    for (const k of Object.keys(stats.report) as (keyof WorkerStats["report"])[]) {
+      stats.report[k] += r[k];
+    }
+    if (r.tasksClaimed === 0) stats.passesIdle++;
+    return r.tasksClaimed > 0;
+  }
+
+  async function loop(n: number) {
+    while (!stopping) {
+      const busy = await onePass(n).catch((e) => {
+        stats.unexpectedErrors.push((e as Error).stack ?? String(e));
+        return false;
+      });
+      if (!busy) await sleep(250);
+    }
+  }
+
+  const loops = Array.from({ length: o.workers }, (_, i) => loop(i + 1));
+  return {
+    stats,
+    /** Lets every worker finish its current pass, then stops. */
+    async stop() {
+      stopping = true;
+      await Promise.all(loops);
+    },
+  };
+}
