@@ -137,27 +137,43 @@ export async function asServiceRole<T>(sql: Sql, fn: (tx: Sql) => Promise<T>): P
   }) as T;
 }
 
-/** Forgets what an earlier soak left: its workspaces, jobs, tracked and stored repositories,
- * and any stored row that shares a GitHub id with this run's dataset (another dataset numbers
- * repositories and items by position, so its leftovers could lend their rows to ours). */
-export async function forgetEarlierRuns(
+/** Forgets what an earlier soak left (its workspaces, jobs, tracked and stored repositories),
+ * and with `ids` also any stored row sharing a GitHub id or node id with this run's dataset:
+ * other datasets number repositories and items by position, so leftovers of another test would
+ * lend their rows to ours or collide on node_id. Called before a run and, on a shared database,
+ * after it, so the soak's rows cannot collide with a later test's either. */
+export async function forgetSoakData(
   sql: Sql,
-  repoIds: number[],
-  contentIds: Record<string, (number | string)[]>,
+  ids?: { repoIds: number[]; nodeIds: string[]; content: Record<string, (number | string)[]> },
 ) {
   await sql`delete from public.workspaces where slug like 'soak-%'`;
-  await sql`delete from public.repositories where id = any(${repoIds}) or lower(full_name) like ${
-    SOAK_OWNER + "/%"
-  }`;
+  await sql`delete from public.repositories where id = any(${
+    ids?.repoIds ?? []
+  }) or node_id = any(${ids?.nodeIds ?? []}) or lower(full_name) like ${SOAK_OWNER + "/%"}`;
   await sql`delete from public.tracked_repositories where lower(full_name) like ${
     SOAK_OWNER + "/%"
   }`;
-  for (const [table, ids] of Object.entries(contentIds)) {
-    if (ids.length === 0) continue;
+  for (const [table, list] of Object.entries(ids?.content ?? {})) {
+    if (list.length === 0) continue;
     const column = table === "public.commits" ? "sha" : "id";
-    await sql.unsafe(`delete from ${table} where ${column} = any($1)`, [ids as never]);
+    await sql.unsafe(`delete from ${table} where ${column} = any($1)`, [list as never]);
+  }
+  if (ids && ids.nodeIds.length > 0) {
+    for (const table of NODE_ID_TABLES) {
+      await sql.unsafe(`delete from ${table} where node_id = any($1)`, [ids.nodeIds as never]);
+    }
   }
 }
+
+const NODE_ID_TABLES = [
+  "public.pull_requests",
+  "public.reviews",
+  "public.review_comments",
+  "public.issue_comments",
+  "public.issues",
+  "public.discussions",
+  "public.discussion_comments",
+];
 
 /** Creates a workspace (its owner included) and adds its repositories with bulk_add_repositories,
  * which starts the initial job. */

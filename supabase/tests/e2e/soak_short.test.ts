@@ -19,6 +19,7 @@ Deno.test("short soak: mixed workload, faults and random worker kills end exact 
     durationMs: 35_000,
     scale: "short",
     workers: 4,
+    cleanUp: true,
     log: (s) => lines.push(s),
   });
   printSummary(result, (s) => lines.push(s));
