@@ -17,6 +17,7 @@ const { positionals, values } = parseArgs({
     fresh: { type: "boolean", default: false },
     check: { type: "boolean", default: false },
     "db-only": { type: "boolean", default: false },
+    repos: { type: "string" },
   },
 });
 const command = positionals[0] ?? "help";
@@ -52,8 +53,15 @@ async function main(): Promise<number> {
       return await runTests(log);
     }
     case "start": {
-      const { start } = await import("./start.ts");
-      return await start(c, log);
+      const { parseRepoList, start } = await import("./start.ts");
+      let repos: string[] | undefined;
+      try {
+        repos = parseRepoList(values.repos);
+      } catch (e) {
+        console.error((e as Error).message);
+        return 2;
+      }
+      return await start(c, log, { repos });
     }
     default:
       console.error("usage: deno run -A dev/cli.ts <up|down|status|types|test|start> [--profile dev|test]");

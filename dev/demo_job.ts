@@ -8,10 +8,11 @@
 // Nothing here drives the worker: the demo only watches the public.backfill_* tables and views.
 import postgres from "npm:postgres@3.4.9";
 import {
-  readFunctionsEnv,
+  parseEnvFile,
   signPolarWebhook,
   subscriptionEvent,
 } from "../supabase/functions/_shared/polar_events.ts";
+import { envFilePath } from "./stack/gateway.ts";
 
 export type Sql = ReturnType<typeof postgres>;
 
@@ -64,7 +65,10 @@ export const TRUTH_TYPES = [
 ] as const;
 
 /** The id the comparison uses for one ground-truth item (null: not compared). */
-export function truthId(type: string, i: { databaseId?: number; oid?: string; date?: string; count?: number }) {
+export function truthId(
+  type: string,
+  i: { databaseId?: number; oid?: string; date?: string; count?: number },
+) {
   if (type === "commits") return i.oid ?? null;
   if (type === "stars") return i.count ? `${i.date}=${i.count}` : null;
   return i.databaseId === undefined ? null : String(i.databaseId);
@@ -116,18 +120,25 @@ export async function createDemoWorkspace(
   return { workspaceId: ws.id, slug, ownerId, repos };
 }
 
+/** The functions' secrets as the local stack hands them over: FUNCTIONS_ENV_FILE when set, else
+ * supabase/functions/.env, else .env.example (dev/stack/gateway.ts envFilePath). */
+export async function functionsEnv(): Promise<Record<string, string>> {
+  const path = envFilePath();
+  return path ? parseEnvFile(await Deno.readTextFile(path)) : {};
+}
+
 /** Sends a signed `subscription.active` for the addon to the real polar-webhook function, the way
  * Polar does after a checkout whose metadata names the workspace (dev/polar-send.ts's signer). */
 export async function sendAddonPurchase(
   functionsUrl: string,
   workspaceId: string,
 ): Promise<{ status: number; body: string; subscriptionId: string }> {
-  const env = await readFunctionsEnv(new URL("../supabase/functions/", import.meta.url));
+  const env = await functionsEnv();
   const secret = env.POLAR_WEBHOOK_SECRET;
   const product = env.POLAR_PRODUCT_ID_EXTENDED_RETENTION?.split(",")[0]?.trim();
   if (!secret || !product) {
     throw new Error(
-      "POLAR_WEBHOOK_SECRET and POLAR_PRODUCT_ID_EXTENDED_RETENTION must be set in supabase/functions/.env(.example)",
+      "POLAR_WEBHOOK_SECRET and POLAR_PRODUCT_ID_EXTENDED_RETENTION must be set in supabase/functions/.env(.example) or the FUNCTIONS_ENV_FILE",
     );
   }
   const subscriptionId = `sub_demo_${crypto.randomUUID().slice(0, 8)}`;
@@ -444,6 +455,21 @@ export function verdict(summary: Summary, truth: TruthRow[], expectedMissing: st
             ? `; unexpected ids ${t.extra.slice(0, 5).join(", ")}${t.extra.length > 5 ? ", …" : ""}`
             : ""),
       );
+    }
+  }
+  return { ok: problems.length === 0, problems };
+}
+
+/** Against real GitHub there is no ground truth: the run is good when the job finished
+ * (completed, or completed_with_errors with every failure carrying its message). */
+export function finishedVerdict(summary: Summary): Verdict {
+  const problems: string[] = [];
+  if (!["completed", "completed_with_errors"].includes(summary.job.status)) {
+    problems.push(`job ended ${summary.job.status}, expected completed or completed_with_errors`);
+  }
+  for (const f of summary.failures) {
+    if (!f.message.trim() || f.message === "(no message)") {
+      problems.push(`${f.repo} failed without a message`);
     }
   }
   return { ok: problems.length === 0, problems };
