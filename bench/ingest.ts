@@ -25,9 +25,24 @@ interface DataSet {
 const TABLES = ["pull_requests", "reviews", "review_comments", "issue_comments"] as const;
 
 const text = (seed: number, n: number) => {
-  const words = ["refactor", "the", "worker", "cursor", "budget", "fix", "review", "chunk", "query", "cost", "retry", "index"];
+  const words = [
+    "refactor",
+    "the",
+    "worker",
+    "cursor",
+    "budget",
+    "fix",
+    "review",
+    "chunk",
+    "query",
+    "cost",
+    "retry",
+    "index",
+  ];
   const out: string[] = [];
-  for (let i = 0; out.join(" ").length < n; i++) out.push(words[(seed * 7 + i * 13) % words.length]);
+  for (let i = 0; out.join(" ").length < n; i++) {
+    out.push(words[(seed * 7 + i * 13) % words.length]);
+  }
   return out.join(" ");
 };
 const contributorId = (i: number) => 9_200_000_001 + (i % CONTRIBUTORS);
@@ -44,24 +59,67 @@ function makeData(base: number, chunks: number): { chunks: DataSet[]; rows: numb
       const prId = ++id;
       const at = new Date(t0 + (c * PRS_PER_CHUNK + p) * 3_600_000).toISOString();
       d.pull_requests.push({
-        id: prId, node_id: `PR_bench${prId}`, repository_id: REPO_ID, number: prId - 9_300_000_000_000, title: text(prId, 50),
-        body: text(prId + 1, 400), state: p % 3 === 0 ? "OPEN" : "MERGED", is_draft: false, author_id: contributorId(prId),
-        labels: [{ name: "bug", color: "d73a4a" }], additions: 120, deletions: 30, changed_files: 4,
-        created_at: at, updated_at: at, closed_at: p % 3 === 0 ? null : at, merged_at: p % 3 === 0 ? null : at,
+        id: prId,
+        node_id: `PR_bench${prId}`,
+        repository_id: REPO_ID,
+        number: prId - 9_300_000_000_000,
+        title: text(prId, 50),
+        body: text(prId + 1, 400),
+        state: p % 3 === 0 ? "OPEN" : "MERGED",
+        is_draft: false,
+        author_id: contributorId(prId),
+        labels: [{ name: "bug", color: "d73a4a" }],
+        additions: 120,
+        deletions: 30,
+        changed_files: 4,
+        created_at: at,
+        updated_at: at,
+        closed_at: p % 3 === 0 ? null : at,
+        merged_at: p % 3 === 0 ? null : at,
       });
       const reviewIds: number[] = [];
       for (let r = 0; r < REVIEWS; r++) {
         const rid = ++id;
         reviewIds.push(rid);
-        d.reviews.push({ id: rid, node_id: `PRR_bench${rid}`, repository_id: REPO_ID, pull_request_id: prId, author_id: contributorId(rid), state: "APPROVED", body: text(rid, 150), submitted_at: at });
+        d.reviews.push({
+          id: rid,
+          node_id: `PRR_bench${rid}`,
+          repository_id: REPO_ID,
+          pull_request_id: prId,
+          author_id: contributorId(rid),
+          state: "APPROVED",
+          body: text(rid, 150),
+          submitted_at: at,
+        });
       }
       for (let r = 0; r < REVIEW_COMMENTS; r++) {
         const cid = ++id;
-        d.review_comments.push({ id: cid, node_id: `PRRC_bench${cid}`, repository_id: REPO_ID, pull_request_id: prId, review_id: reviewIds[r % REVIEWS], author_id: contributorId(cid), path: "src/worker.ts", body: text(cid, 200), created_at: at, updated_at: at });
+        d.review_comments.push({
+          id: cid,
+          node_id: `PRRC_bench${cid}`,
+          repository_id: REPO_ID,
+          pull_request_id: prId,
+          review_id: reviewIds[r % REVIEWS],
+          author_id: contributorId(cid),
+          path: "src/worker.ts",
+          body: text(cid, 200),
+          created_at: at,
+          updated_at: at,
+        });
       }
       for (let r = 0; r < COMMENTS; r++) {
         const cid = ++id;
-        d.issue_comments.push({ id: cid, node_id: `IC_bench${cid}`, repository_id: REPO_ID, issue_id: null, pull_request_id: prId, author_id: contributorId(cid), body: text(cid, 250), created_at: at, updated_at: at });
+        d.issue_comments.push({
+          id: cid,
+          node_id: `IC_bench${cid}`,
+          repository_id: REPO_ID,
+          issue_id: null,
+          pull_request_id: prId,
+          author_id: contributorId(cid),
+          body: text(cid, 250),
+          created_at: at,
+          updated_at: at,
+        });
       }
     }
     rows += TABLES.reduce((a, t) => a + d[t].length, 0);
@@ -71,10 +129,58 @@ function makeData(base: number, chunks: number): { chunks: DataSet[]; rows: numb
 }
 
 const COLUMNS: Record<(typeof TABLES)[number], string[]> = {
-  pull_requests: ["id", "node_id", "repository_id", "number", "title", "body", "state", "is_draft", "author_id", "labels", "additions", "deletions", "changed_files", "created_at", "updated_at", "closed_at", "merged_at"],
-  reviews: ["id", "node_id", "repository_id", "pull_request_id", "author_id", "state", "body", "submitted_at"],
-  review_comments: ["id", "node_id", "repository_id", "pull_request_id", "review_id", "author_id", "path", "body", "created_at", "updated_at"],
-  issue_comments: ["id", "node_id", "repository_id", "issue_id", "pull_request_id", "author_id", "body", "created_at", "updated_at"],
+  pull_requests: [
+    "id",
+    "node_id",
+    "repository_id",
+    "number",
+    "title",
+    "body",
+    "state",
+    "is_draft",
+    "author_id",
+    "labels",
+    "additions",
+    "deletions",
+    "changed_files",
+    "created_at",
+    "updated_at",
+    "closed_at",
+    "merged_at",
+  ],
+  reviews: [
+    "id",
+    "node_id",
+    "repository_id",
+    "pull_request_id",
+    "author_id",
+    "state",
+    "body",
+    "submitted_at",
+  ],
+  review_comments: [
+    "id",
+    "node_id",
+    "repository_id",
+    "pull_request_id",
+    "review_id",
+    "author_id",
+    "path",
+    "body",
+    "created_at",
+    "updated_at",
+  ],
+  issue_comments: [
+    "id",
+    "node_id",
+    "repository_id",
+    "issue_id",
+    "pull_request_id",
+    "author_id",
+    "body",
+    "created_at",
+    "updated_at",
+  ],
 };
 
 // COPY text format: tab-separated, \N for null, backslash escapes.
@@ -96,16 +202,21 @@ async function viaCopy(sql: Sql, data: DataSet[]): Promise<number> {
   const t0 = performance.now();
   for (const table of TABLES) {
     const cols = COLUMNS[table];
-    const writable = await sql.unsafe(`copy public.${table} (${cols.join(", ")}) from stdin`).writable();
+    const writable = await sql.unsafe(`copy public.${table} (${cols.join(", ")}) from stdin`)
+      .writable();
     // A COPY the server rejects surfaces as neither; the timeout keeps the bench from hanging.
-    let timer = 0;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     const done = new Promise<void>((resolve, reject) => {
       writable.on("finish", () => resolve());
       writable.on("error", reject);
-      timer = setTimeout(() => reject(new Error(`COPY into public.${table} did not finish within 60 s`)), 60_000);
+      timer = setTimeout(
+        () => reject(new Error(`COPY into public.${table} did not finish within 60 s`)),
+        60_000,
+      );
     }).finally(() => clearTimeout(timer));
     for (const d of data) {
-      const lines = d[table].map((r) => cols.map((c) => copyField(r[c])).join("\t")).join("\n") + "\n";
+      const lines = d[table].map((r) => cols.map((c) => copyField(r[c])).join("\t")).join("\n") +
+        "\n";
       if (!writable.write(lines)) await new Promise((r) => writable.once("drain", r));
     }
     writable.end();
@@ -116,10 +227,33 @@ async function viaCopy(sql: Sql, data: DataSet[]): Promise<number> {
 
 export async function ingestVsCopy(sql: Sql): Promise<ScenarioResult> {
   await sql`delete from public.repositories where id = ${REPO_ID}`;
-  await sql`select engine.upsert_github_rows(${sql.json({
-    repository: { id: REPO_ID, node_id: "R_benchingest", owner: "bench-ingest", name: "rows", full_name: "bench-ingest/rows", avatar_url: null, stargazer_count: 0, fork_count: 0, default_branch: "main", is_private: false, github_created_at: "2020-01-01T00:00:00Z" },
-    contributors: Array.from({ length: CONTRIBUTORS }, (_, i) => ({ id: contributorId(i), node_id: `U_bench${i}`, login: `bench-user-${i}`, avatar_url: null, type: "User" })),
-  } as never)})`;
+  await sql`select engine.upsert_github_rows(${
+    sql.json({
+      repository: {
+        id: REPO_ID,
+        node_id: "R_benchingest",
+        owner: "bench-ingest",
+        name: "rows",
+        full_name: "bench-ingest/rows",
+        avatar_url: null,
+        stargazer_count: 0,
+        fork_count: 0,
+        default_branch: "main",
+        is_private: false,
+        github_created_at: "2020-01-01T00:00:00Z",
+      },
+      contributors: Array.from(
+        { length: CONTRIBUTORS },
+        (_, i) => ({
+          id: contributorId(i),
+          node_id: `U_bench${i}`,
+          login: `bench-user-${i}`,
+          avatar_url: null,
+          type: "User",
+        }),
+      ),
+    } as never)
+  })`;
   const rounds: { engine_rows_per_s: number; copy_rows_per_s: number }[] = [];
   let rows = 0;
   try {
@@ -129,7 +263,10 @@ export async function ingestVsCopy(sql: Sql): Promise<ScenarioResult> {
       rows = engineData.rows;
       const e = await viaEngine(sql, engineData.chunks);
       const c = await viaCopy(sql, copyData.chunks);
-      rounds.push({ engine_rows_per_s: Math.round(engineData.rows / e), copy_rows_per_s: Math.round(copyData.rows / c) });
+      rounds.push({
+        engine_rows_per_s: Math.round(engineData.rows / e),
+        copy_rows_per_s: Math.round(copyData.rows / c),
+      });
     }
   } finally {
     await sql`delete from public.repositories where id = ${REPO_ID}`;
@@ -140,8 +277,12 @@ export async function ingestVsCopy(sql: Sql): Promise<ScenarioResult> {
   return {
     figures: { ingest_vs_copy: round(engine / copy, 2) },
     detail: {
-      rows_per_round_and_path: rows, chunk: `${PRS_PER_CHUNK} PRs × (1 + ${REVIEWS} reviews + ${REVIEW_COMMENTS} review comments + ${COMMENTS} comments)`,
-      engine_rows_per_s: engine, copy_rows_per_s: copy, rounds,
+      rows_per_round_and_path: rows,
+      chunk:
+        `${PRS_PER_CHUNK} PRs × (1 + ${REVIEWS} reviews + ${REVIEW_COMMENTS} review comments + ${COMMENTS} comments)`,
+      engine_rows_per_s: engine,
+      copy_rows_per_s: copy,
+      rounds,
     },
     notes: [],
   };

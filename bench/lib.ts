@@ -58,7 +58,12 @@ export interface BenchEnv {
 }
 
 export function connectDb(url: string, max = 6): Sql {
-  return postgres(url, { max, prepare: false, onnotice: () => {}, connection: { application_name: "bench" } });
+  return postgres(url, {
+    max,
+    prepare: false,
+    onnotice: () => {},
+    connection: { application_name: "bench" },
+  });
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -73,7 +78,11 @@ export function percentile(xs: number[], p: number): number {
 export const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 /** POSTs options to the stack's simulator (`/_sim/config`, `/_sim/reset`). */
-export async function simControl(githubApiUrl: string, path: "config" | "reset", body: unknown = {}): Promise<void> {
+export async function simControl(
+  githubApiUrl: string,
+  path: "config" | "reset",
+  body: unknown = {},
+): Promise<void> {
   const res = await fetch(`${githubApiUrl}/_sim/${path}`, {
     method: "POST",
     headers: { "content-type": "application/json" },
@@ -83,19 +92,28 @@ export async function simControl(githubApiUrl: string, path: "config" | "reset",
   if (!res.ok) throw new Error(`POST ${githubApiUrl}/_sim/${path} answered ${res.status}: ${text}`);
 }
 
-export async function simCounters(githubApiUrl: string): Promise<{ pointsSpent: number; violations: { primary: number; secondary: number } }> {
+export async function simCounters(
+  githubApiUrl: string,
+): Promise<{ pointsSpent: number; violations: { primary: number; secondary: number } }> {
   const res = await fetch(`${githubApiUrl}/_sim/counters`);
   if (!res.ok) throw new Error(`GET ${githubApiUrl}/_sim/counters answered ${res.status}`);
   return await res.json();
 }
 
 /** Polls `probe` every `intervalMs` until it returns a truthy value; throws after `timeoutMs`. */
-export async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs: number, intervalMs = 50): Promise<T> {
+export async function until<T>(
+  what: string,
+  probe: () => Promise<T | null | undefined | false>,
+  timeoutMs: number,
+  intervalMs = 50,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   while (true) {
     const v = await probe();
     if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+    }
     await sleep(intervalMs);
   }
 }
@@ -103,7 +121,9 @@ export async function until<T>(what: string, probe: () => Promise<T | null | und
 /** Runs `fn` as a signed-in user (role authenticated, request.jwt.claims) in one transaction. */
 export async function asUser<T>(sql: Sql, userId: string, fn: (tx: Sql) => Promise<T>): Promise<T> {
   return await sql.begin(async (tx) => {
-    await tx`select set_config('request.jwt.claims', ${JSON.stringify({ sub: userId, role: "authenticated" })}, true)`;
+    await tx`select set_config('request.jwt.claims', ${
+      JSON.stringify({ sub: userId, role: "authenticated" })
+    }, true)`;
     await tx`set local role authenticated`;
     return await fn(tx as unknown as Sql);
   }) as T;
@@ -111,8 +131,23 @@ export async function asUser<T>(sql: Sql, userId: string, fn: (tx: Sql) => Promi
 
 /** A user in auth.users (created once per email). */
 export async function ensureUser(sql: Sql, email: string): Promise<string> {
-  const [u] = await sql`select id from auth.users where email = ${email} order by created_at limit 1`;
+  const [u] =
+    await sql`select id from auth.users where email = ${email} order by created_at limit 1`;
   if (u) return u.id;
-  const [n] = await sql`insert into auth.users (email, email_confirmed_at) values (${email}, now()) returning id`;
+  const [n] =
+    await sql`insert into auth.users (email, email_confirmed_at) values (${email}, now()) returning id`;
   return n.id;
+}
+
+/** Deletes the stored repositories (and their content) whose GitHub ids `sim` uses. In-process
+ * simulators number repositories from the same base, so one scenario's repository id can be
+ * another's: without this, a later scenario's rows would collide with an earlier one's. */
+export async function clearSimulatorRepos(
+  sql: Sql,
+  sim: {
+    dataset: { entries: { ordinal: number }[]; repo(ordinal: number): { databaseId: number } };
+  },
+): Promise<void> {
+  const ids = sim.dataset.entries.map((e) => sim.dataset.repo(e.ordinal).databaseId);
+  await sql`delete from public.repositories where id = any(${ids}::bigint[])`;
 }

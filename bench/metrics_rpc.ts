@@ -4,9 +4,9 @@
 // get_workspace_activity counts distinct contributors; then calls public.get_star_fork_velocity
 // and public.get_workspace_activity as a member (role authenticated + request.jwt.claims on one
 // dedicated connection), periods 30 and 365, SAMPLES times each (SLOW_SAMPLES for the uncached
-// activity) after a warm-up. The workspace
-// metrics cache is emptied first, so get_workspace_activity computes (its slow path); the cached
-// path is measured too, as detail. Figure: the highest p95 of the measured combinations.
+// activity) after a warm-up. The workspace metrics cache is emptied before each activity call,
+// so it computes (its slow path); the cached path and the same calls as service_role (RLS
+// bypassed) are measured too, as detail. Figure: the highest p95 of the member's uncached calls.
 import { ensureUser, percentile, round, type ScenarioResult, type Sql } from "./lib.ts";
 
 const REPOS = 50;
@@ -34,20 +34,28 @@ async function seed(sql: Sql, workspaceId: string): Promise<void> {
     select ${REPO_BASE}::bigint + r, current_date - d, 8, 400 + (r * d) % 300, 100 + (r + d) % 80, 20, 4, 2, 1, 0, 3, 2, (r + d) % 9, 3
     from generate_series(1, ${REPOS}) r, generate_series(0, ${DAYS - 1}) d`;
   await sql`insert into public.star_history (repository_id, day, stars)
-    select ${REPO_BASE}::bigint + r, current_date - d, (r + d) % 9 from generate_series(1, ${REPOS}) r, generate_series(0, ${DAYS - 1}) d`;
+    select ${REPO_BASE}::bigint + r, current_date - d, (r + d) % 9 from generate_series(1, ${REPOS}) r, generate_series(0, ${
+    DAYS - 1
+  }) d`;
   await sql`insert into public.forks (id, repository_id, full_name, owner_login, created_at)
     select ${REPO_BASE}::bigint * 10 + (r * 10000 + d * 10 + k), ${REPO_BASE}::bigint + r, 'forker-' || k || '/repo-' || r || '-' || d, 'forker-' || k,
            (current_date - d)::timestamptz + make_interval(hours => k * 5)
-    from generate_series(1, ${REPOS}) r, generate_series(0, ${DAYS - 1}) d, generate_series(1, 3) k`;
+    from generate_series(1, ${REPOS}) r, generate_series(0, ${
+    DAYS - 1
+  }) d, generate_series(1, 3) k`;
   await sql`insert into public.commits (repository_id, sha, author_id, committed_at, additions, deletions, changed_files)
     select ${REPO_BASE}::bigint + r, lpad(to_hex(r * 100000 + d * 10 + k), 40, '0'), ${CONTRIBUTOR_BASE}::bigint + 1 + (r * 7 + d + k) % 200,
            (current_date - d)::timestamptz + make_interval(hours => k * 2), 50, 12, 3
-    from generate_series(1, ${REPOS}) r, generate_series(0, ${DAYS - 1}) d, generate_series(1, 8) k`;
+    from generate_series(1, ${REPOS}) r, generate_series(0, ${
+    DAYS - 1
+  }) d, generate_series(1, 8) k`;
   await sql`insert into public.pull_requests (id, node_id, repository_id, number, title, state, author_id, created_at)
     select ${REPO_BASE}::bigint * 10 + (r * 10000 + d * 10 + k), 'PR_benchmetrics' || r || '_' || d || '_' || k, ${REPO_BASE}::bigint + r,
            d * 10 + k, 'bench', 'MERGED', ${CONTRIBUTOR_BASE}::bigint + 1 + (r + d * 3 + k) % 200,
            (current_date - d)::timestamptz + make_interval(hours => k * 7)
-    from generate_series(1, ${REPOS}) r, generate_series(0, ${DAYS - 1}) d, generate_series(1, 2) k`;
+    from generate_series(1, ${REPOS}) r, generate_series(0, ${
+    DAYS - 1
+  }) d, generate_series(1, 2) k`;
   // The seeded days are final: keep the refresh cron from recomputing them from partial content.
   await sql`delete from private.daily_activity_dirty_days where repository_id between ${lo} and ${hi}`;
   await sql`analyze public.daily_activity_metrics, public.star_history, public.forks, public.commits, public.pull_requests`;
@@ -56,65 +64,124 @@ async function seed(sql: Sql, workspaceId: string): Promise<void> {
 async function cleanup(sql: Sql): Promise<void> {
   await sql`delete from public.workspaces where slug = 'bench-metrics'`;
   await sql`delete from public.tracked_repositories where owner = 'bench-metrics'`;
-  await sql`delete from public.repositories where id between ${REPO_BASE + 1} and ${REPO_BASE + REPOS}`;
-  await sql`delete from private.daily_activity_dirty_days where repository_id between ${REPO_BASE + 1} and ${REPO_BASE + REPOS}`;
+  await sql`delete from public.repositories where id between ${REPO_BASE + 1} and ${
+    REPO_BASE + REPOS
+  }`;
+  await sql`delete from private.daily_activity_dirty_days where repository_id between ${
+    REPO_BASE + 1
+  } and ${REPO_BASE + REPOS}`;
 }
 
 export async function metricsP95(sql: Sql): Promise<ScenarioResult> {
   await cleanup(sql);
   const userId = await ensureUser(sql, "bench-metrics-member@example.test");
-  const [ws] = await sql`insert into public.workspaces (slug, name, tier) values ('bench-metrics', 'Bench metrics', 'team') returning id`;
+  const [ws] =
+    await sql`insert into public.workspaces (slug, name, tier) values ('bench-metrics', 'Bench metrics', 'team') returning id`;
   await sql`insert into public.workspace_members (workspace_id, user_id, role) values (${ws.id}, ${userId}, 'member')`;
   const seedStarted = performance.now();
   await seed(sql, ws.id);
   const seedSeconds = (performance.now() - seedStarted) / 1000;
   const member = await sql.reserve();
+  const service = await sql.reserve();
   const timings: Record<string, { p50: number; p95: number; max: number }> = {};
   try {
-    await member`select set_config('request.jwt.claims', ${JSON.stringify({ sub: userId, role: "authenticated" })}, false)`;
+    await member`select set_config('request.jwt.claims', ${
+      JSON.stringify({ sub: userId, role: "authenticated" })
+    }, false)`;
     await member`set role authenticated`;
+    await service`select set_config('request.jwt.claims', ${
+      JSON.stringify({ role: "service_role" })
+    }, false)`;
+    await service`set role service_role`;
     const time = async (name: string, call: () => Promise<unknown>, emptyCache = false) => {
       const xs: number[] = [];
       const samples = emptyCache ? SLOW_SAMPLES : SAMPLES;
       for (let i = 0; i < 10 + samples; i++) {
-        if (emptyCache) await sql`delete from public.workspace_metrics_cache where workspace_id = ${ws.id}`;
+        if (emptyCache) {
+          await sql`delete from public.workspace_metrics_cache where workspace_id = ${ws.id}`;
+        }
         const t0 = performance.now();
         await call();
         if (i >= 10) xs.push(performance.now() - t0);
       }
-      timings[name] = { p50: round(percentile(xs, 50), 2), p95: round(percentile(xs, 95), 2), max: round(Math.max(...xs), 2) };
+      timings[name] = {
+        p50: round(percentile(xs, 50), 2),
+        p95: round(percentile(xs, 95), 2),
+        max: round(Math.max(...xs), 2),
+      };
     };
     for (const period of [30, 365]) {
-      await time(`get_star_fork_velocity(${period})`, () => member`select * from public.get_star_fork_velocity(${ws.id}, ${period})`);
-      await time(`get_workspace_activity(${period})`, () => member`select public.get_workspace_activity(${ws.id}, ${period})`, true);
+      await time(
+        `get_star_fork_velocity(${period})`,
+        () => member`select * from public.get_star_fork_velocity(${ws.id}, ${period})`,
+      );
+      await time(
+        `get_workspace_activity(${period})`,
+        () => member`select public.get_workspace_activity(${ws.id}, ${period})`,
+        true,
+      );
+    }
+    // The same calls without RLS (service_role bypasses it): how much of the time the policies cost.
+    for (const period of [365]) {
+      await time(
+        `get_star_fork_velocity(${period}) service_role`,
+        () => service`select * from public.get_star_fork_velocity(${ws.id}, ${period})`,
+      );
+      await time(
+        `get_workspace_activity(${period}) service_role`,
+        () => service`select public.get_workspace_activity(${ws.id}, ${period})`,
+        true,
+      );
     }
     // The cached path: what members get between hourly refreshes.
     await sql`select private.refresh_workspace_metrics_cache(${ws.id})`;
     const cached: Record<string, unknown> = {};
     for (const period of [30, 365]) {
-      await time(`get_workspace_activity(${period}) cached`, () => member`select public.get_workspace_activity(${ws.id}, ${period})`);
+      await time(
+        `get_workspace_activity(${period}) cached`,
+        () => member`select public.get_workspace_activity(${ws.id}, ${period})`,
+      );
       cached[period] = timings[`get_workspace_activity(${period}) cached`];
     }
     // Sanity: the member sees the seeded numbers.
-    const [v] = await member`select current_total from public.get_star_fork_velocity(${ws.id}, 365) where metric = 'forks'`;
+    const [v] =
+      await member`select current_total from public.get_star_fork_velocity(${ws.id}, 365) where metric = 'forks'`;
     if (Number(v.current_total) !== REPOS * DAYS * 3) {
-      throw new Error(`get_star_fork_velocity saw ${v.current_total} forks in 365 days, expected ${REPOS * DAYS * 3}`);
+      throw new Error(
+        `get_star_fork_velocity saw ${v.current_total} forks in 365 days, expected ${
+          REPOS * DAYS * 3
+        }`,
+      );
     }
   } finally {
-    // Back to the pool as postgres, without the member's claims.
-    await member`reset role`.catch(() => {});
-    await member`select set_config('request.jwt.claims', '', false)`.catch(() => {});
-    member.release();
+    // Back to the pool as postgres, without the claims.
+    for (const conn of [member, service]) {
+      await conn`reset role`.catch(() => {});
+      await conn`select set_config('request.jwt.claims', '', false)`.catch(() => {});
+      conn.release();
+    }
     await cleanup(sql);
   }
-  const uncached = Object.entries(timings).filter(([k]) => !k.endsWith("cached"));
+  const uncached = Object.entries(timings).filter(([k]) =>
+    !k.endsWith("cached") && !k.endsWith("service_role")
+  );
   const p95 = Math.max(...uncached.map(([, t]) => t.p95));
   return {
     figures: { metrics_p95_ms: round(p95, 1) },
     detail: {
-      repositories: REPOS, days: DAYS, samples_per_call: SAMPLES, seed_seconds: round(seedSeconds, 1),
-      seeded: { daily_activity_metrics: REPOS * DAYS, star_history: REPOS * DAYS, forks: REPOS * DAYS * 3, commits: REPOS * DAYS * 8, pull_requests: REPOS * DAYS * 2 },
-      figure: "highest p95 over get_star_fork_velocity and get_workspace_activity (cache emptied before each call), periods 30 and 365, as a member, client-side round trip on loopback",
+      repositories: REPOS,
+      days: DAYS,
+      samples_per_call: SAMPLES,
+      seed_seconds: round(seedSeconds, 1),
+      seeded: {
+        daily_activity_metrics: REPOS * DAYS,
+        star_history: REPOS * DAYS,
+        forks: REPOS * DAYS * 3,
+        commits: REPOS * DAYS * 8,
+        pull_requests: REPOS * DAYS * 2,
+      },
+      figure:
+        "highest p95 over get_star_fork_velocity and get_workspace_activity (cache emptied before each call), periods 30 and 365, as a member, client-side round trip on loopback",
       timings_ms: timings,
     },
     notes: [],

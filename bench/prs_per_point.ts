@@ -4,12 +4,25 @@
 // globex/engine for 365 days, one job per data type, so each type's points are its own.
 import { createSimulator, DEFAULT_REPOS } from "../dev/github-sim/mod.ts";
 import {
-  createJob, drain, itemsDone, setupWorkspace, windowStartOf, workerDeps,
+  createJob,
+  drain,
+  itemsDone,
+  setupWorkspace,
+  windowStartOf,
+  workerDeps,
 } from "../supabase/tests/e2e/engine_helpers.ts";
-import { round, type ScenarioResult, type Sql } from "./lib.ts";
+import { clearSimulatorRepos, round, type ScenarioResult, type Sql } from "./lib.ts";
 
 const REPOS = ["acme/web", "globex/engine"];
-const DATA_TYPES = ["repository", "pull_requests", "issues", "discussions", "commits", "stars", "forks"];
+const DATA_TYPES = [
+  "repository",
+  "pull_requests",
+  "issues",
+  "discussions",
+  "commits",
+  "stars",
+  "forks",
+];
 
 /** Rows stored for a PR job: the PRs and everything nested under them. */
 async function prRows(sql: Sql): Promise<Record<string, number>> {
@@ -34,11 +47,16 @@ export async function prsPerPoint(sql: Sql): Promise<ScenarioResult> {
   const notes: string[] = [];
   for (const type of DATA_TYPES) {
     // A fresh workspace per type: the repositories' stored content is deleted first.
+    await clearSimulatorRepos(sql, sim);
     const { workspaceId } = await setupWorkspace(sql, "bench-prs-per-point", REPOS);
     sim.reset();
     const jobId = await createJob(sql, workspaceId, { windowDays: 365, dataTypes: [type] });
     const started = performance.now();
-    await drain(sql, jobId, () => workerDeps(sql, sim, { config: { concurrency: 2, timeBudgetMs: 60_000 } }));
+    await drain(
+      sql,
+      jobId,
+      () => workerDeps(sql, sim, { config: { concurrency: 2, timeBudgetMs: 60_000 } }),
+    );
     const seconds = (performance.now() - started) / 1000;
     const [{ skipped }] = await sql`
       select bool_and(p.status = 'skipped') as skipped from public.backfill_progress p
@@ -48,18 +66,30 @@ export async function prsPerPoint(sql: Sql): Promise<ScenarioResult> {
       notes.push(`${type}: not fetched by the worker yet (progress skipped)`);
       continue;
     }
-    const [job] = await sql`select status, points_used::int as points_used from public.backfill_jobs where id = ${jobId}`;
+    const [job] =
+      await sql`select status, points_used::int as points_used from public.backfill_jobs where id = ${jobId}`;
     const c = sim.counters();
     const points = c.pointsSpent;
     const items = await itemsDone(sql, jobId, type);
     const entry: Record<string, unknown> = {
-      items, points, job_points_used: job.points_used, requests: c.requests.graphql + c.requests.rest,
-      items_per_point: points > 0 ? round(items / points, 1) : null, seconds: round(seconds, 1), job_status: job.status,
+      items,
+      points,
+      job_points_used: job.points_used,
+      graphql_requests: c.requests.graphql,
+      rest_requests: c.requests.rest,
+      items_per_point: points > 0 ? round(items / points, 1) : null,
+      seconds: round(seconds, 1),
+      job_status: job.status,
     };
     if (type === "pull_requests" || type === "issues") {
       const rows = await prRows(sql);
-      const nested = type === "pull_requests"
-        ? { pull_requests: rows.pull_requests, reviews: rows.reviews, review_comments: rows.review_comments, pr_comments: rows.pr_comments }
+      const nested: Record<string, number> = type === "pull_requests"
+        ? {
+          pull_requests: rows.pull_requests,
+          reviews: rows.reviews,
+          review_comments: rows.review_comments,
+          pr_comments: rows.pr_comments,
+        }
         : { issues: rows.issues, issue_comments: rows.issue_comments };
       const all = Object.values(nested).reduce((a, b) => a + b, 0);
       entry.rows = nested;
@@ -69,13 +99,30 @@ export async function prsPerPoint(sql: Sql): Promise<ScenarioResult> {
       const truthTypes = type === "pull_requests"
         ? ["pull_requests", "reviews", "review_comments", "pr_comments"] as const
         : ["issues", "issue_comments"] as const;
-      const truth = Object.fromEntries(truthTypes.map((t) => [t, REPOS.reduce((a, r) => a + sim.truth({ repo: r, type: t, since }).count, 0)]));
+      const truth = Object.fromEntries(
+        truthTypes.map((t) => [
+          t,
+          REPOS.reduce((a, r) => a + sim.truth({ repo: r, type: t, since }).count, 0),
+        ]),
+      );
       entry.truth = truth;
-      entry.complete = truthTypes.every((t) => (nested as Record<string, number>)[t] === truth[t]);
-      if (!entry.complete) notes.push(`${type}: stored rows ${JSON.stringify(nested)} differ from the ground truth ${JSON.stringify(truth)}`);
-      if (type === "pull_requests") prsPerPointFigure = points > 0 ? round(rows.pull_requests / points, 1) : null;
+      entry.complete = truthTypes.every((t) => nested[t] === truth[t]);
+      if (!entry.complete) {
+        notes.push(
+          `${type}: stored rows ${JSON.stringify(nested)} differ from the ground truth ${
+            JSON.stringify(truth)
+          }`,
+        );
+      }
+      if (type === "pull_requests") {
+        prsPerPointFigure = points > 0 ? round(rows.pull_requests / points, 1) : null;
+      }
     }
     perType[type] = entry;
   }
-  return { figures: { prs_per_point: prsPerPointFigure }, detail: { repos: REPOS, window_days: 365, per_type: perType }, notes };
+  return {
+    figures: { prs_per_point: prsPerPointFigure },
+    detail: { repos: REPOS, window_days: 365, per_type: perType },
+    notes,
+  };
 }

@@ -8,8 +8,13 @@
 import { createSimulator, type RepoSpec } from "../dev/github-sim/mod.ts";
 import { createGithubClient } from "../supabase/functions/_shared/github.ts";
 import { runWorker, type WorkerReport } from "../supabase/functions/_shared/worker.ts";
-import { createJob, freshBudget, jobStatus, setupWorkspace } from "../supabase/tests/e2e/engine_helpers.ts";
-import { round, type ScenarioResult, sleep, type Sql } from "./lib.ts";
+import {
+  createJob,
+  freshBudget,
+  jobStatus,
+  setupWorkspace,
+} from "../supabase/tests/e2e/engine_helpers.ts";
+import { clearSimulatorRepos, round, type ScenarioResult, sleep, type Sql } from "./lib.ts";
 
 const LIMIT = 200;
 const RESERVE = 10;
@@ -17,11 +22,23 @@ const WINDOW_SECONDS = 10;
 const RUN_SECONDS = 45;
 
 const REPOS: RepoSpec[] = [1, 2, 3].map((i) => ({
-  owner: "bench-rate", name: `big-${i}`, prs: 30_000, issues: 10_000, days: 365, discussions: 0, commits: 10, forks: 1,
+  owner: "bench-rate",
+  name: `big-${i}`,
+  prs: 30_000,
+  issues: 10_000,
+  days: 365,
+  discussions: 0,
+  commits: 10,
+  forks: 1,
 }));
 
 export async function rateBound(sql: Sql): Promise<ScenarioResult> {
-  const sim = createSimulator({ seed: 42, repos: REPOS, limit: LIMIT, windowSeconds: WINDOW_SECONDS });
+  const sim = createSimulator({
+    seed: 42,
+    repos: REPOS,
+    limit: LIMIT,
+    windowSeconds: WINDOW_SECONDS,
+  });
   // Per window (keyed by its reset second): the highest x-ratelimit-used answered.
   const windows = new Map<number, { used: number; firstAt: number; lastAt: number }>();
   const recordingFetch = async (input: Request | URL | string, init?: RequestInit) => {
@@ -37,10 +54,20 @@ export async function rateBound(sql: Sql): Promise<ScenarioResult> {
     return res;
   };
   const names = REPOS.map((r) => `${r.owner}/${r.name}`);
+  await clearSimulatorRepos(sql, sim);
   const { workspaceId } = await setupWorkspace(sql, "bench-rate-bound", names);
-  const jobId = await createJob(sql, workspaceId, { windowDays: 365, dataTypes: ["repository", "pull_requests", "issues"] });
-  const budget = await freshBudget(sql, "BENCH_RATE", "bench-rate-token", { reserve: RESERVE, limit: LIMIT });
+  const jobId = await createJob(sql, workspaceId, {
+    windowDays: 365,
+    dataTypes: ["repository", "pull_requests", "issues"],
+  });
+  const budget = await freshBudget(sql, "BENCH_RATE", "bench-rate-token", {
+    reserve: RESERVE,
+    limit: LIMIT,
+  });
   const reports: WorkerReport[] = [];
+  // A pass that throws is what a crashed function invocation is: its messages come back after
+  // their visibility timeout. Counted, and the run goes on.
+  const workerErrors: string[] = [];
   const started = Date.now();
   const stopAt = started + RUN_SECONDS * 1000;
   try {
@@ -48,11 +75,24 @@ export async function rateBound(sql: Sql): Promise<ScenarioResult> {
       const r = await runWorker({
         sql,
         budget,
-        github: (token) => createGithubClient({ baseUrl: "http://sim.test", token, fetch: recordingFetch as typeof fetch }),
-        config: { concurrency: 4, timeBudgetMs: Math.max(1000, Math.min(15_000, stopAt - Date.now())), retryDelaySeconds: 0, budgetReserve: RESERVE },
+        github: (token) =>
+          createGithubClient({
+            baseUrl: "http://sim.test",
+            token,
+            fetch: recordingFetch as typeof fetch,
+          }),
+        config: {
+          concurrency: 4,
+          timeBudgetMs: Math.max(1000, Math.min(15_000, stopAt - Date.now())),
+          retryDelaySeconds: 0,
+          budgetReserve: RESERVE,
+        },
+      }).catch((e) => {
+        workerErrors.push((e as Error).message);
+        return null;
       });
-      reports.push(r);
-      if (r.tasksClaimed === 0 || r.stoppedBy === "budget") await sleep(200);
+      if (r) reports.push(r);
+      if (!r || r.tasksClaimed === 0 || r.stoppedBy === "budget") await sleep(200);
     }
   } finally {
     // Leave nothing queued for later scenarios' workers.
@@ -65,11 +105,27 @@ export async function rateBound(sql: Sql): Promise<ScenarioResult> {
   // A window counts once it has reset before the run stopped (the last one is still open).
   const complete = all.filter(([reset]) => reset * 1000 <= stoppedAt);
   const shares = complete.map(([, w]) => w.used / usable);
-  const [job] = await sql`select status, points_used::int as points_used, items_done::int as items_done from public.backfill_jobs where id = ${jobId}`;
+  const [job] =
+    await sql`select status, points_used::int as points_used, items_done::int as items_done from public.backfill_jobs where id = ${jobId}`;
   const notes: string[] = [];
-  if (complete.length < 2) notes.push(`only ${complete.length} complete window(s) in ${RUN_SECONDS} s: the figure is weak`);
+  if (workerErrors.length) {
+    notes.push(
+      `${workerErrors.length} worker pass(es) threw (as a crashed invocation would): ${
+        [...new Set(workerErrors)].join("; ")
+      }`,
+    );
+  }
+  if (complete.length < 2) {
+    notes.push(
+      `only ${complete.length} complete window(s) in ${RUN_SECONDS} s: the figure is weak`,
+    );
+  }
   const finishedEarly = !["pending", "running", "cancelled"].includes(job.status);
-  if (finishedEarly) notes.push(`the job finished before the run ended (${job.status}): its last window is not rate-bound`);
+  if (finishedEarly) {
+    notes.push(
+      `the job finished before the run ended (${job.status}): its last window is not rate-bound`,
+    );
+  }
   return {
     figures: {
       budget_utilisation: shares.length ? round(Math.min(...shares), 3) : null,
@@ -77,13 +133,26 @@ export async function rateBound(sql: Sql): Promise<ScenarioResult> {
       secondary_violations: c.violations.secondary,
     },
     detail: {
-      limit: LIMIT, reserve: RESERVE, window_seconds: WINDOW_SECONDS, run_seconds: round((stoppedAt - started) / 1000, 1),
+      limit: LIMIT,
+      reserve: RESERVE,
+      window_seconds: WINDOW_SECONDS,
+      run_seconds: round((stoppedAt - started) / 1000, 1),
       figure: "lowest share of (limit − reserve) used over the complete windows",
-      windows: complete.map(([reset, w]) => ({ reset_at: new Date(reset * 1000).toISOString(), used: w.used, share: round(w.used / usable, 3) })),
-      mean_share: shares.length ? round(shares.reduce((a, b) => a + b, 0) / shares.length, 3) : null,
-      points_spent: c.pointsSpent, requests: c.requests.graphql, outcomes: c.outcomes,
-      budget_waits: reports.reduce((a, r) => a + r.budgetWaits, 0), worker_passes: reports.length,
+      windows: complete.map(([reset, w]) => ({
+        reset_at: new Date(reset * 1000).toISOString(),
+        used: w.used,
+        share: round(w.used / usable, 3),
+      })),
+      mean_share: shares.length
+        ? round(shares.reduce((a, b) => a + b, 0) / shares.length, 3)
+        : null,
+      points_spent: c.pointsSpent,
+      requests: c.requests.graphql,
+      outcomes: c.outcomes,
+      budget_waits: reports.reduce((a, r) => a + r.budgetWaits, 0),
+      worker_passes: reports.length,
       items_done: job.items_done,
+      worker_errors: workerErrors,
     },
     notes,
   };

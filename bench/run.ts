@@ -9,7 +9,11 @@ import { parseArgs } from "node:util";
 import process from "node:process";
 
 // Set before the stack modules read them, and inherited by the stack's own processes.
-const PORT_DEFAULTS = { STACK_DB_PORT: "56322", STACK_API_PORT: "56321", STACK_GITHUB_PORT: "56340" };
+const PORT_DEFAULTS = {
+  STACK_DB_PORT: "56322",
+  STACK_API_PORT: "56321",
+  STACK_GITHUB_PORT: "56340",
+};
 for (const [k, v] of Object.entries(PORT_DEFAULTS)) if (!Deno.env.get(k)) Deno.env.set(k, v);
 // graphql-js (the in-process simulators) skips its development-mode checks, as the simulator CLI does.
 process.env.NODE_ENV ??= "production";
@@ -42,31 +46,45 @@ interface Scenario {
 // ones pause those invocations (setupWorkspace) so only their own worker drains.
 const SCENARIOS: Scenario[] = [
   {
-    name: "first_rows", title: "webhook → first rows visible", keys: ["first_rows_seconds"],
+    name: "first_rows",
+    title: "webhook → first rows visible",
+    keys: ["first_rows_seconds"],
     run: async (sql, env) => (await import("./first_rows.ts")).firstRows(sql, env),
   },
   {
-    name: "initial_20x200", title: "20 repos × 200 PRs initial backfill, 200 ms latency", keys: ["initial_20x200_seconds"],
+    name: "initial_20x200",
+    title: "20 repos × 200 PRs initial backfill, 200 ms latency",
+    keys: ["initial_20x200_seconds"],
     run: async (sql, env) => (await import("./initial_backfill.ts")).initialBackfill(sql, env),
   },
   {
-    name: "prs_per_point", title: "PRs per GraphQL point (fully hydrated)", keys: ["prs_per_point"],
+    name: "prs_per_point",
+    title: "PRs per GraphQL point (fully hydrated)",
+    keys: ["prs_per_point"],
     run: async (sql) => (await import("./prs_per_point.ts")).prsPerPoint(sql),
   },
   {
-    name: "rate_bound", title: "rate-bound run, compressed window", keys: ["budget_utilisation", "primary_violations", "secondary_violations"],
+    name: "rate_bound",
+    title: "rate-bound run, compressed window",
+    keys: ["budget_utilisation", "primary_violations", "secondary_violations"],
     run: async (sql) => (await import("./rate_bound.ts")).rateBound(sql),
   },
   {
-    name: "ingest", title: "DB ingest vs COPY", keys: ["ingest_vs_copy"],
+    name: "ingest",
+    title: "DB ingest vs COPY",
+    keys: ["ingest_vs_copy"],
     run: async (sql) => (await import("./ingest.ts")).ingestVsCopy(sql),
   },
   {
-    name: "metrics", title: "metrics RPC p95, 50 repos × 365 days", keys: ["metrics_p95_ms"],
-    run: async (sql, env) => (await import("./metrics_rpc.ts")).metricsP95(sql, env),
+    name: "metrics",
+    title: "metrics RPC p95, 50 repos × 365 days",
+    keys: ["metrics_p95_ms"],
+    run: async (sql) => (await import("./metrics_rpc.ts")).metricsP95(sql),
   },
   {
-    name: "worker_memory", title: "worker peak memory, 100k-PR repository", keys: ["worker_peak_mb"],
+    name: "worker_memory",
+    title: "worker peak memory, 100k-PR repository",
+    keys: ["worker_peak_mb"],
     run: async (sql, env) => (await import("./worker_memory.ts")).workerMemory(sql, env),
   },
 ];
@@ -76,7 +94,11 @@ const only = values.only ? new Set(values.only.split(",").map((s) => s.trim())) 
 if (only) {
   const unknown = [...only].filter((n) => !SCENARIOS.some((s) => s.name === n));
   if (unknown.length) {
-    console.error(`unknown scenario(s) ${unknown.join(", ")}; known: ${SCENARIOS.map((s) => s.name).join(", ")}`);
+    console.error(
+      `unknown scenario(s) ${unknown.join(", ")}; known: ${
+        SCENARIOS.map((s) => s.name).join(", ")
+      }`,
+    );
     Deno.exit(2);
   }
 }
@@ -89,7 +111,9 @@ if (values.reuse && (await status(c)).healthy) {
 } else {
   // A stack left behind on the bench's ports by an interrupted run is the bench's own: replace it.
   await down(c, () => {});
-  log(`bringing up the bench stack (database ${c.dbPort}, API ${c.apiPort}, simulator ${c.githubPort})`);
+  log(
+    `bringing up the bench stack (database ${c.dbPort}, API ${c.apiPort}, simulator ${c.githubPort})`,
+  );
   await up(c, log, { fresh: true });
   startedStack = true;
 }
@@ -108,9 +132,16 @@ try {
     try {
       const r = await s.run(sql, env);
       Object.assign(figures, r.figures);
-      details[s.name] = { ...r.detail, scenario_seconds: lib.round((performance.now() - t0) / 1000, 1) };
+      details[s.name] = {
+        ...r.detail,
+        scenario_seconds: lib.round((performance.now() - t0) / 1000, 1),
+      };
       if (r.notes.length) notes[s.name] = r.notes;
-      log(`${s.name}: ${s.keys.map((k) => `${k}=${figures[k]}`).join(" ")} (${lib.round((performance.now() - t0) / 1000, 1)} s)`);
+      log(
+        `${s.name}: ${s.keys.map((k) => `${k}=${figures[k]}`).join(" ")} (${
+          lib.round((performance.now() - t0) / 1000, 1)
+        } s)`,
+      );
     } catch (e) {
       failed++;
       notes[s.name] = [`the scenario failed: ${(e as Error).message}`];
@@ -132,7 +163,11 @@ const rows = lib.FIGURE_KEYS.map((k) => {
 const header = ["figure", "measured", "target", "result"];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 const line = (cells: string[]) => `| ${cells.map((x, i) => x.padEnd(widths[i])).join(" | ")} |`;
-console.log([line(header), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...rows.map(line)].join("\n"));
+console.log(
+  [line(header), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...rows.map(line)].join(
+    "\n",
+  ),
+);
 for (const [name, ns] of Object.entries(notes)) for (const n of ns) console.log(`- ${name}: ${n}`);
 
 const totalSeconds = lib.round((performance.now() - benchStarted) / 1000, 1);
@@ -146,7 +181,10 @@ if (!only) {
     notes,
     details,
   };
-  await Deno.writeTextFile(new URL("./results.json", import.meta.url), JSON.stringify(out, null, 2) + "\n");
+  await Deno.writeTextFile(
+    new URL("./results.json", import.meta.url),
+    JSON.stringify(out, null, 2) + "\n",
+  );
   log("wrote bench/results.json");
 } else {
   console.error(JSON.stringify(details, null, 2));

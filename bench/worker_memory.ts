@@ -7,40 +7,67 @@
 import { join } from "node:path";
 import { createSimulator, type RepoSpec } from "../dev/github-sim/mod.ts";
 import { createJob, itemsDone, setupWorkspace } from "../supabase/tests/e2e/engine_helpers.ts";
-import { type BenchEnv, round, type ScenarioResult, type Sql } from "./lib.ts";
+import { type BenchEnv, clearSimulatorRepos, round, type ScenarioResult, type Sql } from "./lib.ts";
 
 const RUN_SECONDS = Number(Deno.env.get("BENCH_MEMORY_SECONDS") ?? "90");
 const REPO: RepoSpec = {
-  owner: "bench-memory", name: "huge-100k", prs: 100_000, reviewsPerPr: 1, commentsPerPr: 1, reviewCommentsPerPr: 1,
-  issues: 0, discussions: 0, commits: 10, forks: 1, days: 365,
+  owner: "bench-memory",
+  name: "huge-100k",
+  prs: 100_000,
+  reviewsPerPr: 1,
+  commentsPerPr: 1,
+  reviewCommentsPerPr: 1,
+  issues: 0,
+  discussions: 0,
+  commits: 10,
+  forks: 1,
+  days: 365,
 };
 
 export async function workerMemory(sql: Sql, env: BenchEnv): Promise<ScenarioResult> {
-  const sim = createSimulator({ seed: 42, repos: [REPO], limit: 10_000_000, pointsPerMinute: 10_000_000 });
+  const sim = createSimulator({
+    seed: 42,
+    repos: [REPO],
+    limit: 10_000_000,
+    pointsPerMinute: 10_000_000,
+  });
   const server = sim.listen({ port: 0 });
   const name = `${REPO.owner}/${REPO.name}`;
+  await clearSimulatorRepos(sql, sim);
   const { workspaceId } = await setupWorkspace(sql, "bench-worker-memory", [name]);
-  const jobId = await createJob(sql, workspaceId, { windowDays: 365, dataTypes: ["repository", "pull_requests"] });
+  const jobId = await createJob(sql, workspaceId, {
+    windowDays: 365,
+    dataTypes: ["repository", "pull_requests"],
+  });
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "--no-prompt", join(import.meta.dirname!, "worker_memory_runner.ts")],
-    env: { DB_URL: env.DB_URL, GITHUB_API_URL: server.url, RUN_SECONDS: String(RUN_SECONDS) },
+    env: {
+      NO_COLOR: "1",
+      DB_URL: env.DB_URL,
+      GITHUB_API_URL: server.url,
+      RUN_SECONDS: String(RUN_SECONDS),
+    },
     stdout: "piped",
     stderr: "piped",
   }).spawn();
   let peakRss = 0, peakHeap = 0, samples = 0;
-  let final: { vm_hwm_mb: number | null; chunks: number; requests: number; tasks_completed: number } | null = null;
+  let final:
+    | { vm_hwm_mb: number | null; chunks: number; requests: number; tasks_completed: number }
+    | null = null;
   const started = Date.now();
   const killer = setTimeout(() => {
     try {
       child.kill("SIGKILL");
     } catch { /* exited */ }
   }, (RUN_SECONDS + 60) * 1000);
-  let stderrTail = "";
-  const stderr = child.stderr.pipeThrough(new TextDecoderStream()).pipeTo(new WritableStream({
-    write(s) {
-      stderrTail = (stderrTail + s).slice(-1500);
-    },
-  })).catch(() => {});
+  let stderrHead = "";
+  const stderr = child.stderr.pipeThrough(new TextDecoderStream()).pipeTo(
+    new WritableStream({
+      write(s) {
+        if (stderrHead.length < 1500) stderrHead = (stderrHead + s).slice(0, 1500);
+      },
+    }),
+  ).catch(() => {});
   let buf = "";
   let errText = "";
   for await (const chunk of child.stdout.pipeThrough(new TextDecoderStream())) {
@@ -70,20 +97,39 @@ export async function workerMemory(sql: Sql, env: BenchEnv): Promise<ScenarioRes
   await sql`select public.cancel_backfill(${jobId})`.catch(() => {});
   await server.close();
   const prs = await itemsDone(sql, jobId, "pull_requests");
-  if (!final) throw new Error(`the worker process exited (code ${status.code}) without its final report: ${(errText + stderrTail).trim()}`);
+  if (!final) {
+    throw new Error(
+      `the worker process exited (code ${status.code}) without its final report: ${
+        (errText + stderrHead).trim()
+      }`,
+    );
+  }
   const peak = final.vm_hwm_mb ?? peakRss;
   const completed = job.status === "completed";
   const notes = [
     completed
-      ? `the whole repository (${prs.toLocaleString("en")} PRs, ${final.chunks} chunks) was backfilled in ${round(seconds, 0)} s`
-      : `bounded at ${RUN_SECONDS} s: ${prs.toLocaleString("en")} of 100,000 PRs backfilled in ${final.chunks} chunks; the figure is the peak so far`,
+      ? `the whole repository (${
+        prs.toLocaleString("en")
+      } PRs, ${final.chunks} chunks) was backfilled in ${round(seconds, 0)} s`
+      : `bounded at ${RUN_SECONDS} s (job still ${job.status}): ${
+        prs.toLocaleString("en")
+      } of 100,000 PRs fetched in ${final.chunks} chunks` +
+        (prs === 100_000 ? ", their REST comment lists in progress" : "") +
+        "; the figure is the peak so far",
   ];
   return {
     figures: { worker_peak_mb: round(peak, 1) },
     detail: {
-      repo: REPO, run_seconds: round(seconds, 1), prs_done: prs, chunks: final.chunks, requests: final.requests,
-      job_status: job.status, peak_rss_mb_vmhwm: final.vm_hwm_mb, peak_rss_mb_sampled: peakRss,
-      peak_heap_used_mb: peakHeap, samples,
+      repo: REPO,
+      run_seconds: round(seconds, 1),
+      prs_done: prs,
+      chunks: final.chunks,
+      requests: final.requests,
+      job_status: job.status,
+      peak_rss_mb_vmhwm: final.vm_hwm_mb,
+      peak_rss_mb_sampled: peakRss,
+      peak_heap_used_mb: peakHeap,
+      samples,
       figure: "VmHWM of the worker process (whole-process peak RSS), default worker config",
     },
     notes,

@@ -1,45 +1,73 @@
-// Bench-only: the backfill worker alone in its own Deno process, as the edge function runs it
-// (default config, SQL budget, GitHub over HTTP), so its memory can be measured apart from the
-// simulator and the bench. Drains passes until RUN_SECONDS pass or the queues are empty; prints
-// one JSON line per memory sample and a final line with VmHWM (the peak resident set).
+// Bench-only: the backfill worker alone in its own Deno process, exactly as the edge function
+// runs it (createWorkerHandler: config from env, SQL budgets, GraphQL and REST over HTTP), so its
+// memory can be measured apart from the simulator and the bench. Runs handler passes until
+// RUN_SECONDS pass or a pass finds no work; prints one JSON line per memory sample and a final
+// line with VmHWM (the peak resident set).
 //   DB_URL=… GITHUB_API_URL=… RUN_SECONDS=90 deno run -A bench/worker_memory_runner.ts
 import { connect } from "../supabase/functions/_shared/db.ts";
-import { createGithubClient } from "../supabase/functions/_shared/github.ts";
-import { sqlBudget } from "../supabase/functions/_shared/budget.ts";
-import { runWorker, type WorkerReport } from "../supabase/functions/_shared/worker.ts";
+import { createWorkerHandler } from "../supabase/functions/_shared/worker_handler.ts";
 
 const need = (name: string) => {
   const v = Deno.env.get(name);
   if (!v) throw new Error(`${name} must be set`);
   return v;
 };
-const baseUrl = need("GITHUB_API_URL");
 const runMs = Number(Deno.env.get("RUN_SECONDS") ?? "90") * 1000;
 const sql = connect(need("DB_URL"), 6);
-const token = "bench-memory-token";
-const budget = sqlBudget(sql, { envToken: token, envLabel: "env:BENCH_MEMORY", vaultTokens: false });
+const deadline = Date.now() + runMs;
+const functionEnv: Record<string, string> = {
+  GITHUB_API_URL: need("GITHUB_API_URL"),
+  GITHUB_TOKEN: "bench-memory-token",
+};
+const handler = createWorkerHandler({
+  sql,
+  // Each pass's time budget ends with the run.
+  env: (name) =>
+    name === "BACKFILL_TIME_BUDGET_MS"
+      ? String(Math.max(1000, deadline - Date.now()))
+      : functionEnv[name],
+});
+// The handler checks only the JWT's role claim (the gateway verifies signatures).
+const serviceJwt = `x.${btoa(JSON.stringify({ role: "service_role" }))}.x`;
 
 const mb = (n: number) => Math.round((n / 1048576) * 10) / 10;
 const vm = (field: "VmHWM" | "VmRSS") => {
-  const m = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(Deno.readTextFileSync("/proc/self/status"));
+  const m = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(
+    Deno.readTextFileSync("/proc/self/status"),
+  );
   return m ? Math.round(Number(m[1]) / 102.4) / 10 : null;
 };
 const sampler = setInterval(() => {
   const m = Deno.memoryUsage();
-  console.log(JSON.stringify({ t: Date.now(), rss_mb: mb(m.rss), heap_used_mb: mb(m.heapUsed), heap_total_mb: mb(m.heapTotal), external_mb: mb(m.external) }));
+  console.log(
+    JSON.stringify({
+      t: Date.now(),
+      rss_mb: mb(m.rss),
+      heap_used_mb: mb(m.heapUsed),
+      heap_total_mb: mb(m.heapTotal),
+      external_mb: mb(m.external),
+    }),
+  );
 }, 200);
 
-const deadline = Date.now() + runMs;
-const reports: WorkerReport[] = [];
+interface Report {
+  tasksClaimed: number;
+  chunksCommitted: number;
+  requests: number;
+  tasksCompleted: number;
+}
+const reports: Report[] = [];
 while (Date.now() < deadline) {
-  const r = await runWorker({
-    sql,
-    budget,
-    github: (t) => createGithubClient({ baseUrl, token: t }),
-    config: { timeBudgetMs: Math.max(1000, deadline - Date.now()) },
-  });
-  reports.push(r);
-  if (r.tasksClaimed === 0) break;
+  const res = await handler(
+    new Request("http://worker.local/backfill-worker", {
+      method: "POST",
+      headers: { authorization: `Bearer ${serviceJwt}` },
+    }),
+  );
+  const body = await res.json();
+  if (!res.ok) throw new Error(`worker pass answered ${res.status}: ${JSON.stringify(body)}`);
+  reports.push(body as Report);
+  if (body.tasksClaimed === 0) break;
 }
 clearInterval(sampler);
 console.log(JSON.stringify({
