@@ -16,6 +16,9 @@ export interface FaultOptions {
   pSecondary: number;
   /** 200 with a truncated JSON body. */
   pMalformed: number;
+  /** GraphQL only: 200 with GitHub's query-timeout error (no `type`, `data: null`); REST
+   * requests drawing it are answered normally. */
+  pTimeoutError: number;
   maxHangMs: number;
   faultSeed: number;
 }
@@ -28,11 +31,12 @@ export const FAULT_DEFAULTS: FaultOptions = {
   pHang: 0,
   pSecondary: 0,
   pMalformed: 0,
+  pTimeoutError: 0,
   maxHangMs: 30_000,
   faultSeed: 7,
 };
 
-export type FaultKind = "502" | "504" | "hang" | "secondary" | "malformed";
+export type FaultKind = "502" | "504" | "hang" | "secondary" | "malformed" | "timeout_error";
 
 export class Faults {
   private random: () => number;
@@ -57,7 +61,7 @@ export class Faults {
       const [kind, p] of [["502", o.p502], ["504", o.p504], ["hang", o.pHang], [
         "secondary",
         o.pSecondary,
-      ], ["malformed", o.pMalformed]] as [FaultKind, number][]
+      ], ["malformed", o.pMalformed], ["timeout_error", o.pTimeoutError]] as [FaultKind, number][]
     ) {
       edge += p;
       if (r < edge) return kind;
@@ -66,15 +70,22 @@ export class Faults {
   }
 }
 
+const timeoutBody = (requestId: string) => ({
+  data: null,
+  errors: [{
+    message:
+      `Something went wrong while executing your query. This may be the result of a timeout, or it could be a GitHub bug. Please include \`${requestId}\` when reporting this issue.`,
+  }],
+});
+
 /** GitHub's answer when a query times out on its side. */
 export function badGateway(requestId: string): Response {
-  return Response.json({
-    data: null,
-    errors: [{
-      message:
-        `Something went wrong while executing your query. This may be the result of a timeout, or it could be a GitHub bug. Please include \`${requestId}\` when reporting this issue.`,
-    }],
-  }, { status: 502 });
+  return Response.json(timeoutBody(requestId), { status: 502 });
+}
+
+/** The same timeout as GitHub also answers it: HTTP 200, an error without a `type`. */
+export function timeoutError(requestId: string, headers: Record<string, string>): Response {
+  return Response.json(timeoutBody(requestId), { status: 200, headers });
 }
 
 export function gatewayTimeout(): Response {

@@ -69,6 +69,21 @@ Deno.test("a malformed fault answers 200 with truncated JSON", async () => {
   assert.throws(() => JSON.parse(text));
 });
 
+Deno.test("a timeout-error fault answers 200 with GitHub's query timeout and no type; REST is unaffected", async () => {
+  const sim = testSimulator({ pTimeoutError: 1 });
+  const { status, headers, body } = await gql(sim, Q);
+  assert.equal(status, 200);
+  assert.equal(body.data, null);
+  assert.equal(body.errors.length, 1);
+  assert.equal(body.errors[0].type, undefined);
+  assert.match(body.errors[0].message, /^Something went wrong while executing your query\. This may be the result of a timeout/);
+  assert.ok(headers.get("x-ratelimit-remaining"));
+  assert.equal(sim.counters().outcomes.fault_timeout_error, 1);
+  const rest = await sim.fetch("http://sim.test/rate_limit", { headers: { authorization: "bearer t" } });
+  assert.equal(rest.status, 200);
+  await rest.body?.cancel();
+});
+
 Deno.test("latency delays answers and faults are seeded and reproducible", async () => {
   const run = async () => {
     const sim = testSimulator({ p502: 0.3, p504: 0.2, faultSeed: 11 });

@@ -29,6 +29,7 @@ const { values } = parseArgs({
     "p-hang": { type: "string" },
     "p-secondary": { type: "string" },
     "p-malformed": { type: "string" },
+    "p-timeout-error": { type: "string" },
     "max-hang-ms": { type: "string" },
     "fault-seed": { type: "string" },
     config: { type: "string" },
@@ -41,7 +42,7 @@ if (values.help) {
     "Usage: deno run -A dev/github-sim/main.ts [--port 54340] [--seed 42] [--now ISO] [--latency-ms N] [--jitter-ms N]\n" +
       "  [--limit 5000] [--rest-limit 5000] [--window-seconds 3600] [--max-concurrent 100] [--points-per-minute 2000]\n" +
       "  [--retry-after-seconds 60] [--p502 P] [--p504 P] [--p-hang P] [--p-secondary P] [--p-malformed P]\n" +
-      "  [--max-hang-ms 30000] [--fault-seed N] [--config options.json]\n" +
+      "  [--p-timeout-error P] [--max-hang-ms 30000] [--fault-seed N] [--config options.json]\n" +
       "See dev/github-sim/README.md.",
   );
   Deno.exit(0);
@@ -84,6 +85,7 @@ const flagOptions = Object.fromEntries(
     pHang: num("p-hang", values["p-hang"]),
     pSecondary: num("p-secondary", values["p-secondary"]),
     pMalformed: num("p-malformed", values["p-malformed"]),
+    pTimeoutError: num("p-timeout-error", values["p-timeout-error"]),
     maxHangMs: num("max-hang-ms", values["max-hang-ms"]),
     faultSeed: num("fault-seed", values["fault-seed"]),
   }).filter(([, v]) => v !== undefined),

@@ -17,6 +17,7 @@ import {
   type FaultOptions,
   Faults,
   gatewayTimeout,
+  timeoutError,
   truncate,
 } from "./faults.ts";
 import { type GraphqlRequest, runGraphql } from "./graphql.ts";
@@ -223,6 +224,10 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
         return gatewayTimeout();
       }
       if (fault === "secondary") return secondary(limits.options.secondaryRetryAfterSeconds);
+      if (fault === "timeout_error" && isGraphql) {
+        limits.outcome(state, "fault_timeout_error");
+        return timeoutError(requestId, headersFor(state, "graphql", { "x-github-request-id": requestId }));
+      }
 
       const response = isGraphql
         ? await graphql(req, token, state, requestId)
