@@ -23,6 +23,8 @@ export interface WorkerConfig {
   /** Failed attempts before a task fails for good. */
   maxAttempts: number;
   retryDelaySeconds: number;
+  /** Delay before a task whose database call failed transiently (deadlock, connection) resumes. */
+  dbRetryDelaySeconds: number;
   /** GitHub points kept untouched on every token (the shared budget's reserve). */
   budgetReserve: number;
 }
@@ -39,6 +41,7 @@ export const DEFAULT_CONFIG: WorkerConfig = {
   transientRetries: 4,
   maxAttempts: 5,
   retryDelaySeconds: 30,
+  dbRetryDelaySeconds: 10,
   budgetReserve: 1000,
 };
 
@@ -62,6 +65,7 @@ export function configFromEnv(env: (name: string) => string | undefined): Worker
     transientRetries: num("BACKFILL_TRANSIENT_RETRIES", DEFAULT_CONFIG.transientRetries),
     maxAttempts: num("BACKFILL_MAX_ATTEMPTS", DEFAULT_CONFIG.maxAttempts),
     retryDelaySeconds: num("BACKFILL_RETRY_DELAY_SECONDS", DEFAULT_CONFIG.retryDelaySeconds),
+    dbRetryDelaySeconds: num("BACKFILL_DB_RETRY_DELAY_SECONDS", DEFAULT_CONFIG.dbRetryDelaySeconds),
     budgetReserve: num("BACKFILL_BUDGET_RESERVE", DEFAULT_CONFIG.budgetReserve),
   };
 }
@@ -114,6 +118,46 @@ interface Claim {
 
 const QUEUES = ["backfill_recent", "backfill_bulk"] as const;
 type TaskOutcome = "completed" | "failed" | "released" | "stale" | "cancelled" | "retrying";
+
+/** An error of the database (postgres.js: a SQLSTATE or a connection error code), or null. */
+function dbErrorCode(e: unknown): string | null {
+  if (!(e instanceof Error) || e instanceof GithubError) return null;
+  const code = (e as { code?: unknown }).code;
+  if (typeof code !== "string") return null;
+  return e.name === "PostgresError" || /^[0-9A-Z]{5}$/.test(code) || /^(CONNECT|CONNECTION_|ECONN|ETIMEDOUT|EPIPE)/.test(code)
+    ? code
+    : null;
+}
+
+/** Database errors worth trying again later: serialization failures, deadlocks, lost or refused
+ * connections, an administrator's shutdown, too many connections, a cancelled statement. */
+export function isTransientDbError(e: unknown): boolean {
+  const code = dbErrorCode(e);
+  if (!code) return false;
+  return code === "40001" || code === "40P01" || code.startsWith("08") || code === "57P01" || code === "57P02" ||
+    code === "57P03" || code === "57014" || code.startsWith("53") || code.startsWith("CONNECT") ||
+    code.startsWith("ECONN") || code === "ETIMEDOUT" || code === "EPIPE";
+}
+
+/** Strings of GitHub's answers may hold NUL, which Postgres text and jsonb reject: removed. */
+export function stripNul<T>(value: T): T {
+  if (typeof value === "string") return (value.includes("\u0000") ? value.replaceAll("\u0000", "") : value) as T;
+  if (Array.isArray(value)) return value.map(stripNul) as T;
+  if (value && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = stripNul(v);
+    return out as T;
+  }
+  return value;
+}
+
+/** A database call of the worker failed: the message names the step and the object. */
+export class WorkerStepError extends Error {
+  constructor(readonly step: string, override readonly cause: unknown) {
+    super(`${step} failed: ${(cause as Error)?.message ?? String(cause)}${dbErrorCode(cause) ? ` (${dbErrorCode(cause)})` : ""}`);
+    this.name = "WorkerStepError";
+  }
+}
 
 export async function runWorker(deps: WorkerDeps): Promise<WorkerReport> {
   const config = { ...DEFAULT_CONFIG, ...deps.config };
@@ -236,30 +280,47 @@ export async function runWorker(deps: WorkerDeps): Promise<WorkerReport> {
     });
   }
 
-  async function processTask(claim: Claim): Promise<TaskOutcome> {
+  // What the task is doing, for the message when a database call fails.
+  interface TaskStep {
+    step: string;
+    dataType: string | null;
+  }
+  const hookErrors = new WeakSet<object>();
+
+  async function processTask(claim: Claim, at: TaskStep): Promise<TaskOutcome> {
     const repoName = `${claim.owner}/${claim.name}`;
     if (claim.progress.length === 0) {
+      at.step = "closing the task";
       await sql`select engine.close_backfill_task(${claim.task_id}, 'completed', null)`;
       return "completed";
     }
     for (const p of claim.progress) {
+      at.dataType = p.data_type;
       let cursor = p.cursor;
       let itemsDone = Number(p.items_done);
       let pageSize = config.pageSize;
       let transient = 0;
       while (true) {
         if (now() >= deadline) {
+          at.step = "releasing the task at the end of the time budget";
           await sql`select engine.release_backfill_task(${claim.task_id}, ${claim.msg_id}, 0, null)`;
           return "released";
         }
         let fetched: Fetched;
         try {
+          at.step = "fetching a chunk";
           fetched = await fetchChunk(claim, p.data_type, cursor, p.window_start, itemsDone, pageSize);
         } catch (e) {
+          // The database behind the shared budget failed: not GitHub's doing.
+          if (dbErrorCode(e)) {
+            at.step = "reserving GitHub budget";
+            throw e;
+          }
           if (e instanceof BudgetWait) {
             report.budgetWaits++;
             budgetWaitUntil = Math.max(budgetWaitUntil, e.until);
             const delay = Math.max(1, Math.ceil((e.until - now()) / 1000));
+            at.step = "releasing the task to wait for the GitHub budget";
             await sql`select engine.release_backfill_task(${claim.task_id}, ${claim.msg_id}, ${delay},
               ${`waiting for the GitHub rate limit (${e.message}): resumes after ${new Date(e.until).toISOString()}`})`;
             return "released";
@@ -267,6 +328,7 @@ export async function runWorker(deps: WorkerDeps): Promise<WorkerReport> {
           const ge = e instanceof GithubError ? e : null;
           if (ge?.kind === "secondary" || ge?.kind === "rate_limited") {
             // Still limited after several tries within one chunk: come back in a minute.
+            at.step = "releasing the task after a GitHub rate limit";
             await sql`select engine.release_backfill_task(${claim.task_id}, ${claim.msg_id}, 60,
               ${`GitHub ${ge.kind === "secondary" ? "secondary" : "primary"} rate limit hit repeatedly: resumes in 60 s`})`;
             return "released";
@@ -285,16 +347,25 @@ export async function runWorker(deps: WorkerDeps): Promise<WorkerReport> {
             : ge?.kind === "invalid"
             ? `GitHub rejected the ${p.data_type} query for ${repoName} (${ge.message}): this is a bug in the worker; report it`
             : `fetching ${p.data_type} of ${repoName} failed (${(e as Error).message}); it will be retried automatically`;
+          at.step = "recording a failed attempt";
           const [{ outcome }] = await sql<{ outcome: string }[]>`
             select engine.fail_backfill_task(${claim.task_id}, ${claim.msg_id}, ${p.data_type}, ${message},
               ${permanent}, ${config.maxAttempts}, ${config.retryDelaySeconds}) as outcome`;
           if (outcome === "failed") report.tasksFailed++;
           return outcome === "failed" ? "failed" : outcome === "stale" ? "stale" : "retrying";
         }
-        if (deps.beforeCommit) await deps.beforeCommit({ taskId: claim.task_id, dataType: p.data_type, cursor });
+        if (deps.beforeCommit) {
+          try {
+            await deps.beforeCommit({ taskId: claim.task_id, dataType: p.data_type, cursor });
+          } catch (e) {
+            if (e && typeof e === "object") hookErrors.add(e);
+            throw e;
+          }
+        }
+        at.step = "committing a chunk";
         const [{ outcome }] = await sql<{ outcome: string }[]>`
           select engine.commit_backfill_chunk(${claim.task_id}, ${p.data_type}, ${claim.msg_id}, ${cursor},
-            ${fetched.nextCursor}, ${fetched.done}, ${sql.json(fetched.rows as never)}, ${fetched.items},
+            ${fetched.nextCursor}, ${fetched.done}, ${sql.json(stripNul(fetched.rows) as never)}, ${fetched.items},
             ${fetched.estimatedTotal}, ${fetched.points}, ${config.visibilityTimeoutSeconds}) as outcome`;
         report.pointsUsed += fetched.points;
         if (fetched.rows.repository) claim.repository_id = fetched.rows.repository.id as number;
@@ -314,6 +385,39 @@ export async function runWorker(deps: WorkerDeps): Promise<WorkerReport> {
     return "completed";
   }
 
+  // A task whose database call failed must not take the pass down with it: a transient error
+  // (serialization, deadlock, connection) gives the task back for a later try; any other fails
+  // it with a message naming the step, so it does not loop through the sweeper forever. Only
+  // when even that call fails does the error reach the slot.
+  async function runTask(claim: Claim): Promise<TaskOutcome> {
+    const at: TaskStep = { step: "starting the task", dataType: null };
+    try {
+      return await processTask(claim, at);
+    } catch (e) {
+      if (e && typeof e === "object" && hookErrors.has(e)) throw e;
+      const repoName = `${claim.owner}/${claim.name}`;
+      const what = `${at.step}${at.dataType ? ` of ${at.dataType}` : ""} for ${repoName}`;
+      const detail = `${(e as Error)?.message ?? String(e)}${dbErrorCode(e) ? ` (${dbErrorCode(e)})` : ""}`;
+      console.error(`backfill task ${claim.task_id}: ${what} failed: ${detail}`);
+      try {
+        if (isTransientDbError(e)) {
+          await sql`select engine.release_backfill_task(${claim.task_id}, ${claim.msg_id}, ${config.dbRetryDelaySeconds},
+            ${`${what} failed (${detail}): a passing database error; the task resumes in ${config.dbRetryDelaySeconds} s`})`;
+          return "released";
+        }
+        const message = `${what} failed (${detail}): this is a bug in the worker or the data; report it, ` +
+          `then retry with select retry_backfill('${claim.job_id}', '${claim.tracked_repository_id}')`;
+        const [{ outcome }] = await sql<{ outcome: string }[]>`
+          select engine.fail_backfill_task(${claim.task_id}, ${claim.msg_id}, ${at.dataType}, ${message},
+            true, ${config.maxAttempts}, ${config.retryDelaySeconds}) as outcome`;
+        if (outcome === "failed") report.tasksFailed++;
+        return outcome === "failed" ? "failed" : "stale";
+      } catch (again) {
+        throw new WorkerStepError(`${what} (and recording that failure)`, again);
+      }
+    }
+  }
+
   async function slot(): Promise<void> {
     while (now() < deadline) {
       if (budgetWaitUntil > now()) {
@@ -326,15 +430,23 @@ export async function runWorker(deps: WorkerDeps): Promise<WorkerReport> {
         await sleep(budgetWaitUntil - now());
         continue;
       }
-      const claim = await claimOne();
+      let claim: Claim | null;
+      try {
+        claim = await claimOne();
+      } catch (e) {
+        throw new WorkerStepError("claiming a backfill task", e);
+      }
       if (!claim) return;
       report.tasksClaimed++;
-      const outcome = await processTask(claim);
+      const outcome = await runTask(claim);
       if (outcome === "released") report.tasksReleased++;
     }
     report.stoppedBy = "time";
   }
 
-  await Promise.all(Array.from({ length: Math.max(1, config.concurrency) }, () => slot()));
+  // Every slot runs to its end even when another fails, so none leaves its task half done.
+  const settled = await Promise.allSettled(Array.from({ length: Math.max(1, config.concurrency) }, () => slot()));
+  const failure = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
+  if (failure) throw failure.reason;
   return report;
 }
