@@ -18,6 +18,8 @@ export interface Reservation {
   tokenId: string;
   token: string;
   reserved: number;
+  /** The row of engine.budget_reservations (SQL budget only): released by id. */
+  reservationId?: number | null;
 }
 
 export interface Budget {
@@ -130,25 +132,32 @@ export function sqlBudget(sql: Sql, options: SqlBudgetOptions = {}): Budget {
   const budget: Budget = {
     async reserve(cost) {
       const ids = await tokenIds();
-      const [r] = await sql<{ token_id: string | null; reserved: number; wait_until: Date | null; reason: string | null }[]>`
-        select token_id, reserved, wait_until, reason
+      const [r] = await sql<{ token_id: string | null; reserved: number; wait_until: Date | null; reason: string | null; reservation_id: string | null }[]>`
+        select token_id, reserved, wait_until, reason, reservation_id
         from engine.reserve_budget(${Math.max(1, Math.ceil(cost))}, ${resource}, ${reserveKept}, ${ids}::uuid[])`;
       if (!r.token_id) {
         throw new BudgetWait(r.wait_until ? new Date(r.wait_until).getTime() : now() + 60_000, r.reason ?? "the GitHub budget is exhausted");
       }
-      const reservation: Reservation = { tokenId: r.token_id, token: "", reserved: r.reserved };
-      const pausedUntil = localPauses.get(r.token_id) ?? 0;
-      if (pausedUntil > now()) {
-        await budget.reconcile(reservation, null);
-        throw new BudgetWait(pausedUntil, "the token is paused by a GitHub secondary rate limit");
+      const reservation: Reservation = {
+        tokenId: r.token_id, token: "", reserved: r.reserved,
+        reservationId: r.reservation_id === null ? null : Number(r.reservation_id),
+      };
+      // From here on every way out without a sent request releases the reservation.
+      try {
+        const pausedUntil = localPauses.get(r.token_id) ?? 0;
+        if (pausedUntil > now()) throw new BudgetWait(pausedUntil, "the token is paused by a GitHub secondary rate limit");
+        reservation.token = await tokenValue(r.token_id);
+        return reservation;
+      } catch (e) {
+        await budget.reconcile(reservation, null).catch(() => {});
+        throw e;
       }
-      reservation.token = await tokenValue(r.token_id);
-      return reservation;
     },
     async reconcile(reservation, rl) {
       if (rl) secondaryStrikes.delete(reservation.tokenId);
       await sql`select engine.reconcile_budget(${reservation.tokenId}, ${reservation.reserved},
-        ${rl?.cost ?? null}, ${rl?.remaining ?? null}, ${rl?.resetAt ?? null}, ${rl?.limit ?? null}, ${resource})`;
+        ${rl?.cost ?? null}, ${rl?.remaining ?? null}, ${rl?.resetAt ?? null}, ${rl?.limit ?? null}, ${resource},
+        ${reservation.reservationId ?? null})`;
     },
     async pause(tokenId, untilMs) {
       localPauses.set(tokenId, Math.max(localPauses.get(tokenId) ?? 0, untilMs));

@@ -220,10 +220,14 @@ export async function runWorker(deps: WorkerDeps): Promise<WorkerReport> {
       } catch (e) {
         const ge = e instanceof GithubError ? e : null;
         // The pause first: pause() blocks this isolate's other slots before its first await.
-        if (ge?.kind === "secondary") {
-          await pool.pause(reservation.tokenId, now() + secondaryPauseMs(reservation.tokenId, ge.details.retryAfterSeconds));
+        // Whatever happens, the reservation is released (reconcile in finally).
+        try {
+          if (ge?.kind === "secondary") {
+            await pool.pause(reservation.tokenId, now() + secondaryPauseMs(reservation.tokenId, ge.details.retryAfterSeconds));
+          }
+        } finally {
+          await pool.reconcile(reservation, null);
         }
-        await pool.reconcile(reservation, null);
         if (ge?.kind === "rate_limited") {
           const reset = ge.details.resetAt ? Date.parse(ge.details.resetAt) : NaN;
           await pool.exhausted(reservation.tokenId, Number.isFinite(reset) ? reset : now() + 60_000);

@@ -14,8 +14,8 @@ select is((select reserved from engine.reserve_budget(50, 'graphql', 1000, array
   50, 'an expired window is refilled: the reservation goes through');
 select results_eq(
   $$ select remaining, reserved, reset_at from engine.rate_limit_budgets where token_id = '00000000-0000-0000-0000-00000000a003' $$,
-  $$ values (5000, 52, null::timestamptz) $$,
-  'remaining is back to the limit, in-flight reservations are kept, the next reset is unknown until an answer');
+  $$ values (5000, 50, null::timestamptz) $$,
+  'remaining is back to the limit, reservations of the old window are dropped, the next reset is unknown until an answer');
 
 select is((select token_id from engine.reserve_budget(1, 'graphql', 0, array['00000000-0000-0000-0000-00000000a004'::uuid])),
   null, 'a window that has not reset yet stays empty');
