@@ -132,6 +132,8 @@ export async function functionsEnv(): Promise<Record<string, string>> {
 export async function sendAddonPurchase(
   functionsUrl: string,
   workspaceId: string,
+  /** Deliveries of the same signed event, as Polar retries one answered 5xx (1 = no retry). */
+  deliveries = 1,
 ): Promise<{ status: number; body: string; subscriptionId: string }> {
   const env = await functionsEnv();
   const secret = env.POLAR_WEBHOOK_SECRET;
@@ -149,8 +151,12 @@ export async function sendAddonPurchase(
     metadata: { workspace_id: workspaceId },
   }));
   const headers = await signPolarWebhook(body, secret);
-  const res = await fetch(`${functionsUrl}/polar-webhook`, { method: "POST", headers, body });
-  return { status: res.status, body: await res.text(), subscriptionId };
+  for (let attempt = 1;; attempt++) {
+    const res = await fetch(`${functionsUrl}/polar-webhook`, { method: "POST", headers, body });
+    const text = await res.text();
+    if (res.status < 500 || attempt >= deliveries) return { status: res.status, body: text, subscriptionId };
+    await new Promise((r) => setTimeout(r, 500 * attempt));
+  }
 }
 
 export interface JobRow {

@@ -222,7 +222,9 @@ export async function purchaseAddon(
   ws: SoakWorkspace,
   knownJobs: Set<string>,
 ): Promise<string> {
-  const sent = await sendAddonPurchase(functionsUrl, ws.id);
+  // Under the soak's load the webhook may miss its 2 s answer and say 500 with nothing applied;
+  // Polar then delivers the same event again, and so does the soak.
+  const sent = await sendAddonPurchase(functionsUrl, ws.id, 5);
   if (sent.status !== 200) {
     throw new Error(`the addon purchase for ${ws.slug} answered ${sent.status} ${sent.body}`);
   }

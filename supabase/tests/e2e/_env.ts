@@ -31,3 +31,19 @@ export async function eventually<T>(
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 }
+
+/**
+ * End-to-end tests share one database and run one after another. A test that runs the engine
+ * starts from an empty engine, so rows, queue messages and rate-limit budgets an earlier test
+ * left cannot leak into its comparison with the ground truth (every simulator dataset numbers
+ * its repositories and items alike, so leftovers would even carry the same GitHub ids).
+ * Workspaces, users and billing rows are kept: tests create their own with unique slugs.
+ */
+export async function resetEngineState(sql: ReturnType<typeof testDb>): Promise<void> {
+  await sql`
+    truncate public.repositories, public.tracked_repositories, public.backfill_jobs,
+      public.contributors, public.notifications, engine.rate_limit_budgets,
+      private.daily_activity_dirty_days
+    cascade`;
+  await sql`select pgmq.purge_queue(q) from unnest(array['backfill_recent', 'backfill_bulk']) q`;
+}

@@ -7,6 +7,7 @@ import { createGithubClient } from "../../functions/_shared/github.ts";
 import { createRestClient } from "../../functions/_shared/github_rest.ts";
 import { runWorker, type WorkerDeps, type WorkerReport } from "../../functions/_shared/worker.ts";
 import type { Sql } from "../../functions/_shared/db.ts";
+import { resetEngineState } from "./_env.ts";
 import { type Budget, sqlBudget } from "../../functions/_shared/budget.ts";
 
 export const SMALL_REPOS: RepoSpec[] = [
@@ -27,6 +28,7 @@ export function simulator(repos = SMALL_REPOS, extra: Record<string, unknown> = 
  * worker must not claim their tasks: its automatic invocations (kick and cron) are paused. */
 export async function setupWorkspace(sql: Sql, slug: string, names: string[]): Promise<{ workspaceId: string; tracked: Record<string, string> }> {
   await sql`update engine.worker_settings set automatic_invocations = false, reason = 'engine e2e tests drive the worker in-process', updated_at = now()`;
+  await resetEngineState(sql);
   await sql`delete from public.repositories where lower(full_name) = any(${names.map((n) => n.toLowerCase())})`;
   await sql`delete from public.workspaces where slug = ${slug}`;
   const [ws] = await sql`insert into public.workspaces (slug, name, tier) values (${slug}, ${slug}, 'pro') returning id`;

@@ -5,7 +5,7 @@
 // Then the database equals the simulator's ground truth (GET /_sim/truth, ids compared) inside the
 // job's window, and the missing repository failed alone with its actionable message.
 import assert, { deepEqual as assertEquals } from "node:assert/strict";
-import { stackEnv } from "./_env.ts";
+import { resetEngineState, stackEnv } from "./_env.ts";
 import {
   compareWithTruth,
   connectDb,
@@ -39,6 +39,7 @@ Deno.test({
         await simulatorHas(githubApiUrl, "acme/api"),
         `the stack's simulator at ${githubApiUrl} serves the default dataset`,
       );
+      await resetEngineState(sql);
       const slug = `main-job-${crypto.randomUUID().slice(0, 8)}`;
       const ws = await createDemoWorkspace(sql, slug, REPOS, `owner+${slug}@demo.local`);
 

@@ -6,11 +6,13 @@
 // every job terminal, database = ground truth inside the widest finished window, no duplicates,
 // every failure recorded with an actionable message, 0 limit violations.
 import { deepEqual as assertEquals } from "node:assert/strict";
-import { stackEnv } from "./_env.ts";
+import { resetEngineState, stackEnv, testDb } from "./_env.ts";
 import { runSoak } from "../../../dev/soak/core.ts";
 import { printSummary } from "../../../dev/soak/summary.ts";
 
 Deno.test("short soak: mixed workload, faults and random worker kills end exact with 0 violations", async () => {
+  const db = testDb();
+  await resetEngineState(db).finally(() => db.end());
   const lines: string[] = [];
   const result = await runSoak({
     dbUrl: stackEnv("DB_URL"),
