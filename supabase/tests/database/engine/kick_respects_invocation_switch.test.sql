@@ -12,7 +12,9 @@ select is(
 );
 
 -- Whatever state earlier runs left, start from "on" (rolled back with the test).
-update engine.worker_settings set automatic_invocations = true;
+update engine.worker_settings set automatic_invocations = true, last_kick_at = null;
+-- and no kick counted as a live invocation (max_concurrent_invocations).
+delete from engine.worker_kicks;
 
 select isnt(engine.kick_backfill_worker(), null, 'With the switch on, a kick queues a request to the worker.');
 

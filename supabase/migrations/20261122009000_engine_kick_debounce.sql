@@ -1,0 +1,164 @@
+-- Kick storms (pgflow's failure: connection exhaustion from piled-up workers). Every job insert
+-- kicks the worker, and private.enqueue_due_syncs inserts one job per due workspace: 200 due
+-- workspaces used to mean 200 invocations, each with its own connection pool. One kicked worker
+-- drains everything queued (it claims until the queues are empty or its time budget ends) and
+-- the pg_cron tick covers the rest, so:
+--
+-- * debounce: no kick while the previous one was sent less than kick_debounce_seconds ago and
+--   its invocation has not answered yet. Kicks of one transaction share now(), so a transaction
+--   inserting 200 jobs sends one kick. Concurrent transactions: only the one holding the
+--   worker_settings row (FOR UPDATE SKIP LOCKED) kicks, the others see it busy and skip: the
+--   holder's request goes out when it commits. (Should the holder roll back, its kick is rolled
+--   back too and the work waits for the next cron tick, at most a minute.)
+-- * cap: no kick (cron tick included) while max_concurrent_invocations invocations may be live.
+--   Without a worker heartbeat the database cannot see invocations, only its own kicks: an
+--   invocation counts as live from its kick until the worker's HTTP answer is recorded in
+--   net._http_response, or invocation_seconds after the kick. The kick's request times out after
+--   one second (a long pg_net request would hold up pg_net's other requests), so a worker that
+--   runs longer has no recorded answer and counts as live for invocation_seconds whether it is
+--   still running or not: the count is an upper bound, so the cap errs on the side of fewer
+--   workers (queued work then waits for a running worker's next claim or a later tick).
+--   Invocations started elsewhere (a manual curl, an in-process worker) are not counted.
+
+alter table engine.worker_settings
+  add column if not exists last_kick_at timestamptz,
+  add column if not exists last_kick_request_id bigint,
+  add column if not exists kick_debounce_seconds int not null default 5
+    constraint worker_settings_kick_debounce_seconds_0_to_300 check (kick_debounce_seconds between 0 and 300),
+  add column if not exists max_concurrent_invocations int not null default 8
+    constraint worker_settings_max_concurrent_invocations_1_to_100 check (max_concurrent_invocations between 1 and 100),
+  add column if not exists invocation_seconds int not null default 150
+    constraint worker_settings_invocation_seconds_1_to_3600 check (invocation_seconds between 1 and 3600);
+comment on column engine.worker_settings.last_kick_at is
+  'When the last kick (job insert, retry or cron tick) was sent: the kicking transaction''s start. Written by engine.kick_backfill_worker().';
+comment on column engine.worker_settings.last_kick_request_id is
+  'net.http_post request id of the last kick; its answer in net._http_response says the invocation ended.';
+comment on column engine.worker_settings.kick_debounce_seconds is
+  'No new kick within this many seconds of the last one while that invocation has not answered (it drains what was queued since). 0 = no debounce.';
+comment on column engine.worker_settings.max_concurrent_invocations is
+  'No kick (cron tick included) while this many invocations may be live (engine.live_worker_invocations()). Each invocation holds a small connection pool.';
+comment on column engine.worker_settings.invocation_seconds is
+  'How long an unanswered kick counts as a live invocation: at least the worker''s time budget (BACKFILL_TIME_BUDGET_MS, default 120 s) plus a margin, at most the edge-function wall clock.';
+
+create table if not exists engine.worker_kicks (
+  request_id bigint primary key,
+  kicked_at timestamptz not null default now()
+);
+create index if not exists worker_kicks_kicked_at_idx on engine.worker_kicks (kicked_at);
+comment on table engine.worker_kicks is
+  'Kicks of the backfill worker of the last invocation_seconds (older rows are pruned by the next kick): the basis of engine.live_worker_invocations().';
+alter table engine.worker_kicks enable row level security;
+revoke all on engine.worker_kicks from public, anon, authenticated;
+grant select on engine.worker_kicks to service_role;
+
+create or replace function engine.live_worker_invocations() returns int
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_window interval;
+  v_live int;
+begin
+  select make_interval(secs => s.invocation_seconds) into v_window from engine.worker_settings s;
+  select count(*)::int into v_live
+  from engine.worker_kicks k
+  where k.kicked_at > now() - coalesce(v_window, interval '150 seconds')
+    and not exists (
+      select 1 from net._http_response r
+      where r.created >= k.kicked_at and r.id = k.request_id and r.status_code is not null);
+  return v_live;
+end;
+$$;
+comment on function engine.live_worker_invocations() is
+  'Upper bound of the backfill-worker invocations running now: kicks of the last invocation_seconds whose HTTP answer '
+  '(a status code in net._http_response) is not recorded. A kick answered by a timeout counts until invocation_seconds '
+  'have passed; invocations not started by a kick are not counted.';
+revoke all on function engine.live_worker_invocations() from public;
+grant execute on function engine.live_worker_invocations() to service_role;
+
+create or replace function engine.kick_is_debounced(p_settings engine.worker_settings) returns boolean
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+begin
+  if p_settings.last_kick_at is null
+     or p_settings.last_kick_at <= now() - make_interval(secs => p_settings.kick_debounce_seconds) then
+    return false;
+  end if;
+  -- Within the window: the last kick still covers new work unless its invocation has answered.
+  return not exists (
+    select 1 from net._http_response r
+    where r.created >= p_settings.last_kick_at and r.id = p_settings.last_kick_request_id
+      and r.status_code is not null);
+end;
+$$;
+comment on function engine.kick_is_debounced(engine.worker_settings) is
+  'True when the last kick was sent less than kick_debounce_seconds ago (same transaction included) and its invocation has not answered.';
+revoke all on function engine.kick_is_debounced(engine.worker_settings) from public;
+grant execute on function engine.kick_is_debounced(engine.worker_settings) to service_role;
+
+create or replace function engine.kick_backfill_worker() returns bigint
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_settings engine.worker_settings;
+  v_url text;
+  v_key text;
+  v_request_id bigint;
+begin
+  -- A look without a lock first: most calls of a burst end here.
+  select * into v_settings from engine.worker_settings where singleton;
+  if not coalesce(v_settings.automatic_invocations, true) then
+    return null; -- paused by an operator: the work stays queued
+  end if;
+  if engine.kick_is_debounced(v_settings) then
+    return null;
+  end if;
+  -- A kick looks due: take the row, unless another transaction holds it (it is kicking).
+  begin
+    select * into v_settings from engine.worker_settings where singleton for update skip locked;
+  exception when serialization_failure then
+    return null; -- REPEATABLE READ and a kick committed since our snapshot: that one counts
+  end;
+  if v_settings.singleton is null then
+    return null;
+  end if;
+  if not v_settings.automatic_invocations or engine.kick_is_debounced(v_settings) then
+    return null;
+  end if;
+  if engine.live_worker_invocations() >= v_settings.max_concurrent_invocations then
+    return null; -- enough workers may be running; they claim what was queued
+  end if;
+  select decrypted_secret into v_url from vault.decrypted_secrets where name = 'project_url';
+  select decrypted_secret into v_key from vault.decrypted_secrets where name = 'service_role_key';
+  if v_url is null or v_key is null then
+    raise warning 'backfill worker not kicked: vault secrets project_url and service_role_key are required; the next cron tick will run it';
+    return null;
+  end if;
+  v_request_id := net.http_post(
+    url := rtrim(v_url, '/') || '/functions/v1/backfill-worker',
+    body := jsonb_build_object('reason', 'kick'),
+    headers := jsonb_build_object('Content-Type', 'application/json', 'Authorization', 'Bearer ' || v_key),
+    timeout_milliseconds := 1000
+  );
+  update engine.worker_settings
+  set last_kick_at = now(), last_kick_request_id = v_request_id
+  where singleton;
+  delete from engine.worker_kicks where kicked_at < now() - make_interval(secs => v_settings.invocation_seconds);
+  insert into engine.worker_kicks (request_id, kicked_at) values (v_request_id, now())
+  on conflict (request_id) do nothing;
+  return v_request_id;
+end;
+$$;
+comment on function engine.kick_backfill_worker() is
+  'Invokes the backfill-worker edge function once (net.http_post, delivered after commit) and returns the request id; '
+  'returns null and sends nothing when engine.worker_settings.automatic_invocations is off, within kick_debounce_seconds '
+  'of an unanswered kick (or while another transaction is kicking), or when max_concurrent_invocations may be live.';
+revoke all on function engine.kick_backfill_worker() from public;
+grant execute on function engine.kick_backfill_worker() to service_role;
