@@ -18,6 +18,13 @@
  * Pagination follows GitHub: a `Link` header with `prev`, `next`, `last`, `first` (in that order,
  * each only when it applies) whose absolute URLs use the request's origin and GitHub's
  * `/repositories/{id}/…` form, keeping every query parameter but `page`.
+ *
+ * GitHub limits how deep these lists page on big repositories: past some page (about 1,100 to
+ * 1,300 at 30 per page on `issues/comments`) it answers 422 "In order to keep the API fast for
+ * everyone, pagination is limited for this resource. Check the rel=last link relation in the Link
+ * response header to see how far back you can traverse." (singer-io/tap-github#61,
+ * go-gitea/gitea#31856). `maxPage` reproduces it: `last` stops there, `next` still points one
+ * page further (walkers following it meet the 422, as they do on GitHub).
  */
 import type { Dataset, UserRec } from "./dataset.ts";
 import type { CommentRec, RepoData } from "./repo_data.ts";
@@ -206,13 +213,23 @@ export function listParams(url: URL, kind: ListKind): ListParams | { invalid: st
 }
 
 /** One page of a repository-wide list, with GitHub's `Link` header. */
+export const PAGINATION_LIMITED =
+  "In order to keep the API fast for everyone, pagination is limited for this resource. Check the rel=last link relation in the Link response header to see how far back you can traverse.";
+
 export function listPage(
   ds: Dataset,
   repo: RepoData,
   kind: ListKind,
   params: ListParams,
   url: URL,
+  maxPage = Infinity,
 ): Response {
+  if (params.page > maxPage) {
+    return Response.json({
+      message: PAGINATION_LIMITED,
+      documentation_url: "https://docs.github.com/v3/#pagination",
+    }, { status: 422 });
+  }
   const index = indexOf(ds, repo, kind);
   let all = index.byCreated;
   if (params.key === "updated") {
@@ -227,7 +244,7 @@ export function listPage(
     slice.push(matching[desc ? total - 1 - k : k]);
   }
   const headers: Record<string, string> = {};
-  const link = linkHeader(url, repo, kind, page, Math.max(1, Math.ceil(total / perPage)));
+  const link = linkHeader(url, repo, kind, page, Math.max(1, Math.ceil(total / perPage)), maxPage);
   if (link) headers.link = link;
   return Response.json(slice.map((e) => e.render(url.origin)), { headers });
 }
@@ -238,6 +255,7 @@ function linkHeader(
   kind: ListKind,
   page: number,
   lastPage: number,
+  maxPage: number,
 ): string {
   const to = (n: number) => {
     const query = new URLSearchParams(url.searchParams);
@@ -246,7 +264,9 @@ function linkHeader(
   };
   const parts: string[] = [];
   if (page > 1) parts.push(`${to(page - 1)}; rel="prev"`);
-  if (page < lastPage) parts.push(`${to(page + 1)}; rel="next"`, `${to(lastPage)}; rel="last"`);
+  if (page < lastPage) {
+    parts.push(`${to(page + 1)}; rel="next"`, `${to(Math.min(lastPage, Math.max(page, maxPage)))}; rel="last"`);
+  }
   if (page > 1) parts.push(`${to(1)}; rel="first"`);
   return parts.join(", ");
 }

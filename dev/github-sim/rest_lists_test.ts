@@ -305,3 +305,26 @@ Deno.test("list endpoints answer 404 for missing or private repositories and 301
   assert.equal(seen.status, 200);
   await seen.body?.cancel();
 });
+
+Deno.test("maxRestPage: pages past it answer GitHub's 422 pagination limit; rel=last stops there, rel=next does not", async () => {
+  const sim = testSimulator({ maxRestPage: 2 });
+  const url = "http://sim.test/repos/acme/web/issues/comments?per_page=10&sort=updated&direction=asc";
+  const second = await sim.fetch(url + "&page=2", auth);
+  assert.equal(second.status, 200);
+  const rel = links(second.headers.get("link"));
+  assert.match(rel.next, /[?&]page=3(&|$)/);
+  assert.match(rel.last, /[?&]page=2(&|$)/);
+  await second.body?.cancel();
+  const third = await sim.fetch(url + "&page=3", auth);
+  assert.equal(third.status, 422);
+  assert.match((await third.json()).message, /pagination is limited for this resource/);
+  assert.equal(sim.counters().outcomes.pagination_limited, 1);
+  sim.configure({ maxRestPage: undefined });
+  const unlimited = await sim.fetch(url + "&page=3", auth);
+  assert.equal(unlimited.status, 422, "undefined leaves the limit as it was");
+  await unlimited.body?.cancel();
+  await sim.fetch("http://sim.test/_sim/config", { method: "POST", body: JSON.stringify({ maxRestPage: null }) });
+  const lifted = await sim.fetch(url + "&page=3", auth);
+  assert.equal(lifted.status, 200, "null lifts the limit");
+  await lifted.body?.cancel();
+});

@@ -33,6 +33,9 @@ export interface SimulatorOptions
   forbiddenTokens?: string[];
   /** Time source for limits and windows (ms since epoch); defaults to Date.now. */
   clock?: () => number;
+  /** Deepest page the repository-wide comment lists serve; deeper pages answer GitHub's 422
+   * "pagination is limited for this resource" (default: no limit). */
+  maxRestPage?: number;
 }
 
 export interface CountersSnapshot extends CounterSet {
@@ -77,6 +80,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   const limits = new Limits({ ...LIMIT_DEFAULTS, ...pick(options, LIMIT_DEFAULTS) }, clock);
   const faults = new Faults({ ...FAULT_DEFAULTS, ...pick(options, FAULT_DEFAULTS) });
   let badTokens = new Set([...(options.invalidTokens ?? []), ...(options.forbiddenTokens ?? [])]);
+  let maxRestPage = options.maxRestPage ?? Infinity;
   const hangs = new Set<() => void>();
   let requestSeq = 0;
 
@@ -375,8 +379,9 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
         json({ message: params.invalid, documentation_url: "https://docs.github.com/rest" }, 422),
       );
     }
-    limits.outcome(state, "ok");
-    return withHeaders(listPage(dataset, repo, kind, params, url));
+    const page = listPage(dataset, repo, kind, params, url, maxRestPage);
+    limits.outcome(state, page.status === 422 ? "pagination_limited" : "ok");
+    return withHeaders(page);
   }
 
   function counters(): CountersSnapshot {
@@ -392,6 +397,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     const faultPart = pick(partial, FAULT_DEFAULTS);
     Object.assign(faults.options, faultPart);
     if (faultPart.faultSeed !== undefined) faults.reseed();
+    if (partial.maxRestPage !== undefined) maxRestPage = partial.maxRestPage ?? Infinity;
     if (partial.invalidTokens || partial.forbiddenTokens) {
       badTokens = new Set([...(partial.invalidTokens ?? []), ...(partial.forbiddenTokens ?? [])]);
     }

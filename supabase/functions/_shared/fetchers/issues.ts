@@ -1,6 +1,6 @@
 // Issues newest first with labels (overflow through node(id:) follow-ups), then the
 // repository's conversation comment list, which serves issues and PRs alike (comment_lists.ts).
-// The cursor carries the phase: `issues:<GraphQL cursor>` → `issue_comments:<page URL>`.
+// The cursor carries the phase: `issues:<GraphQL cursor>` → `issue_comments:<list cursor>`.
 // In "updated" mode (scheduled syncs) the page asks for issues updated since the window start
 // (the last sync; GitHub's filterBy.since), most recently updated first.
 import { ChunkCollector, repositoryRow } from "../ingest.ts";
@@ -33,7 +33,7 @@ export const fetchIssues: Fetcher = async (ctx) => {
     rows: collector.rows,
     ...page,
     done: false,
-    nextCursor: listStart(ctx, "issue_comments", ctx.windowStart),
+    nextCursor: listStart("issue_comments", ctx.windowStart),
     estimatedTotal: ctx.itemsDone + page.items,
     points,
   };

@@ -1,13 +1,13 @@
 // Pull requests newest first with labels and reviews (nested overflow through node(id:)
 // follow-ups), then the review comment list and, when this task fetches no issues, the
 // conversation comment list (comment_lists.ts). The cursor carries the phase:
-// `prs:<GraphQL cursor>` → `review_comments:<page URL>` → `issue_comments:<page URL>`.
+// `prs:<GraphQL cursor>` → `review_comments:<list cursor>` → `issue_comments:<list cursor>`.
 // An initial job caps the count (ctx.cap); its lists start at its oldest PR. In "updated" mode
 // (scheduled syncs) PRs come most recently updated first down to the window start (the last
 // sync), and the lists start there too: comments updated since.
 import { ChunkCollector, repositoryRow } from "../ingest.ts";
 import { bestPageSize, estimateCost, PULL_REQUESTS_BY_UPDATE_QUERY, PULL_REQUESTS_QUERY } from "../queries.ts";
-import { commentListChunk, listStart, parsePhase, runsIssueComments, sinceOf } from "./comment_lists.ts";
+import { commentListChunk, listFrom, listStart, parsePhase, runsIssueComments } from "./comment_lists.ts";
 import { fetchFollowUps, type Page, repositoryOf, takeNewestFirst } from "./common.ts";
 import type { Fetcher, FetchContext } from "./types.ts";
 
@@ -24,8 +24,8 @@ export function pullRequestPageSize(ctx: FetchContext): number {
 export const fetchPullRequests: Fetcher = async (ctx) => {
   const { phase, value } = parsePhase(ctx.cursor, "prs");
   const afterReviewComments = (since: string | null) =>
-    runsIssueComments(ctx, "pull_requests") ? listStart(ctx, "issue_comments", since) : null;
-  if (phase === "review_comments") return await commentListChunk(ctx, "review_comments", value!, afterReviewComments(sinceOf(value!)));
+    runsIssueComments(ctx, "pull_requests") ? listStart("issue_comments", since) : null;
+  if (phase === "review_comments") return await commentListChunk(ctx, "review_comments", value!, afterReviewComments(listFrom(value!)));
   if (phase === "issue_comments") return await commentListChunk(ctx, "issue_comments", value!, null);
 
   const byUpdate = ctx.mode === "updated";
@@ -49,7 +49,7 @@ export const fetchPullRequests: Fetcher = async (ctx) => {
     rows: collector.rows,
     ...page,
     done: false,
-    nextCursor: listStart(ctx, "review_comments", byUpdate ? ctx.windowStart : oldest ?? ctx.windowStart),
+    nextCursor: listStart("review_comments", byUpdate ? ctx.windowStart : oldest ?? ctx.windowStart),
     estimatedTotal: ctx.itemsDone + page.items,
     points,
   };
