@@ -12,7 +12,9 @@ import { DEFAULT_REPOS } from "../../../dev/github-sim/mod.ts";
 import { queryCost } from "../../functions/_shared/query_cost.ts";
 import { ISSUES_BY_UPDATE_QUERY, ISSUES_QUERY, nestedQuery, PULL_REQUESTS_BY_UPDATE_QUERY, PULL_REQUESTS_QUERY, REPOSITORY_QUERY } from "../../functions/_shared/queries.ts";
 import { COMMITS_QUERY } from "../../functions/_shared/fetchers/commits.ts";
-import { DISCUSSION_COMMENTS_QUERY, DISCUSSION_REPLIES_QUERY, DISCUSSIONS_QUERY } from "../../functions/_shared/fetchers/discussions.ts";
+import {
+  DISCUSSION_COMMENTS_QUERY, DISCUSSION_REPLIES_QUERY, DISCUSSIONS_BY_UPDATE_QUERY, DISCUSSIONS_QUERY,
+} from "../../functions/_shared/fetchers/discussions.ts";
 import { FORKS_QUERY } from "../../functions/_shared/fetchers/forks.ts";
 
 Deno.test("the worker's cost estimate of every document it sends equals GitHub's formula on the real schema", () => {
@@ -30,6 +32,7 @@ Deno.test("the worker's cost estimate of every document it sends equals GitHub's
     ["CommitsPage", COMMITS_QUERY, { ...repo, first: 100, since: null }],
     ["ForksPage", FORKS_QUERY, { ...repo, first: 100 }],
     ["DiscussionsPage", DISCUSSIONS_QUERY, { ...repo, first: 50, nested: 20, replies: 10 }],
+    ["DiscussionsUpdatedPage", DISCUSSIONS_BY_UPDATE_QUERY, { ...repo, first: 50, nested: 20, replies: 10 }],
     ["DiscussionCommentsPage", DISCUSSION_COMMENTS_QUERY, { ...node, first: 100, replies: 10 }],
     ["DiscussionRepliesPage", DISCUSSION_REPLIES_QUERY, { ...node, first: 100 }],
   ];

@@ -1,10 +1,16 @@
 // Commits of the default branch committed inside the window (history(since:)), newest first.
 // The history is the only connection, so a page costs 1 point whatever its size: pages are
 // twice the chunk page size, up to GitHub's 100.
+// history(since:) filters by commit date, not by when a commit reached the branch: a pull request
+// merged today may bring commits dated last week, which a scheduled sync starting at the last
+// sync would never see. In "updated" mode the history is therefore read from
+// COMMITS_OVERLAP_DAYS (14, ctx.commitsOverlapDays) before the window start; commits already
+// stored are upserted again unchanged (by sha). Commits reaching the branch later than that
+// overlap after their date are still missed until a backfill covers them.
 import { type Actor, ChunkCollector, repositoryRow } from "../ingest.ts";
 import { RATE_LIMIT, withFragments } from "../queries.ts";
 import { type Page, repositoryOf } from "./common.ts";
-import type { Fetcher } from "./types.ts";
+import type { Fetcher, FetchContext } from "./types.ts";
 
 type Json = Record<string, unknown>;
 
@@ -30,10 +36,19 @@ query CommitsPage($owner: String!, $name: String!, $first: Int!, $after: String,
   }
 }`);
 
+export const COMMITS_OVERLAP_DAYS = 14;
+
+/** The `since` of the history: the window start, moved back by the overlap in "updated" mode. */
+export function commitsSince(ctx: FetchContext): string | null {
+  if (ctx.windowStart === null || ctx.mode !== "updated") return ctx.windowStart;
+  const days = ctx.commitsOverlapDays ?? COMMITS_OVERLAP_DAYS;
+  return new Date(Date.parse(ctx.windowStart) - days * 86_400_000).toISOString();
+}
+
 export const fetchCommits: Fetcher = async (ctx) => {
   const first = Math.max(1, Math.min(100, ctx.sizes.first * 2));
   const r = await ctx.graphql<{ repository: Json | null }>(COMMITS_QUERY, {
-    owner: ctx.owner, name: ctx.name, first, after: ctx.cursor, since: ctx.windowStart,
+    owner: ctx.owner, name: ctx.name, first, after: ctx.cursor, since: commitsSince(ctx),
   }, 1);
   const repo = repositoryOf(r.data);
   const collector = new ChunkCollector(repo.databaseId as number);

@@ -1,6 +1,9 @@
 // Discussions newest first with their comments and each comment's replies. Nested pages that
 // overflow (a discussion's comments, a comment's replies) are fetched through node(id:)
 // follow-ups before the chunk commits, exactly like pull requests' nested connections.
+// In "updated" mode (scheduled syncs) discussions come most recently updated first and the walk
+// stops at the first one updated before the window start (the last sync), so an old discussion
+// answered or commented on since is fetched again with all its comments.
 import { type Actor, ChunkCollector, repositoryRow } from "../ingest.ts";
 import { RATE_LIMIT, withFragments } from "../queries.ts";
 import { firstUnderCap, type Page, repositoryOf, takeNewestFirst } from "./common.ts";
@@ -12,12 +15,12 @@ const COMMENT_FIELDS = "id databaseId body createdAt updatedAt author { ...Actor
 const COMMENTS = (first: string) =>
   `comments(first: ${first}, after: $after) { pageInfo { ...PageFields } nodes { ${COMMENT_FIELDS} replies(first: $replies) { pageInfo { ...PageFields } nodes { ${COMMENT_FIELDS} } } } }`;
 
-export const DISCUSSIONS_QUERY = withFragments(/* GraphQL */ `
-query DiscussionsPage($owner: String!, $name: String!, $first: Int!, $after: String, $nested: Int!, $replies: Int!) {
+const discussionsPage = (operation: string, order: "CREATED_AT" | "UPDATED_AT") => withFragments(/* GraphQL */ `
+query ${operation}($owner: String!, $name: String!, $first: Int!, $after: String, $nested: Int!, $replies: Int!) {
   ${RATE_LIMIT}
   repository(owner: $owner, name: $name) {
     ...RepositoryFields
-    discussions(first: $first, after: $after, orderBy: { field: CREATED_AT, direction: DESC }) {
+    discussions(first: $first, after: $after, orderBy: { field: ${order}, direction: DESC }) {
       totalCount
       pageInfo { ...PageFields }
       nodes {
@@ -31,6 +34,9 @@ query DiscussionsPage($owner: String!, $name: String!, $first: Int!, $after: Str
     }
   }
 }`);
+
+export const DISCUSSIONS_QUERY = discussionsPage("DiscussionsPage", "CREATED_AT");
+export const DISCUSSIONS_BY_UPDATE_QUERY = discussionsPage("DiscussionsUpdatedPage", "UPDATED_AT");
 
 /** Next page of one discussion's comments (with their first replies). */
 export const DISCUSSION_COMMENTS_QUERY = withFragments(/* GraphQL */ `
@@ -132,13 +138,15 @@ async function fetchDiscussionFollowUps(ctx: FetchContext, collector: Discussion
 export const fetchDiscussions: Fetcher = async (ctx) => {
   const first = firstUnderCap(ctx);
   const { nested, threadComments: replies } = ctx.sizes;
-  const r = await ctx.graphql<{ repository: Json | null }>(DISCUSSIONS_QUERY, {
+  const byUpdate = ctx.mode === "updated";
+  const r = await ctx.graphql<{ repository: Json | null }>(byUpdate ? DISCUSSIONS_BY_UPDATE_QUERY : DISCUSSIONS_QUERY, {
     owner: ctx.owner, name: ctx.name, first, after: ctx.cursor, nested, replies,
   }, discussionsCost("page", first, nested, replies));
   const repo = repositoryOf(r.data);
   const collector = new DiscussionCollector(repo.databaseId as number);
   collector.rows.repository = repositoryRow(repo);
-  const page = takeNewestFirst(ctx, repo.discussions as Page, (n) => n.createdAt as string, (n) => collector.addDiscussion(n));
+  const page = takeNewestFirst(ctx, repo.discussions as Page, (n) => (byUpdate ? n.updatedAt : n.createdAt) as string,
+    (n) => collector.addDiscussion(n));
   const points = r.points + await fetchDiscussionFollowUps(ctx, collector);
   return { rows: collector.rows, ...page, points };
 };

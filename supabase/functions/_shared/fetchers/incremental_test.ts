@@ -1,7 +1,12 @@
-// Incremental (scheduled) syncs fetch PRs and issues by update date; backfills by creation date.
+// Incremental (scheduled) syncs fetch PRs, issues and discussions by update date (backfills by
+// creation date), re-read commits over an overlap before the last sync and re-read the star day
+// the last sync ran in.
 import assert from "node:assert/strict";
+import { COMMITS_OVERLAP_DAYS, fetchCommits } from "./commits.ts";
+import { fetchDiscussions } from "./discussions.ts";
 import { fetchIssues } from "./issues.ts";
 import { fetchPullRequests } from "./pull_requests.ts";
+import { fetchStars } from "./stars.ts";
 import { fetchModeForJob, type FetchContext, type FetchMode } from "./types.ts";
 
 type Json = Record<string, unknown>;
@@ -19,9 +24,10 @@ const ITEMS = [
 ].map((x) => ({
   ...x, id: `N_${x.number}`, databaseId: 100 + x.number, title: "t", body: "b", state: "OPEN", isDraft: false,
   additions: 1, deletions: 0, changedFiles: 1, closedAt: null, mergedAt: null, author: null, labels: empty, reviews: empty,
+  comments: empty, answerChosenAt: null,
 }));
 
-function context(mode: FetchMode, sent: { doc: string; vars: Json }[]): FetchContext {
+function context(mode: FetchMode, sent: { doc: string; vars: Json }[], rest: FetchContext["rest"] = () => Promise.reject(new Error("no REST request expected"))): FetchContext {
   return {
     owner: "acme", name: "web", mode, cursor: null, windowStart: SINCE, itemsDone: 0,
     sizes: { first: 50, nested: 20, threadComments: 10 }, cap: Infinity, dataTypes: ["pull_requests", "issues"],
@@ -29,9 +35,13 @@ function context(mode: FetchMode, sent: { doc: string; vars: Json }[]): FetchCon
     graphql<T>(doc: string, vars: Record<string, unknown>) {
       sent.push({ doc, vars });
       const page = { totalCount: ITEMS.length, pageInfo: { hasNextPage: true, endCursor: "c1" }, nodes: ITEMS };
-      return Promise.resolve({ data: { repository: { ...REPO, pullRequests: page, issues: page } } as T, points: 1 });
+      const history = { totalCount: 0, pageInfo: { hasNextPage: false, endCursor: null }, nodes: [] };
+      return Promise.resolve({
+        data: { repository: { ...REPO, pullRequests: page, issues: page, discussions: page, defaultBranchRef: { name: "main", target: { history } } } } as T,
+        points: 1,
+      });
     },
-    rest: () => Promise.reject(new Error("no REST request expected")),
+    rest,
   };
 }
 
@@ -62,4 +72,46 @@ Deno.test("in updated mode issues are asked for with filterBy.since the last syn
   assert.match(sent[0].doc, /orderBy: \{ field: UPDATED_AT, direction: DESC \}, filterBy: \{ since: \$since \}/);
   assert.equal(sent[0].vars.since, SINCE);
   assert.deepEqual(chunk.rows.issues.map((i) => i.number), [3, 1]);
+});
+
+Deno.test("in updated mode discussions come most recently updated first and stop at the last sync", async () => {
+  const sent: { doc: string; vars: Json }[] = [];
+  const chunk = await fetchDiscussions(context("updated", sent));
+  assert.match(sent[0].doc, /discussions\(first: \$first, after: \$after, orderBy: \{ field: UPDATED_AT, direction: DESC \}\)/);
+  assert.deepEqual(chunk.rows.discussions!.map((d) => d.number), [3, 1], "the old discussion updated since is fetched again");
+  assert.equal(chunk.done, true, "the first one updated before the last sync ends the walk");
+  const created: { doc: string; vars: Json }[] = [];
+  const backfill = await fetchDiscussions(context("created", created));
+  assert.match(created[0].doc, /orderBy: \{ field: CREATED_AT, direction: DESC \}/);
+  assert.deepEqual(backfill.rows.discussions!.map((d) => d.number), [3]);
+});
+
+Deno.test("in updated mode commits are read from an overlap before the last sync (commit dates predate merges)", async () => {
+  const sinceOf = async (mode: FetchMode, overlap?: number) => {
+    const sent: { doc: string; vars: Json }[] = [];
+    await fetchCommits({ ...context(mode, sent), commitsOverlapDays: overlap });
+    return sent[0].vars.since;
+  };
+  assert.equal(COMMITS_OVERLAP_DAYS, 14);
+  assert.equal(await sinceOf("updated"), "2026-11-06T00:00:00.000Z");
+  assert.equal(await sinceOf("updated", 3), "2026-11-17T00:00:00.000Z");
+  assert.equal(await sinceOf("created"), SINCE, "a backfill's window is the window");
+});
+
+Deno.test("in updated mode the star day the last sync ran in is read again whole; a backfill starts at the next midnight", async () => {
+  const run = async (mode: FetchMode) => {
+    const paths: string[] = [];
+    const rest = <T>(path: string) => {
+      paths.push(path);
+      const weeks = [{ week: "2026-11-15", total: 28, days: [1, 2, 3, 4, 5, 6, 7] }];
+      return Promise.resolve({ data: weeks as T, points: 0 });
+    };
+    const chunk = await fetchStars({ ...context(mode, [], rest), windowStart: "2026-11-20T15:30:00Z" });
+    return { path: paths[0], days: chunk.rows.star_history!.map((r) => `${r.day}:${r.stars}`) };
+  };
+  assert.deepEqual(await run("updated"), {
+    path: "/repos/acme/web/stargazers/history?since=2026-11-20",
+    days: ["2026-11-20:6", "2026-11-21:7"],
+  });
+  assert.deepEqual(await run("created"), { path: "/repos/acme/web/stargazers/history?since=2026-11-21", days: ["2026-11-21:7"] });
 });

@@ -1,7 +1,10 @@
 // Daily star history from REST GET /repos/{owner}/{repo}/stargazers/history?since=YYYY-MM-DD
 // (the stargazer listing is no longer public since mid-2026): weekly buckets with a Sunday..
 // Saturday breakdown. One request covers the window; it draws on the REST budget. One row per
-// UTC day that starts inside the window and is not in the future (zero days included).
+// UTC day that starts inside the window and is not in the future (zero days included). In
+// "updated" mode (scheduled syncs, whose window starts at the last sync) the day the last sync
+// ran in is read again whole: that sync stored it while it was still going on, and the upsert
+// overwrites its count.
 import { emptyRows, repositoryRow } from "../ingest.ts";
 import { REPOSITORY_QUERY } from "../queries.ts";
 import { repositoryOf } from "./common.ts";
@@ -44,7 +47,8 @@ export const fetchStars: Fetcher = async (ctx) => {
     rows.repository = repositoryRow(repositoryOf(r.data));
     repositoryId = rows.repository.id as number;
   }
-  const from = ctx.windowStart ? Math.ceil(Date.parse(ctx.windowStart) / DAY_MS) * DAY_MS : -Infinity;
+  const round = ctx.mode === "updated" ? Math.floor : Math.ceil;
+  const from = ctx.windowStart ? round(Date.parse(ctx.windowStart) / DAY_MS) * DAY_MS : -Infinity;
   const to = Math.floor(ctx.now() / DAY_MS) * DAY_MS;
   const since = Number.isFinite(from) ? `?since=${new Date(from).toISOString().slice(0, 10)}` : "";
   const path = `/repos/${encodeURIComponent(ctx.owner)}/${encodeURIComponent(ctx.name)}/stargazers/history${since}`;

@@ -57,6 +57,10 @@ export interface FetchContext {
   dataTypes: readonly string[];
   /** The repository's GitHub databaseId once known (null before its metadata was fetched). */
   repositoryId: number | null;
+  /** "updated" mode: commits are asked for from this many days before the window start
+   * (default COMMITS_OVERLAP_DAYS), since history(since:) filters by commit date and a commit
+   * merged after the last sync may carry an older one. */
+  commitsOverlapDays?: number;
   now: () => number;
   /** One GraphQL request under the GraphQL budget: reserves GitHub's cost of the document
    * (query_cost.ts; `cost` overrides it) and reconciles with rateLimit. */
