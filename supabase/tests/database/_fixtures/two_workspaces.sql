@@ -45,8 +45,12 @@ insert into public.backfill_jobs (id, workspace_id, kind, window_days, data_type
   ('00000000-0000-4000-8000-0000000000d2', '00000000-0000-4000-8000-00000000000b', 'addon', 365,
    array['pull_requests'], 'pending', 1, null);
 -- The engine's fan-out trigger (if installed) has created tasks; replace them with known ones.
+-- (Not a deletion the engine should see: deleted unfinished tasks would count as cancelled and
+-- end the jobs. The trigger is off for this transaction only.)
+alter table public.backfill_tasks disable trigger tg_backfill_tasks__after_delete;
 delete from public.backfill_tasks
 where job_id in ('00000000-0000-4000-8000-0000000000d1', '00000000-0000-4000-8000-0000000000d2');
+alter table public.backfill_tasks enable trigger tg_backfill_tasks__after_delete;
 insert into public.backfill_tasks (job_id, workspace_id, tracked_repository_id, repository_id, status, started_at) values
   ('00000000-0000-4000-8000-0000000000d1', '00000000-0000-4000-8000-00000000000a', '00000000-0000-4000-8000-0000000000c1', 1001, 'running', now() - interval '100 seconds'),
   ('00000000-0000-4000-8000-0000000000d2', '00000000-0000-4000-8000-00000000000b', '00000000-0000-4000-8000-0000000000c2', 2002, 'pending', null);
