@@ -52,14 +52,14 @@ isOneToOne: false
                   ]
                 },"backfill_tasks": {
                   Row: {
-                    "attempts": number,"created_at": string,"finished_at": string | null,"heartbeat_at": string | null,"id": number,"job_id": string,"last_error": string | null,"msg_id": number | null,"points_used": number,"queue_name": string | null,"repository_id": number | null,"started_at": string | null,"status": string,"tracked_repository_id": string,"workspace_id": string
+                    "attempts": number,"claim_id": string | null,"created_at": string,"finished_at": string | null,"heartbeat_at": string | null,"id": number,"job_id": string,"last_error": string | null,"msg_id": number | null,"points_used": number,"queue_name": string | null,"repository_id": number | null,"started_at": string | null,"status": string,"tracked_repository_id": string,"workspace_id": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "attempts"?: number,"created_at"?: string,"finished_at"?: string | null,"heartbeat_at"?: string | null,"id"?: never,"job_id": string,"last_error"?: string | null,"msg_id"?: number | null,"points_used"?: number,"queue_name"?: string | null,"repository_id"?: number | null,"started_at"?: string | null,"status"?: string,"tracked_repository_id": string,"workspace_id": string
+                    "attempts"?: number,"claim_id"?: string | null,"created_at"?: string,"finished_at"?: string | null,"heartbeat_at"?: string | null,"id"?: never,"job_id": string,"last_error"?: string | null,"msg_id"?: number | null,"points_used"?: number,"queue_name"?: string | null,"repository_id"?: number | null,"started_at"?: string | null,"status"?: string,"tracked_repository_id": string,"workspace_id": string
                   }
                   Update: {
-                    "attempts"?: number,"created_at"?: string,"finished_at"?: string | null,"heartbeat_at"?: string | null,"id"?: never,"job_id"?: string,"last_error"?: string | null,"msg_id"?: number | null,"points_used"?: number,"queue_name"?: string | null,"repository_id"?: number | null,"started_at"?: string | null,"status"?: string,"tracked_repository_id"?: string,"workspace_id"?: string
+                    "attempts"?: number,"claim_id"?: string | null,"created_at"?: string,"finished_at"?: string | null,"heartbeat_at"?: string | null,"id"?: never,"job_id"?: string,"last_error"?: string | null,"msg_id"?: number | null,"points_used"?: number,"queue_name"?: string | null,"repository_id"?: number | null,"started_at"?: string | null,"status"?: string,"tracked_repository_id"?: string,"workspace_id"?: string
                   }
                   Relationships: [
                     {

@@ -22,6 +22,13 @@ export interface WorkerConfig {
   transientRetries: number;
   /** Failed attempts before a task fails for good. */
   maxAttempts: number;
+  /** Failed attempts before a task fails for good when every failure was a passing GitHub error
+   * (5xx, timeouts): an outage of a few minutes must not fail repositories. */
+  maxTransientAttempts: number;
+  /** Longest backoff between failed attempts (the delay grows ×4 from retryDelaySeconds). */
+  maxRetryDelaySeconds: number;
+  /** Time kept free at the end of the time budget for the chunk's commit (at most a quarter of it). */
+  commitMarginMs: number;
   retryDelaySeconds: number;
   /** Delay before a task whose database call failed transiently (deadlock, connection) resumes. */
   dbRetryDelaySeconds: number;
@@ -31,7 +38,8 @@ export interface WorkerConfig {
 
 export const DEFAULT_CONFIG: WorkerConfig = {
   concurrency: 4,
-  timeBudgetMs: 120_000,
+  // Well under the 150 s wall clock of Supabase's free plan, with room for the last commit.
+  timeBudgetMs: 100_000,
   visibilityTimeoutSeconds: 300,
   requestTimeoutMs: 30_000,
   pageSize: 50,
@@ -40,6 +48,9 @@ export const DEFAULT_CONFIG: WorkerConfig = {
   threadCommentsPageSize: 10,
   transientRetries: 4,
   maxAttempts: 5,
+  maxTransientAttempts: 10,
+  maxRetryDelaySeconds: 480,
+  commitMarginMs: 5_000,
   retryDelaySeconds: 30,
   dbRetryDelaySeconds: 10,
   budgetReserve: 1000,
@@ -64,6 +75,9 @@ export function configFromEnv(env: (name: string) => string | undefined): Worker
     threadCommentsPageSize: num("BACKFILL_THREAD_COMMENTS_PAGE_SIZE", DEFAULT_CONFIG.threadCommentsPageSize),
     transientRetries: num("BACKFILL_TRANSIENT_RETRIES", DEFAULT_CONFIG.transientRetries),
     maxAttempts: num("BACKFILL_MAX_ATTEMPTS", DEFAULT_CONFIG.maxAttempts),
+    maxTransientAttempts: num("BACKFILL_MAX_TRANSIENT_ATTEMPTS", DEFAULT_CONFIG.maxTransientAttempts),
+    maxRetryDelaySeconds: num("BACKFILL_MAX_RETRY_DELAY_SECONDS", DEFAULT_CONFIG.maxRetryDelaySeconds),
+    commitMarginMs: num("BACKFILL_COMMIT_MARGIN_MS", DEFAULT_CONFIG.commitMarginMs),
     retryDelaySeconds: num("BACKFILL_RETRY_DELAY_SECONDS", DEFAULT_CONFIG.retryDelaySeconds),
     dbRetryDelaySeconds: num("BACKFILL_DB_RETRY_DELAY_SECONDS", DEFAULT_CONFIG.dbRetryDelaySeconds),
     budgetReserve: num("BACKFILL_BUDGET_RESERVE", DEFAULT_CONFIG.budgetReserve),
@@ -114,6 +128,17 @@ interface Claim {
   name: string;
   repository_id: number | null;
   progress: { data_type: string; status: string; cursor: string | null; window_start: string | null; items_done: number }[];
+  /** This claim's token: commit, fail, release and heartbeat of an older claim are stale. */
+  claim_id: string;
+}
+
+/** The task can no longer go on in this worker: its claim was taken over or it was cancelled
+ * (heartbeat), or the time budget cannot fit another request. */
+class TaskStop extends Error {
+  constructor(readonly outcome: "stale" | "cancelled" | "deadline") {
+    super(`task stopped: ${outcome}`);
+    this.name = "TaskStop";
+  }
 }
 
 const QUEUES = ["backfill_recent", "backfill_bulk"] as const;
@@ -174,6 +199,8 @@ export async function runWorker(deps: WorkerDeps): Promise<WorkerReport> {
   // Set when the budget refused a request: nothing can be sent before then, so the slots stop
   // claiming work (the refused task waits in its queue until then).
   let budgetWaitUntil = 0;
+  // Set when a request no longer fits in the time budget: the pass ends.
+  let outOfTime = false;
   const clients = new Map<string, GithubClient>();
   const clientFor = (r: Reservation) => {
     let c = clients.get(r.token);
@@ -244,11 +271,11 @@ export async function runWorker(deps: WorkerDeps): Promise<WorkerReport> {
 
   // Reserves GitHub's cost of the document actually sent (GitHub's formula over its connections);
   // an estimate that differs from what GitHub charged is logged, as it skews the shared budget.
-  async function graphqlRequest<T>(doc: string, vars: Record<string, unknown>, cost?: number): Promise<Answered<T>> {
+  async function graphqlRequest<T>(timeoutMs: number, doc: string, vars: Record<string, unknown>, cost?: number): Promise<Answered<T>> {
     const estimated = queryCost(doc, vars).points;
     const reserved = cost ?? estimated;
     const { data, rateLimit } = await underBudget(budget, reserved, async (r) => {
-      const data = await clientFor(r).query<T>(doc, vars, config.requestTimeoutMs);
+      const data = await clientFor(r).query<T>(doc, vars, timeoutMs);
       return { data, rateLimit: (data as { rateLimit?: RateLimitInfo }).rateLimit ?? null };
     });
     if (rateLimit && rateLimit.cost !== estimated) {
@@ -258,9 +285,25 @@ export async function runWorker(deps: WorkerDeps): Promise<WorkerReport> {
   }
 
   // REST requests draw on the REST budget, not GraphQL points: they add 0 to points_used.
-  async function restRequest<T>(path: string): Promise<Answered<T>> {
-    const { data, next } = await underBudget(restBudget, 1, (r) => restClientFor(r).get<T>(path, config.requestTimeoutMs));
+  async function restRequest<T>(timeoutMs: number, path: string): Promise<Answered<T>> {
+    const { data, next } = await underBudget(restBudget, 1, (r) => restClientFor(r).get<T>(path, timeoutMs));
     return { data, points: 0, next };
+  }
+
+  // Before each request of a task: a request after the first since the claim or the last commit
+  // (follow-up pages, retries) first renews the claim (heartbeat + visibility), and every request
+  // must fit in what is left of the time budget, keeping the commit's margin.
+  async function beforeRequest(claim: Claim & { sentSinceCommit?: number }): Promise<number> {
+    // Short passes (tests, the soak) keep a proportionate margin.
+    const left = deadline - now() - Math.min(config.commitMarginMs, config.timeBudgetMs / 4);
+    if (left < Math.min(1_000, config.requestTimeoutMs)) throw new TaskStop("deadline");
+    if ((claim.sentSinceCommit ?? 0) > 0) {
+      const [{ state }] = await sql<{ state: string }[]>`
+        select engine.heartbeat_backfill_task(${claim.task_id}, ${claim.claim_id}, ${config.visibilityTimeoutSeconds}) as state`;
+      if (state !== "ok") throw new TaskStop(state === "cancelled" ? "cancelled" : "stale");
+    }
+    claim.sentSinceCommit = (claim.sentSinceCommit ?? 0) + 1;
+    return Math.min(config.requestTimeoutMs, left);
   }
 
   async function fetchChunk(claim: Claim, dataType: string, cursor: string | null, windowStart: string | null, itemsDone: number, pageSize: number): Promise<Fetched> {
@@ -279,8 +322,8 @@ export async function runWorker(deps: WorkerDeps): Promise<WorkerReport> {
       dataTypes: claim.progress.map((p) => p.data_type),
       repositoryId: claim.repository_id,
       now,
-      graphql: graphqlRequest,
-      rest: restRequest,
+      graphql: async (doc, vars, cost) => graphqlRequest(await beforeRequest(claim), doc, vars, cost),
+      rest: async (path) => restRequest(await beforeRequest(claim), path),
     });
   }
 
@@ -307,7 +350,7 @@ export async function runWorker(deps: WorkerDeps): Promise<WorkerReport> {
       while (true) {
         if (now() >= deadline) {
           at.step = "releasing the task at the end of the time budget";
-          await sql`select engine.release_backfill_task(${claim.task_id}, ${claim.msg_id}, 0, null)`;
+          await sql`select engine.release_backfill_task(${claim.task_id}, ${claim.msg_id}, 0, null, ${claim.claim_id})`;
           return "released";
         }
         let fetched: Fetched;
@@ -315,6 +358,15 @@ export async function runWorker(deps: WorkerDeps): Promise<WorkerReport> {
           at.step = "fetching a chunk";
           fetched = await fetchChunk(claim, p.data_type, cursor, p.window_start, itemsDone, pageSize);
         } catch (e) {
+          if (e instanceof TaskStop) {
+            if (e.outcome !== "deadline") return e.outcome;
+            // No room left for another request: the cursor stays at the chunk's start, and no
+            // slot claims more work in this pass.
+            outOfTime = true;
+            at.step = "releasing the task at the end of the time budget";
+            await sql`select engine.release_backfill_task(${claim.task_id}, ${claim.msg_id}, 0, null, ${claim.claim_id})`;
+            return "released";
+          }
           // The database behind the shared budget failed: not GitHub's doing.
           if (dbErrorCode(e)) {
             at.step = "reserving GitHub budget";
@@ -326,7 +378,7 @@ export async function runWorker(deps: WorkerDeps): Promise<WorkerReport> {
             const delay = Math.max(1, Math.ceil((e.until - now()) / 1000));
             at.step = "releasing the task to wait for the GitHub budget";
             await sql`select engine.release_backfill_task(${claim.task_id}, ${claim.msg_id}, ${delay},
-              ${`waiting for the GitHub rate limit (${e.message}): resumes after ${new Date(e.until).toISOString()}`})`;
+              ${`waiting for the GitHub rate limit (${e.message}): resumes after ${new Date(e.until).toISOString()}`}, ${claim.claim_id})`;
             return "released";
           }
           const ge = e instanceof GithubError ? e : null;
@@ -334,7 +386,7 @@ export async function runWorker(deps: WorkerDeps): Promise<WorkerReport> {
             // Still limited after several tries within one chunk: come back in a minute.
             at.step = "releasing the task after a GitHub rate limit";
             await sql`select engine.release_backfill_task(${claim.task_id}, ${claim.msg_id}, 60,
-              ${`GitHub ${ge.kind === "secondary" ? "secondary" : "primary"} rate limit hit repeatedly: resumes in 60 s`})`;
+              ${`GitHub ${ge.kind === "secondary" ? "secondary" : "primary"} rate limit hit repeatedly: resumes in 60 s`}, ${claim.claim_id})`;
             return "released";
           }
           if (ge?.kind === "transient" && transient < config.transientRetries) {
@@ -350,11 +402,15 @@ export async function runWorker(deps: WorkerDeps): Promise<WorkerReport> {
             ? `GitHub refused access to ${repoName} (${ge.message}): check the token's scopes and the repository's access settings, then retry`
             : ge?.kind === "invalid"
             ? `GitHub rejected the ${p.data_type} query for ${repoName} (${ge.message}): this is a bug in the worker; report it`
-            : `fetching ${p.data_type} of ${repoName} failed (${(e as Error).message}); it will be retried automatically`;
+            : `fetching ${p.data_type} of ${repoName} failed (${(e as Error).message})`;
           at.step = "recording a failed attempt";
+          // Passing GitHub errors get more attempts than others; the SQL backs off and says
+          // whether it retries or how to retry by hand.
+          const maxAttempts = ge?.kind === "transient" ? Math.max(config.maxAttempts, config.maxTransientAttempts) : config.maxAttempts;
           const [{ outcome }] = await sql<{ outcome: string }[]>`
             select engine.fail_backfill_task(${claim.task_id}, ${claim.msg_id}, ${p.data_type}, ${message},
-              ${permanent}, ${config.maxAttempts}, ${config.retryDelaySeconds}) as outcome`;
+              ${permanent}, ${maxAttempts}, ${config.retryDelaySeconds}, ${claim.claim_id},
+              ${config.maxRetryDelaySeconds}) as outcome`;
           if (outcome === "failed") report.tasksFailed++;
           return outcome === "failed" ? "failed" : outcome === "stale" ? "stale" : "retrying";
         }
@@ -370,7 +426,8 @@ export async function runWorker(deps: WorkerDeps): Promise<WorkerReport> {
         const [{ outcome }] = await sql<{ outcome: string }[]>`
           select engine.commit_backfill_chunk(${claim.task_id}, ${p.data_type}, ${claim.msg_id}, ${cursor},
             ${fetched.nextCursor}, ${fetched.done}, ${sql.json(stripNul(fetched.rows) as never)}, ${fetched.items},
-            ${fetched.estimatedTotal}, ${fetched.points}, ${config.visibilityTimeoutSeconds}) as outcome`;
+            ${fetched.estimatedTotal}, ${fetched.points}, ${config.visibilityTimeoutSeconds}, ${claim.claim_id}) as outcome`;
+        (claim as { sentSinceCommit?: number }).sentSinceCommit = 0;
         report.pointsUsed += fetched.points;
         if (fetched.rows.repository) claim.repository_id = fetched.rows.repository.id as number;
         if (outcome === "stale" || outcome === "cancelled") return outcome;
@@ -406,14 +463,15 @@ export async function runWorker(deps: WorkerDeps): Promise<WorkerReport> {
       try {
         if (isTransientDbError(e)) {
           await sql`select engine.release_backfill_task(${claim.task_id}, ${claim.msg_id}, ${config.dbRetryDelaySeconds},
-            ${`${what} failed (${detail}): a passing database error; the task resumes in ${config.dbRetryDelaySeconds} s`})`;
+            ${`${what} failed (${detail}): a passing database error; the task resumes in ${config.dbRetryDelaySeconds} s`},
+            ${claim.claim_id})`;
           return "released";
         }
         const message = `${what} failed (${detail}): this is a bug in the worker or the data; report it, ` +
           `then retry with select retry_backfill('${claim.job_id}', '${claim.tracked_repository_id}')`;
         const [{ outcome }] = await sql<{ outcome: string }[]>`
           select engine.fail_backfill_task(${claim.task_id}, ${claim.msg_id}, ${at.dataType}, ${message},
-            true, ${config.maxAttempts}, ${config.retryDelaySeconds}) as outcome`;
+            true, ${config.maxAttempts}, ${config.retryDelaySeconds}, ${claim.claim_id}) as outcome`;
         if (outcome === "failed") report.tasksFailed++;
         return outcome === "failed" ? "failed" : "stale";
       } catch (again) {
@@ -423,7 +481,7 @@ export async function runWorker(deps: WorkerDeps): Promise<WorkerReport> {
   }
 
   async function slot(): Promise<void> {
-    while (now() < deadline) {
+    while (now() < deadline && !outOfTime) {
       if (budgetWaitUntil > now()) {
         // A short wait (in-flight reservations, a window about to reset) is slept through; a
         // long one ends the pass: the refused tasks wait in their queue (set_vt) until then.

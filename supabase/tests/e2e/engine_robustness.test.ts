@@ -2,7 +2,8 @@
 // failed task ends with a message naming the step instead of looping through the sweeper.
 import { deepEqual as assertEquals, match } from "node:assert/strict";
 import { testDb } from "./_env.ts";
-import { assertMatchesTruth, createJob, drain, forgetRepositories, setupWorkspace, simulator, windowStartOf, workerDeps } from "./engine_helpers.ts";
+import { assertMatchesTruth, createJob, drain, forgetRepositories, jobStatus, setupWorkspace, simulator, windowStartOf, workerDeps } from "./engine_helpers.ts";
+import { runWorker } from "../../functions/_shared/worker.ts";
 import { createGithubClient, type GithubClient } from "../../functions/_shared/github.ts";
 import type { Simulator } from "../../../dev/github-sim/mod.ts";
 
@@ -77,6 +78,54 @@ Deno.test("a database error on one repository's chunk commit fails only that tas
     assertEquals(task.status, "failed");
     match(task.last_error, /^committing a chunk of pull_requests for acme\/api failed \(.*22003\)/);
     match(task.last_error, new RegExp(`select retry_backfill\\('${jobId}', '${tracked["acme/api"]}'\\)`));
+  } finally {
+    await sql.end();
+  }
+});
+
+Deno.test("a GitHub outage of a few minutes (every request answered 502) ends exact with no failed task", async () => {
+  const sql = testDb(6);
+  const repos = ["acme/tiny"];
+  try {
+    const sim = simulator();
+    await forgetRepositories(sql, sim, repos);
+    const { workspaceId } = await setupWorkspace(sql, "engine-502-storm", repos);
+    const jobId = await createJob(sql, workspaceId);
+    // 35 requests answered 502: with in-chunk retries that is 7 failed attempts, about what the
+    // backoff (30 s, 2 min, 8 min) spends in a 3-minute outage; then GitHub is back.
+    let stormLeft = 35;
+    const simFetch = sim.fetch as typeof globalThis.fetch;
+    const fetch = ((input: RequestInfo | URL, init?: RequestInit) =>
+      stormLeft-- > 0
+        ? Promise.resolve(Response.json({ message: "We couldn't respond to your request in time." }, { status: 502 }))
+        : simFetch(input, init)) as typeof globalThis.fetch;
+    const github = (token: string) => createGithubClient({ baseUrl: "http://sim.test", token, fetch });
+    await drain(sql, jobId, () => workerDeps(sql, sim, { github, sleep: () => Promise.resolve(), config: { concurrency: 1 } }), 30);
+    const [job] = await sql`select status, failed_tasks from public.backfill_jobs where id = ${jobId}`;
+    assertEquals([job.status, job.failed_tasks], ["completed", 0]);
+    await assertMatchesTruth(sql, sim, "acme/tiny", await windowStartOf(sql, jobId));
+    const [task] = await sql`select last_error from public.backfill_tasks where job_id = ${jobId}`;
+    assertEquals(task.last_error, null, "the completed task keeps no error of the outage");
+  } finally {
+    await sql.end();
+  }
+});
+
+Deno.test("a request that cannot fit in the time budget is not sent: the task is released at its cursor", async () => {
+  const sql = testDb(6);
+  const repos = ["acme/tiny"];
+  try {
+    const sim = simulator();
+    await forgetRepositories(sql, sim, repos);
+    const { workspaceId } = await setupWorkspace(sql, "engine-deadline", repos);
+    const jobId = await createJob(sql, workspaceId);
+    // 1 s of budget, a quarter of it kept for the commit: less than a request needs (1 s).
+    const report = await runWorker(workerDeps(sql, sim, { config: { concurrency: 1, timeBudgetMs: 1_000, commitMarginMs: 5_000 } }));
+    assertEquals([report.requests, report.tasksReleased, report.chunksCommitted], [0, 1, 0]);
+    const [task] = await sql`select status from public.backfill_tasks where job_id = ${jobId}`;
+    assertEquals(task.status, "pending");
+    await drain(sql, jobId, () => workerDeps(sql, sim), 10);
+    assertEquals(await jobStatus(sql, jobId), "completed");
   } finally {
     await sql.end();
   }

@@ -1,0 +1,406 @@
+-- Task lifecycle hardening (engine review findings 3, 4, 6, 7, 15).
+-- * Claim tokens: claim_backfill_tasks gives every claim a fresh backfill_tasks.claim_id
+--   (returned as a new last column); commit, fail, release and the new heartbeat take it, and
+--   an older claim's calls are 'stale' and change nothing (progress attempts included). The
+--   sweeper's threshold (6 min) is above the visibility timeout (300 s) and it revokes claims.
+-- * A successful chunk commit resets attempts; failed attempts back off exponentially.
+-- * claim_backfill_tasks locks the job row before the task row, like cancel and commits.
+-- * A completed task keeps no last_error; a final failure says how to retry.
+
+alter table public.backfill_tasks add column if not exists claim_id uuid;
+comment on column public.backfill_tasks.claim_id is
+  'The current claim of a running task (engine.claim_backfill_tasks); calls of an older claim are stale.';
+
+drop function engine.claim_backfill_tasks(text, int, int);
+drop function engine.commit_backfill_chunk(bigint, text, bigint, text, text, boolean, jsonb, int, int, int, int);
+drop function engine.fail_backfill_task(bigint, bigint, text, text, boolean, int, int);
+drop function engine.release_backfill_task(bigint, bigint, int, text);
+
+create or replace function engine.claim_backfill_tasks(p_queue text, p_qty int, p_vt_seconds int)
+returns table (
+  msg_id bigint, read_ct int, task_id bigint, job_id uuid, workspace_id uuid, job_kind text,
+  window_days int, max_prs_per_repo int, tracked_repository_id uuid, owner text, name text,
+  repository_id bigint, progress jsonb, claim_id uuid
+)
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  m record;
+  v_task public.backfill_tasks;
+  v_job public.backfill_jobs;
+  v_task_id bigint;
+  v_job_id uuid;
+  v_limit int;
+  v_owner text;
+  v_running int;
+  v_holds_owner_lock boolean := false;
+  v_claimed int := 0;
+  v_claim uuid;
+  v_read int;
+  v_scanned int := 0;
+  -- Deferred messages are skipped, so a claim may read more than p_qty; this bounds one call.
+  v_max_scan int := greatest(p_qty, 0) + 50;
+begin
+  while v_claimed < p_qty and v_scanned < v_max_scan loop
+    v_read := 0;
+    for m in select * from pgmq.read(p_queue, p_vt_seconds, least(p_qty - v_claimed, v_max_scan - v_scanned)) loop
+      v_read := v_read + 1;
+      v_scanned := v_scanned + 1;
+      v_task_id := (m.message ->> 'task_id')::bigint;
+
+      -- The owner limit, checked under the (job, owner) lock before the task row is locked.
+      select t.job_id, j.max_in_flight_per_owner, lower(tr.owner)
+      into v_job_id, v_limit, v_owner
+      from public.backfill_tasks t
+      join public.backfill_jobs j on j.id = t.job_id
+      join public.tracked_repositories tr on tr.id = t.tracked_repository_id
+      where t.id = v_task_id and t.status in ('pending', 'running');
+      if v_limit is not null then
+        -- Once this call holds an owner lock or a job row it never waits for another owner lock.
+        if v_holds_owner_lock or v_claimed > 0 then
+          if not pg_try_advisory_xact_lock(hashtext('engine.claim_backfill_tasks'), hashtext(v_job_id::text || '/' || v_owner)) then
+            perform pgmq.set_vt(p_queue, m.msg_id, engine.owner_limit_defer_seconds());
+            continue;
+          end if;
+        else
+          perform pg_advisory_xact_lock(hashtext('engine.claim_backfill_tasks'), hashtext(v_job_id::text || '/' || v_owner));
+          v_holds_owner_lock := true;
+        end if;
+        select count(*) into v_running
+        from public.backfill_tasks t
+        join public.tracked_repositories tr on tr.id = t.tracked_repository_id
+        where t.job_id = v_job_id and t.status = 'running' and t.id <> v_task_id and lower(tr.owner) = v_owner;
+        if v_running >= v_limit then
+          perform pgmq.set_vt(p_queue, m.msg_id, engine.owner_limit_defer_seconds());
+          continue;
+        end if;
+      end if;
+
+      -- v_job_id is null when the task is gone or terminal (the lookup above found no row).
+      if v_job_id is null then
+        perform pgmq.delete(p_queue, m.msg_id);
+        continue;
+      end if;
+      -- The job row first, then the task: the order of cancel_backfill and chunk commits.
+      select * into v_job from public.backfill_jobs j where j.id = v_job_id for update;
+      select * into v_task from public.backfill_tasks t where t.id = v_task_id for update;
+      if v_task.id is null or v_task.status in ('completed', 'failed', 'cancelled') then
+        perform pgmq.delete(p_queue, m.msg_id);
+        continue;
+      end if;
+      -- A new claim fences the previous one: its commit, fail, release and heartbeat go stale.
+      v_claim := gen_random_uuid();
+      update public.backfill_tasks t
+      set status = 'running', msg_id = m.msg_id, queue_name = p_queue, heartbeat_at = now(),
+          started_at = coalesce(t.started_at, now()), claim_id = v_claim
+      where t.id = v_task.id;
+      if v_job.status = 'pending' then
+        update public.backfill_jobs j set status = 'running', started_at = coalesce(j.started_at, now())
+        where j.id = v_job.id and j.status = 'pending';
+      end if;
+      v_claimed := v_claimed + 1;
+      return query
+        select m.msg_id, m.read_ct, v_task.id, v_job.id, v_job.workspace_id, v_job.kind, v_job.window_days,
+          v_job.max_prs_per_repo, tr.id, tr.owner, tr.name, coalesce(v_task.repository_id, tr.repository_id),
+          (select coalesce(jsonb_agg(jsonb_build_object('data_type', p.data_type, 'status', p.status,
+              'cursor', p.cursor, 'window_start', p.window_start, 'items_done', p.items_done)
+              order by array_position(engine.supported_data_types(), p.data_type)), '[]')
+           from public.backfill_progress p
+           where p.task_id = v_task.id and p.status in ('pending', 'running')),
+          v_claim
+        from public.tracked_repositories tr where tr.id = v_task.tracked_repository_id;
+    end loop;
+    exit when v_read = 0;
+  end loop;
+end;
+$$;
+comment on function engine.claim_backfill_tasks(text, int, int) is
+  'Reads messages (pgmq.read with a visibility timeout) and marks their tasks running; returns what the worker needs to run them. '
+  'A task whose job already runs max_in_flight_per_owner tasks of the same owner is deferred '
+  '(message invisible for engine.owner_limit_defer_seconds(), read_ct + 1) and further messages are read instead. '
+  'claim_id identifies this claim: commit, fail, release and heartbeat of an older claim are stale.';
+revoke all on function engine.claim_backfill_tasks(text, int, int) from public;
+grant execute on function engine.claim_backfill_tasks(text, int, int) to service_role;
+
+create or replace function engine.close_backfill_task(p_task_id bigint, p_status text, p_error text)
+returns void
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_task public.backfill_tasks;
+begin
+  perform 1 from public.backfill_progress where task_id = p_task_id order by data_type for update;
+  update public.backfill_tasks
+  set status = p_status, finished_at = now(), heartbeat_at = null, claim_id = null,
+      -- A completed task keeps no error of the attempts before.
+      last_error = case when p_status = 'completed' then null else coalesce(p_error, last_error) end
+  where id = p_task_id and status in ('pending', 'running')
+  returning * into v_task;
+  if v_task.id is null then
+    return;
+  end if;
+  update public.backfill_progress
+  set status = case when p_status = 'completed' then 'completed' else p_status end,
+      last_error = case when p_status = 'failed' then p_error when p_status = 'completed' then null else last_error end,
+      updated_at = now()
+  where task_id = p_task_id and status in ('pending', 'running');
+  if v_task.msg_id is not null then
+    perform pgmq.delete(v_task.queue_name, v_task.msg_id);
+  end if;
+  update public.backfill_jobs
+  set completed_tasks = completed_tasks + (p_status = 'completed')::int,
+      failed_tasks = failed_tasks + (p_status = 'failed')::int,
+      cancelled_tasks = cancelled_tasks + (p_status = 'cancelled')::int
+  where id = v_task.job_id;
+  perform engine.finish_backfill_job_if_done(v_task.job_id);
+end;
+$$;
+comment on function engine.close_backfill_task(bigint, text, text) is
+  'Ends a task (completed, failed or cancelled): progress rows, message deleted, job counters, job end.';
+revoke all on function engine.close_backfill_task(bigint, text, text) from public;
+grant execute on function engine.close_backfill_task(bigint, text, text) to service_role;
+
+create or replace function engine.commit_backfill_chunk(
+  p_task_id bigint,
+  p_data_type text,
+  p_msg_id bigint,
+  p_expected_cursor text,
+  p_next_cursor text,
+  p_done boolean,
+  p_rows jsonb,
+  p_items int,
+  p_estimated_total int,
+  p_points int,
+  p_vt_seconds int default 300,
+  p_claim_id uuid default null
+) returns text
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_progress public.backfill_progress;
+  v_task public.backfill_tasks;
+  v_job public.backfill_jobs;
+  v_done_items bigint;
+  v_total bigint;
+begin
+  -- Chunk commits of one job are serialised on the job row, taken first: they all update its
+  -- counters, and taking it last let two commits deadlock.
+  perform 1 from public.backfill_jobs j where j.id = (select t.job_id from public.backfill_tasks t where t.id = p_task_id)
+  for update;
+  select * into v_progress from public.backfill_progress
+  where task_id = p_task_id and data_type = p_data_type for update;
+  select * into v_task from public.backfill_tasks where id = p_task_id for update;
+  if v_task.id is null or v_task.status = 'cancelled' then
+    return 'cancelled';
+  end if;
+  if v_task.status <> 'running' or v_task.msg_id is distinct from p_msg_id
+     or (p_claim_id is not null and v_task.claim_id is distinct from p_claim_id) or v_progress.task_id is null
+     or v_progress.status not in ('pending', 'running') or v_progress.cursor is distinct from p_expected_cursor then
+    return 'stale';
+  end if;
+
+  perform engine.upsert_github_rows(p_rows);
+  if p_rows ? 'repository' and jsonb_typeof(p_rows -> 'repository') = 'object' then
+    update public.tracked_repositories
+    set repository_id = (p_rows -> 'repository' ->> 'id')::bigint, status = 'active', last_error = null
+    where id = v_task.tracked_repository_id
+      and (repository_id is distinct from (p_rows -> 'repository' ->> 'id')::bigint or status <> 'active');
+    update public.backfill_tasks set repository_id = (p_rows -> 'repository' ->> 'id')::bigint
+    where id = p_task_id and repository_id is null;
+  end if;
+
+  update public.backfill_progress
+  set cursor = p_next_cursor,
+      items_done = items_done + p_items,
+      estimated_total = case when p_done then items_done + p_items else coalesce(p_estimated_total, estimated_total) end,
+      status = case when p_done then 'completed' else 'running' end,
+      attempts = 0, heartbeat_at = now(), updated_at = now()
+  where task_id = p_task_id and data_type = p_data_type;
+
+  update public.backfill_tasks
+  set points_used = points_used + p_points, heartbeat_at = now(),
+      -- Progress was made: earlier failed attempts (an outage that passed) no longer count.
+      attempts = 0
+  where id = p_task_id;
+
+  update public.backfill_jobs
+  set items_done = items_done + p_items, points_used = points_used + p_points
+  where id = v_task.job_id
+  returning * into v_job;
+
+  select coalesce(sum(items_done), 0), coalesce(sum(greatest(estimated_total, items_done)), 0)
+  into v_done_items, v_total
+  from public.backfill_progress p join public.backfill_tasks t on t.id = p.task_id
+  where t.job_id = v_task.job_id;
+  perform private.broadcast_workspace_event(v_task.workspace_id, 'backfill_progress', jsonb_build_object(
+    'job_id', v_task.job_id, 'task_id', p_task_id, 'tracked_repository_id', v_task.tracked_repository_id,
+    'data_type', p_data_type, 'items_done', v_progress.items_done + p_items,
+    'estimated_total', case when p_done then v_progress.items_done + p_items else coalesce(p_estimated_total, v_progress.estimated_total) end,
+    'done', p_done, 'job_items_done', v_done_items, 'job_items_estimated', v_total,
+    'job_completed_tasks', v_job.completed_tasks, 'job_total_tasks', v_job.total_tasks));
+
+  if not exists (select 1 from public.backfill_progress where task_id = p_task_id and status in ('pending', 'running')) then
+    perform engine.close_backfill_task(p_task_id, 'completed', null);
+    return 'task_completed';
+  end if;
+  -- The chunk doubles as the task's heartbeat: the message stays invisible while work goes on.
+  perform pgmq.set_vt(v_task.queue_name, p_msg_id, p_vt_seconds);
+  return 'committed';
+end;
+$$;
+comment on function engine.commit_backfill_chunk(bigint, text, bigint, text, text, boolean, jsonb, int, int, int, int, uuid) is
+  'Commits one chunk atomically: upserts its rows, advances the cursor (only from p_expected_cursor), progress and job counters, broadcasts, and deletes the message when the task is done or extends its visibility otherwise. Stale (nothing changed) when p_claim_id is not the task''s current claim.';
+revoke all on function engine.commit_backfill_chunk(bigint, text, bigint, text, text, boolean, jsonb, int, int, int, int, uuid) from public;
+grant execute on function engine.commit_backfill_chunk(bigint, text, bigint, text, text, boolean, jsonb, int, int, int, int, uuid) to service_role;
+
+-- A failed attempt: retried later with exponential backoff (p_retry_in_seconds × 4^(attempt-1),
+-- at most p_max_retry_in_seconds: 30 s, 2 min, 8 min, 8 min …) until p_max_attempts, or failed
+-- for good at once when p_permanent. Only the current claim counts: a stale caller changes nothing,
+-- not even the progress row's attempts.
+create or replace function engine.fail_backfill_task(
+  p_task_id bigint,
+  p_msg_id bigint,
+  p_data_type text,
+  p_error text,
+  p_permanent boolean,
+  p_max_attempts int default 5,
+  p_retry_in_seconds int default 30,
+  p_claim_id uuid default null,
+  p_max_retry_in_seconds int default 480
+) returns text
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_task public.backfill_tasks;
+  v_delay int;
+  v_error text;
+begin
+  perform 1 from public.backfill_jobs j where j.id = (select t.job_id from public.backfill_tasks t where t.id = p_task_id)
+  for update;
+  perform 1 from public.backfill_progress where task_id = p_task_id order by data_type for update;
+  update public.backfill_tasks set attempts = attempts + 1, last_error = p_error
+  where id = p_task_id and status = 'running' and msg_id = p_msg_id
+    and (p_claim_id is null or claim_id = p_claim_id)
+  returning * into v_task;
+  if v_task.id is null then
+    return 'stale';
+  end if;
+  if p_permanent or v_task.attempts >= p_max_attempts then
+    v_error := case when p_permanent then p_error else format(
+      '%s; failed after %s attempts: fix the cause, then retry with select retry_backfill(%L, %L)',
+      p_error, v_task.attempts, v_task.job_id, v_task.tracked_repository_id) end;
+  else
+    v_delay := least(greatest(p_retry_in_seconds, 0)::numeric * power(4, v_task.attempts - 1),
+                     greatest(p_max_retry_in_seconds, p_retry_in_seconds, 0))::int;
+    v_error := format('%s; attempt %s of %s, retried automatically in %s s', p_error, v_task.attempts, p_max_attempts, v_delay);
+  end if;
+  update public.backfill_tasks set last_error = v_error where id = p_task_id;
+  if p_data_type is not null then
+    update public.backfill_progress set attempts = attempts + 1, last_error = v_error, updated_at = now()
+    where task_id = p_task_id and data_type = p_data_type;
+  end if;
+  if v_delay is null then
+    perform engine.close_backfill_task(p_task_id, 'failed', v_error);
+    return 'failed';
+  end if;
+  update public.backfill_tasks set status = 'pending', heartbeat_at = null, claim_id = null where id = p_task_id;
+  perform pgmq.set_vt(v_task.queue_name, p_msg_id, v_delay);
+  return 'retrying';
+end;
+$$;
+comment on function engine.fail_backfill_task(bigint, bigint, text, text, boolean, int, int, uuid, int) is
+  'Records a failed attempt of the current claim: retried after an exponential backoff, or failed with its error '
+  '(and how to retry it) once permanent or out of attempts; stale when p_claim_id is not the task''s claim.';
+revoke all on function engine.fail_backfill_task(bigint, bigint, text, text, boolean, int, int, uuid, int) from public;
+grant execute on function engine.fail_backfill_task(bigint, bigint, text, text, boolean, int, int, uuid, int) to service_role;
+
+create or replace function engine.release_backfill_task(p_task_id bigint, p_msg_id bigint, p_delay_seconds int,
+  p_reason text default null, p_claim_id uuid default null)
+returns text
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_task public.backfill_tasks;
+begin
+  update public.backfill_tasks
+  set status = 'pending', heartbeat_at = null, claim_id = null, last_error = coalesce(p_reason, last_error)
+  where id = p_task_id and status = 'running' and msg_id = p_msg_id
+    and (p_claim_id is null or claim_id = p_claim_id)
+  returning * into v_task;
+  if v_task.id is null then
+    return 'stale';
+  end if;
+  perform pgmq.set_vt(v_task.queue_name, p_msg_id, greatest(p_delay_seconds, 0));
+  return 'released';
+end;
+$$;
+comment on function engine.release_backfill_task(bigint, bigint, int, text, uuid) is
+  'Returns a running task to its queue, visible again after p_delay_seconds; no attempt is counted. Stale when p_claim_id is not the task''s claim.';
+revoke all on function engine.release_backfill_task(bigint, bigint, int, text, uuid) from public;
+grant execute on function engine.release_backfill_task(bigint, bigint, int, text, uuid) to service_role;
+
+-- A chunk in progress (follow-up pages, retries) keeps its claim: heartbeat and visibility
+-- extended before each further request, so neither the sweeper nor the visibility timeout hands
+-- the task to another worker while this one still works on it.
+create or replace function engine.heartbeat_backfill_task(p_task_id bigint, p_claim_id uuid, p_vt_seconds int default 300)
+returns text
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_task public.backfill_tasks;
+begin
+  update public.backfill_tasks set heartbeat_at = now()
+  where id = p_task_id and status = 'running' and claim_id = p_claim_id
+  returning * into v_task;
+  if v_task.id is null then
+    return case when exists (select 1 from public.backfill_tasks where id = p_task_id and status = 'cancelled')
+      then 'cancelled' else 'stale' end;
+  end if;
+  perform pgmq.set_vt(v_task.queue_name, v_task.msg_id, greatest(p_vt_seconds, 1));
+  return 'ok';
+end;
+$$;
+comment on function engine.heartbeat_backfill_task(bigint, uuid, int) is
+  'Keeps a claimed task''s heartbeat fresh and its message invisible for p_vt_seconds; ''stale'' or ''cancelled'' tell the worker to stop.';
+revoke all on function engine.heartbeat_backfill_task(bigint, uuid, int) from public;
+grant execute on function engine.heartbeat_backfill_task(bigint, uuid, int) to service_role;
+
+-- Stuck work: a running task whose heartbeat is older than p_stale (its worker died) is made
+-- visible again at once and its claim is revoked. p_stale is above the worker's visibility
+-- timeout (300 s): a live worker heartbeats before every request, so only a dead one is swept.
+create or replace function engine.sweep_stuck_backfill_tasks(p_stale interval default interval '6 minutes')
+returns int
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_task record;
+  v_count int := 0;
+begin
+  for v_task in
+    select id, queue_name, msg_id from public.backfill_tasks
+    where status = 'running' and heartbeat_at < now() - p_stale and msg_id is not null
+    for update skip locked
+  loop
+    update public.backfill_tasks set status = 'pending', heartbeat_at = null, claim_id = null where id = v_task.id;
+    perform pgmq.set_vt(v_task.queue_name, v_task.msg_id, 0);
+    v_count := v_count + 1;
+  end loop;
+  return v_count;
+end;
+$$;
+comment on function engine.sweep_stuck_backfill_tasks(interval) is
+  'Makes the messages of running tasks with a stale heartbeat (default 6 minutes, above the visibility timeout) visible again and revokes their claims; returns how many.';
