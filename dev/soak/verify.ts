@@ -113,9 +113,12 @@ export async function verify(
     select lower(tr.full_name) as repo, p.data_type,
            min(p.window_start) filter (where p.status = 'completed') as covered,
            min(p.window_start) filter (where p.status = 'completed' or p.items_done > 0 or p.cursor is not null) as touched,
-           bool_or(p.status = 'completed') as done
+           bool_or(p.status = 'completed') as done,
+           min(p.window_start) filter (where j.kind = 'scheduled'
+             and (p.status = 'completed' or p.items_done > 0 or p.cursor is not null)) as touched_incrementally
     from public.backfill_progress p
     join public.backfill_tasks t on t.id = p.task_id
+    join public.backfill_jobs j on j.id = t.job_id
     join public.tracked_repositories tr on tr.id = t.tracked_repository_id
     where t.job_id = any(${jobIds}::uuid[])
     group by 1, 2`;
@@ -141,6 +144,26 @@ export async function verify(
         );
       const lower = truth(covered);
       const upper = truth(touched);
+      // A scheduled (incremental) sync legitimately reaches past its window start: PRs, issues
+      // and discussions UPDATED since (with their nested items), commits from 14 days earlier
+      // (merged commits keep older dates), and the whole first day of star history.
+      const incremental = iso(w?.touched_incrementally ?? null);
+      if (incremental !== null) {
+        const extraSince = t.type === "commits"
+          ? new Date(Date.parse(incremental) - 14 * 86_400_000).toISOString()
+          : t.type === "stars"
+          ? `${incremental.slice(0, 10)}T00:00:00.000Z`
+          : null;
+        const more = extraSince !== null
+          ? sim.truth({ repo, type: t.type as TruthType, since: extraSince }).items
+          : ["commits", "stars", "forks"].includes(t.type)
+          ? []
+          : sim.truth({ repo, type: t.type as TruthType, updatedSince: incremental }).items;
+        for (const i of more) {
+          const id = truthId(t.type, i);
+          if (id !== null) upper.add(id);
+        }
+      }
       const idSql = "id" in t ? t.id : "id";
       const storedRows = r
         ? (await sql.unsafe(
