@@ -17,6 +17,8 @@ insert into public.forks (id, repository_id, full_name, created_at) values
   (4, 5001, 'd/r', now() - interval '9 days'), (5, 5002, 'e/r', now() - interval '10 days'),
   (6, 5003, 'f/r', now());
 
+-- Velocity reads the daily rollup, which pg_cron refreshes from star_history and forks.
+select private.refresh_daily_activity_metrics();
 select tests.authenticate_as('member5');
 select results_eq(
   $$ select metric, current_total, previous_total, percent_change from public.get_star_fork_velocity('00000000-0000-4000-8000-000000000501', 7) order by metric $$,

@@ -5,6 +5,8 @@ select plan(3);
 \ir _dataset.sql
 
 insert into public.star_history (repository_id, day, stars) values (5001, private.utc_day(now()) - 1, 12);
+-- Velocity reads the daily rollup, which pg_cron refreshes from star_history and forks.
+select private.refresh_daily_activity_metrics();
 select tests.authenticate_as('owner5');
 
 select results_eq(

@@ -4,6 +4,17 @@ begin;
 select plan(6);
 \ir _dataset.sql
 
+insert into public.commits (repository_id, sha, author_id, committed_at) values
+  (5001, repeat('5', 40), 901, now()), (5002, repeat('6', 40), 901, now() - interval '1 day'),
+  (5001, repeat('7', 40), 902, now() - interval '20 days');
+insert into public.pull_requests (id, node_id, repository_id, number, title, state, author_id, created_at) values
+  (50051, 'PR_50051', 5002, 9, 'x', 'OPEN', 902, now() - interval '2 days');
+-- The refresh derives the contributors from these rows; the daily totals are then replaced by
+-- the hand-made ones below (and the cache the refresh filled is dropped).
+select private.refresh_daily_activity_metrics();
+delete from public.daily_activity_metrics where repository_id in (5001, 5002, 5003);
+delete from public.workspace_metrics_cache;
+
 -- Period 7: current = today-6 .. today; previous = today-13 .. today-7.
 insert into public.daily_activity_metrics (repository_id, date, commits_count, additions, prs_opened, prs_merged, issues_opened, stars, forks)
 select r, private.utc_day(now()) - d, c, a, po, pm, io, s, f from (values
@@ -13,13 +24,6 @@ select r, private.utc_day(now()) - d, c, a, po, pm, io, s, f from (values
   (5001, 14, 99, 99, 9, 9, 9, 9, 9),  -- older than both
   (5003, 0, 50, 50, 5, 5, 5, 5, 5)    -- not in the workspace
 ) v(r, d, c, a, po, pm, io, s, f);
-insert into public.commits (repository_id, sha, author_id, committed_at) values
-  (5001, repeat('5', 40), 901, now()), (5002, repeat('6', 40), 901, now() - interval '1 day'),
-  (5001, repeat('7', 40), 902, now() - interval '20 days');
-insert into public.pull_requests (id, node_id, repository_id, number, title, state, author_id, created_at) values
-  (50051, 'PR_50051', 5002, 9, 'x', 'OPEN', 902, now() - interval '2 days');
-delete from public.daily_activity_metrics where date >= private.utc_day(now()) - 30 and commits_count = 1 and additions = 0;
-delete from private.daily_activity_dirty_days;
 
 select tests.authenticate_as('member5');
 create temp table a as select public.get_workspace_activity('00000000-0000-4000-8000-000000000501', 7) as m;
