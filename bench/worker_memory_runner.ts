@@ -1,7 +1,7 @@
 // Bench-only: the backfill worker alone in its own Deno process, exactly as the edge function
 // runs it (createWorkerHandler: config from env, SQL budgets, GraphQL and REST over HTTP), so its
 // memory can be measured apart from the simulator and the bench. Runs handler passes until
-// RUN_SECONDS pass or a pass finds no work; prints one JSON line per memory sample and a final
+// RUN_SECONDS pass or no task is left open; prints one JSON line per memory sample and a final
 // line with VmHWM (the peak resident set).
 //   DB_URL=… GITHUB_API_URL=… RUN_SECONDS=90 deno run -A bench/worker_memory_runner.ts
 import { connect } from "../supabase/functions/_shared/db.ts";
@@ -67,7 +67,14 @@ while (Date.now() < deadline) {
   const body = await res.json();
   if (!res.ok) throw new Error(`worker pass answered ${res.status}: ${JSON.stringify(body)}`);
   reports.push(body as Report);
-  if (body.tasksClaimed === 0) break;
+  if (body.tasksClaimed === 0) {
+    // No visible work: the job is done, or its task waits (a retry delay, a budget reset) and
+    // becomes visible again shortly; keep the worker alive until then, as pg_cron would.
+    const [{ open }] = await sql`
+      select count(*)::int as open from public.backfill_tasks where status in ('pending', 'running')`;
+    if (open === 0) break;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
 }
 clearInterval(sampler);
 console.log(JSON.stringify({
