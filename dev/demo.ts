@@ -18,13 +18,13 @@
 // acme/* ranges do not collide. See the report in the commit that added this file.
 import process from "node:process";
 import cliProgress from "npm:cli-progress@3.12.0";
+import { readFunctionsEnv } from "./stack/functions-env.ts";
 import {
   compareWithTruth,
   connectDb,
   createDemoWorkspace,
   findAddonJob,
   finishedVerdict,
-  functionsEnv,
   sendAddonPurchase,
   simulatorHas,
   type Snapshot,
@@ -209,7 +209,7 @@ export async function runDemo(urls: StackUrls, opts: DemoOptions): Promise<boole
   const sql = connectDb(urls.dbUrl);
   // GITHUB_API_URL in the functions' secrets: the stack runs no simulator and the worker talks to
   // that API (api.github.com), so there is no ground truth to compare with.
-  const realGithub = (await functionsEnv()).GITHUB_API_URL || null;
+  const realGithub = (await readFunctionsEnv()).GITHUB_API_URL || null;
   const repos = opts.repos?.length ? opts.repos : DEMO_REPOS;
   const timeoutMs = opts.timeoutMs ?? (realGithub ? 30 * 60_000 : 180_000);
   try {

@@ -7,12 +7,8 @@
 //   simulator's ground truth (GET /_sim/truth over HTTP, ids compared inside the job's window).
 // Nothing here drives the worker: the demo only watches the public.backfill_* tables and views.
 import postgres from "npm:postgres@3.4.9";
-import {
-  parseEnvFile,
-  signPolarWebhook,
-  subscriptionEvent,
-} from "../supabase/functions/_shared/polar_events.ts";
-import { envFilePath } from "./stack/gateway.ts";
+import { signPolarWebhook, subscriptionEvent } from "../supabase/functions/_shared/polar_events.ts";
+import { readFunctionsEnv } from "./stack/functions-env.ts";
 
 export type Sql = ReturnType<typeof postgres>;
 
@@ -120,13 +116,6 @@ export async function createDemoWorkspace(
   return { workspaceId: ws.id, slug, ownerId, repos };
 }
 
-/** The functions' secrets as the local stack hands them over: FUNCTIONS_ENV_FILE when set, else
- * supabase/functions/.env, else .env.example (dev/stack/gateway.ts envFilePath). */
-export async function functionsEnv(): Promise<Record<string, string>> {
-  const path = envFilePath();
-  return path ? parseEnvFile(await Deno.readTextFile(path)) : {};
-}
-
 /** Sends a signed `subscription.active` for the addon to the real polar-webhook function, the way
  * Polar does after a checkout whose metadata names the workspace (dev/polar-send.ts's signer). */
 export async function sendAddonPurchase(
@@ -135,7 +124,7 @@ export async function sendAddonPurchase(
   /** Deliveries of the same signed event, as Polar retries one answered 5xx (1 = no retry). */
   deliveries = 1,
 ): Promise<{ status: number; body: string; subscriptionId: string }> {
-  const env = await functionsEnv();
+  const env = await readFunctionsEnv();
   const secret = env.POLAR_WEBHOOK_SECRET;
   const product = env.POLAR_PRODUCT_ID_EXTENDED_RETENTION?.split(",")[0]?.trim();
   if (!secret || !product) {

@@ -1,14 +1,10 @@
 // `npm run polar:send -- --workspace acme --event subscription.active`: sends a correctly signed
 // Polar event to the local polar-webhook function, the way Polar would after a purchase.
-// Secret and addon product id come from supabase/functions/.env (else .env.example), the same
-// file the local stack gives the function; the URL from FUNCTIONS_URL (else the dev default).
+// Secret and addon product id come from the file the local stack gives the function
+// (dev/stack/functions-env.ts: FUNCTIONS_ENV_FILE, else supabase/functions/.env, else .env.example); the URL from FUNCTIONS_URL (else the dev default).
 import { parseArgs } from "node:util";
-import {
-  orderPaidEvent,
-  readFunctionsEnv,
-  signPolarWebhook,
-  subscriptionEvent,
-} from "../supabase/functions/_shared/polar_events.ts";
+import { orderPaidEvent, signPolarWebhook, subscriptionEvent } from "../supabase/functions/_shared/polar_events.ts";
+import { readFunctionsEnv } from "./stack/functions-env.ts";
 
 const usage = `usage: deno run -A dev/polar-send.ts --workspace <slug|uuid> [options]
 
@@ -65,7 +61,7 @@ if (values.help) {
   Deno.exit(0);
 }
 const workspace = values.workspace ?? fail("--workspace is required");
-const env = await readFunctionsEnv(new URL("../supabase/functions/", import.meta.url));
+const env = await readFunctionsEnv();
 const secret = values.secret ?? env.POLAR_WEBHOOK_SECRET ??
   fail("no secret: pass --secret or set POLAR_WEBHOOK_SECRET in supabase/functions/.env");
 const product = values.product ?? env.POLAR_PRODUCT_ID_EXTENDED_RETENTION?.split(",")[0]?.trim() ??

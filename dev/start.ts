@@ -50,8 +50,8 @@ export async function start(
 
   await up(c, log);
   // GITHUB_API_URL in the functions' secrets: no simulator runs, the worker talks to that API.
-  const { functionsEnv } = await import("./demo_job.ts");
-  const realGithub = (await functionsEnv()).GITHUB_API_URL || null;
+  const { readFunctionsEnv } = await import("./stack/functions-env.ts");
+  const realGithub = (await readFunctionsEnv()).GITHUB_API_URL || null;
   const s = await status(c);
   console.log(s.lines.join("\n"));
   let ok = s.healthy ||

@@ -3,10 +3,11 @@
 // first request, restarted if it dies) with the environment Supabase gives functions plus the
 // project's secrets from supabase/functions/.env; `verify_jwt` is honoured as configured in
 // supabase/config.toml.
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { parse as parseToml } from "npm:smol-toml@1.9.1";
 import { projectRoot } from "./config.ts";
 import { verifyToken } from "./keys.ts";
+import { functionsEnvPath } from "./functions-env.ts";
 
 export interface GatewayOptions {
   port: number;
@@ -22,28 +23,6 @@ interface FunctionProcess {
 }
 
 const functionsDir = join(projectRoot, "supabase", "functions");
-
-export function envFilePath(): string | null {
-  // FUNCTIONS_ENV_FILE: secrets kept outside the checkout (e.g. a real GITHUB_TOKEN and
-  // GITHUB_API_URL=https://api.github.com for `npm start -- --repos …`), used instead of .env.
-  const override = Deno.env.get("FUNCTIONS_ENV_FILE");
-  if (override) {
-    const path = resolve(Deno.cwd(), override);
-    try {
-      Deno.statSync(path);
-    } catch {
-      throw new Error(`FUNCTIONS_ENV_FILE=${override} does not exist: point it at a KEY=value file or unset it`);
-    }
-    return path;
-  }
-  for (const f of [".env", ".env.example"]) {
-    try {
-      Deno.statSync(join(functionsDir, f));
-      return join(functionsDir, f);
-    } catch { /* next */ }
-  }
-  return null;
-}
 
 function verifyJwtSetting(name: string): boolean {
   const config = parseToml(Deno.readTextFileSync(join(projectRoot, "supabase", "config.toml"))) as {
@@ -66,7 +45,7 @@ const json = (status: number, body: unknown) =>
 
 export function startGateway(opts: GatewayOptions) {
   const running = new Map<string, FunctionProcess>();
-  const envFile = envFilePath();
+  const envFile = functionsEnvPath();
 
   function spawn(name: string): FunctionProcess {
     const args = ["run", "-A", "--no-prompt"];

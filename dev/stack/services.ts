@@ -4,7 +4,8 @@
 // usage: deno run -A dev/stack/services.ts <profile>
 import { join } from "node:path";
 import { apiUrl, dbUrl, githubUrl, type Profile, projectRoot, stackConfig } from "./config.ts";
-import { envFilePath, startGateway } from "./gateway.ts";
+import { startGateway } from "./gateway.ts";
+import { readFunctionsEnv } from "./functions-env.ts";
 import { signKey } from "./keys.ts";
 import { startRelay } from "./relay.ts";
 
@@ -17,9 +18,7 @@ const anonKey = await signKey(c.jwtSecret, "anon");
 const serviceKey = await signKey(c.jwtSecret, "service_role");
 
 // The simulator stands in for api.github.com unless the project's secrets point elsewhere.
-const envFile = envFilePath();
-const envText = envFile ? await Deno.readTextFile(envFile) : "";
-const useSimulator = !/^GITHUB_API_URL=/m.test(envText);
+const useSimulator = !(await readFunctionsEnv()).GITHUB_API_URL;
 
 const closers: Array<() => Promise<void>> = [];
 

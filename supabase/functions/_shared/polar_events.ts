@@ -113,26 +113,3 @@ function signingKey(secret: string): Uint8Array<ArrayBuffer> {
   }
   return new TextEncoder().encode(secret);
 }
-
-/** KEY=value lines of an env file (comments and blank lines skipped, no interpolation). */
-export function parseEnvFile(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const line of text.split("\n")) {
-    const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
-    if (!m || line.trimStart().startsWith("#")) continue;
-    out[m[1]] = m[2].replace(/^(['"])(.*)\1$/, "$2");
-  }
-  return out;
-}
-
-/** The env the local stack gives functions: supabase/functions/.env, else .env.example. */
-export async function readFunctionsEnv(functionsDir: URL): Promise<Record<string, string>> {
-  for (const name of [".env", ".env.example"]) {
-    try {
-      return parseEnvFile(await Deno.readTextFile(new URL(name, functionsDir)));
-    } catch (e) {
-      if (!(e instanceof Deno.errors.NotFound)) throw e;
-    }
-  }
-  return {};
-}

@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import { webhooks } from "npm:@polar-sh/sdk@1.0.1/2026-10";
 import {
   orderPaidEvent,
-  parseEnvFile,
   signPolarWebhook,
   subscriptionEvent,
 } from "./polar_events.ts";
@@ -40,12 +39,4 @@ Deno.test("subscriptionEvent() marks a revoked subscription canceled and ended",
   };
   assert.equal(e.data.status, "canceled");
   assert.ok(e.data.ended_at);
-});
-
-Deno.test("parseEnvFile() reads KEY=value lines and skips comments", () => {
-  assert.deepEqual(parseEnvFile('# c\nA=1\n export B = "two"\n\nC=x=y\n'), {
-    A: "1",
-    B: "two",
-    C: "x=y",
-  });
 });

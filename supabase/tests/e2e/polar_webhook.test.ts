@@ -3,12 +3,8 @@
 // slugs, so tests neither depend on nor disturb each other or other suites.
 import assert from "node:assert/strict";
 import postgres from "npm:postgres@3.4.9";
-import {
-  orderPaidEvent,
-  readFunctionsEnv,
-  signPolarWebhook,
-  subscriptionEvent,
-} from "../../functions/_shared/polar_events.ts";
+import { orderPaidEvent, signPolarWebhook, subscriptionEvent } from "../../functions/_shared/polar_events.ts";
+import { readFunctionsEnv } from "../../../dev/stack/functions-env.ts";
 
 const FUNCTIONS_URL = Deno.env.get("FUNCTIONS_URL");
 const DB_URL = Deno.env.get("DB_URL");
@@ -19,7 +15,7 @@ if (ignore) {
   );
 }
 
-const env = await readFunctionsEnv(new URL("../../functions/", import.meta.url));
+const env = await readFunctionsEnv();
 const SECRET = env.POLAR_WEBHOOK_SECRET ?? "";
 const PRODUCT = (env.POLAR_PRODUCT_ID_EXTENDED_RETENTION ?? "").split(",")[0].trim();
 const URL_ = `${FUNCTIONS_URL}/polar-webhook`;
