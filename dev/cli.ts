@@ -48,6 +48,17 @@ async function main(): Promise<number> {
       await writeTypes(c);
       return 0;
     }
+    case "db:diff": {
+      const { writeMigrationFromDiff } = await import("./stack/schema_diff.ts");
+      const name = positionals[1];
+      if (!name) {
+        console.error("usage: npm run db:diff -- <migration_name>   (lowercase snake_case)");
+        return 2;
+      }
+      const file = await writeMigrationFromDiff(name, log);
+      if (file) console.log(`wrote ${file}: read it, then commit it with the schema change`);
+      return 0;
+    }
     case "test": {
       const { runTests } = await import("./test-runner.ts");
       return await runTests(log);
@@ -64,7 +75,7 @@ async function main(): Promise<number> {
       return await start(c, log, { repos });
     }
     default:
-      console.error("usage: deno run -A dev/cli.ts <up|down|status|types|test|start> [--profile dev|test]");
+      console.error("usage: deno run -A dev/cli.ts <up|down|status|types|db:diff|test|start> [--profile dev|test]");
       return command === "help" ? 0 : 2;
   }
 }

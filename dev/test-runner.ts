@@ -7,6 +7,7 @@ import { dbUrl, projectRoot, stackConfig } from "./stack/config.ts";
 import { run } from "./stack/proc.ts";
 import { down, stackEnv, up } from "./stack/stack.ts";
 import { checkTypes } from "./stack/types.ts";
+import { compareDatabases, driftIsEmpty, withScratchDatabase } from "./stack/schema_diff.ts";
 
 interface Tally {
   passed: number;
@@ -64,6 +65,18 @@ async function sqlTestFiles(dir: string): Promise<string[]> {
   return out.sort();
 }
 
+/** The test stack was built from the migrations; a scratch cluster is built from the schema files. */
+async function checkSchemaDrift(c: ReturnType<typeof stackConfig>): Promise<boolean> {
+  const drift = await withScratchDatabase(c, "schemas", 0, () => {}, (url) => compareDatabases(dbUrl(c), url));
+  if (driftIsEmpty(drift)) return true;
+  console.error(
+    "✗ supabase/migrations and supabase/schemas disagree. Statements that turn the migrations' database into " +
+      "the schema files' one:\n" + [drift.migra, ...drift.extra].filter(Boolean).join("\n") +
+      "\nEdit supabase/schemas/ and generate the migration with `npm run db:diff -- <name>` (read it before committing).",
+  );
+  return false;
+}
+
 export async function runTests(log: (s: string) => void): Promise<number> {
   const c = stackConfig("test");
   const total: Tally = { passed: 0, failed: 0 };
@@ -88,6 +101,9 @@ export async function runTests(log: (s: string) => void): Promise<number> {
 
     log("checking that types/database.ts matches the database");
     add((await checkTypes(c)) ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 });
+
+    log("checking that supabase/migrations and supabase/schemas build the same database");
+    add((await checkSchemaDrift(c)) ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 });
 
     const files = await sqlTestFiles(join(projectRoot, "supabase", "tests", "database"));
     if (files.length > 0) {

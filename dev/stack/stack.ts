@@ -50,7 +50,7 @@ export async function stackEnv(c: StackConfig): Promise<Record<string, string>> 
   }));
 }
 
-async function applyBootstrap(c: StackConfig, log: Log) {
+export async function applyBootstrap(c: StackConfig, log: Log) {
   const dir = join(projectRoot, "dev", "bootstrap");
   const files = [...Deno.readDirSync(dir)].filter((e) => e.isFile && e.name.endsWith(".sql")).map((e) => e.name)
     .sort();

@@ -1,18 +1,25 @@
--- Schemas of the data model and the helpers every later migration uses.
---   public  : the client surface (tables under RLS, security-invoker views, RPCs)
---   private : SECURITY DEFINER helpers for policies and RPCs; never exposed through the API
---   engine  : internal engine state (GitHub token pool, shared rate-limit budget)
---   billing : webhook delivery log
--- Only public is in config.toml api.schemas; the others give the API roles nothing beyond
--- what a policy or the service role needs.
+-- Schemas, extensions and the privileges every later file relies on.
+--
+-- `public` is the only schema the API exposes (tables under RLS, security-invoker views, RPCs);
+-- `private` holds SECURITY DEFINER helpers (search_path = ''), `engine` the backfill engine's
+-- internal state and `billing` the Polar delivery log, both for the service role only.
+
+create extension if not exists pgmq;
 
 create schema if not exists private;
+comment on schema private is 'SECURITY DEFINER helpers for policies and RPCs; not exposed through the API.';
+
 create schema if not exists engine;
+comment on schema engine is 'Internal state of the backfill engine (token pool, rate-limit budget); service role only.';
+
 create schema if not exists billing;
+comment on schema billing is 'Polar webhook delivery log; service role only.';
 
 revoke all on schema private, engine, billing from public, anon, authenticated;
+
 -- Policies run as the caller, so signed-in users need to reach the policy helpers.
 grant usage on schema private to authenticated, service_role;
+
 grant usage on schema engine, billing to service_role;
 
 -- Postgres grants EXECUTE to PUBLIC on every new function. A per-schema default cannot take
@@ -35,7 +42,3 @@ begin
 end
 $$;
 revoke execute on function private.tg_set_updated_at() from public, anon, authenticated;
-
-comment on schema private is 'SECURITY DEFINER helpers for policies and RPCs; not exposed through the API.';
-comment on schema engine is 'Internal state of the backfill engine (token pool, rate-limit budget); service role only.';
-comment on schema billing is 'Polar webhook delivery log; service role only.';

@@ -1,14 +1,64 @@
--- Budget reservations that cannot leak (finding 2 of the engine review). Before, reserve_budget
--- added to rate_limit_budgets.reserved and only reconcile_budget subtracted: an exception between
--- the two, or an isolate killed mid-request, left points reserved for good, and a window reset
--- kept them, until reserve_budget answered "wait" forever.
+-- The shared GitHub budget: before a request a worker reserves its estimated cost atomically on
+-- the token with the most headroom, keeping a reserve; after it, it reconciles with what GitHub
+-- reported; a secondary limit pauses the token for every worker. When nothing can cover a
+-- request the caller learns when to come back and sends nothing.
 --
--- Now every reservation is a row with an expiry (engine.budget_reservation_ttl(), longer than any
--- request may take); rate_limit_budgets.reserved is the sum of the unexpired rows, recomputed by
--- reserve_budget (under its row locks) and reconcile_budget. A window's rollover drops the
--- reservations made in the old window. reserve_budget returns the reservation's id as a new last
--- column; reconcile_budget takes it as a new last parameter (callers without it release one
--- reservation of the given size, as before).
+-- Concurrency: reserve_budget locks every candidate budget row with FOR UPDATE in token order
+-- (one order for everybody: no deadlock), then reads the rows again under those locks, so
+-- headroom is never counted twice. Every reservation is a row with an expiry
+-- (engine.budget_reservation_ttl()): an isolate killed mid-request cannot leak points.
+-- Budgets are per token, GitHub's limit per account: at most one enabled token per account.
+
+-- The GITHUB_TOKEN of the functions' environment has no Vault secret: its value lives in the
+-- function secrets. It still needs a row so its budget is shared; such rows are labelled
+-- 'env:<VARIABLE>' and are the only ones allowed without a vault_secret_id.
+create table engine.github_tokens (
+  id uuid primary key default gen_random_uuid(),
+  label text not null unique,
+  vault_secret_id uuid,                       -- id of the vault.secrets row holding the token; never the token
+  kind text not null default 'pat'
+    constraint github_tokens_kind_is_pat_or_app check (kind in ('pat', 'app')),
+  enabled boolean not null default true,
+  created_at timestamptz not null default now(),
+  account text
+    constraint github_tokens_account_is_not_blank check (account is null or btrim(account) <> ''),
+  constraint github_tokens_vault_secret_or_env_label check (vault_secret_id is not null or label like 'env:%')
+);
+alter table engine.github_tokens enable row level security;
+revoke all on engine.github_tokens from public, anon, authenticated;
+grant all on engine.github_tokens to service_role;
+comment on table engine.github_tokens is
+  'Pool of GitHub credentials. Token values live only in Vault (vault_secret_id).';
+comment on column engine.github_tokens.vault_secret_id is
+  'Vault secret holding the token; null only for env:<VARIABLE> rows, whose value is in the function secrets.';
+comment on column engine.github_tokens.account is
+  'The GitHub account whose rate limit the token draws on: the user''s login for a PAT (all of a user''s tokens share '
+  'one limit), ''installation:<id>'' for an App installation. At most one enabled token per account (case-insensitive): '
+  'budgets are kept per token, so a second token of the same account would overdraw the one limit. Null: an account '
+  'of its own (set it, including on the env:GITHUB_TOKEN row, so a second token of that account is refused).';
+
+-- The backstop for concurrent inserts (the trigger cannot see an uncommitted row of another
+-- transaction; the index makes the second one wait and fail).
+create unique index github_tokens_one_enabled_per_account
+  on engine.github_tokens (lower(account)) where enabled and account is not null;
+
+create table engine.rate_limit_budgets (
+  token_id uuid not null references engine.github_tokens (id) on delete cascade,
+  resource text not null
+    constraint rate_limit_budgets_resource_is_graphql_or_core check (resource in ('graphql', 'core')),
+  limit_points int not null default 5000 check (limit_points >= 0),
+  remaining int not null default 5000,
+  reserved int not null default 0 check (reserved >= 0),
+  reset_at timestamptz,
+  paused_until timestamptz,                   -- secondary limit: nobody uses this token until then
+  updated_at timestamptz not null default now(),
+  primary key (token_id, resource)
+);
+alter table engine.rate_limit_budgets enable row level security;
+revoke all on engine.rate_limit_budgets from public, anon, authenticated;
+grant all on engine.rate_limit_budgets to service_role;
+comment on table engine.rate_limit_budgets is
+  'Shared GitHub budget per token and resource: reserve before a request, reconcile after it.';
 
 create table engine.budget_reservations (
   id bigint generated always as identity primary key,
@@ -19,29 +69,103 @@ create table engine.budget_reservations (
   expires_at timestamptz not null,
   foreign key (token_id, resource) references engine.rate_limit_budgets (token_id, resource) on delete cascade
 );
-create index budget_reservations_token_resource_idx on engine.budget_reservations (token_id, resource);
-comment on table engine.budget_reservations is
-  'GitHub points reserved for requests in flight; each counts in rate_limit_budgets.reserved until reconciled or expired.';
 alter table engine.budget_reservations enable row level security;
 revoke all on engine.budget_reservations from public, anon, authenticated;
 grant all on engine.budget_reservations to service_role;
+comment on table engine.budget_reservations is
+  'GitHub points reserved for requests in flight; each counts in rate_limit_budgets.reserved until reconciled or expired.';
+
+create index budget_reservations_token_resource_idx on engine.budget_reservations (token_id, resource);
+
+-- Seconds added to GitHub's resetAt before a window is considered refilled: GitHub reports
+-- resetAt to the second, so the real reset may be up to one second later.
+create or replace function engine.budget_reset_margin()
+returns interval
+language sql immutable
+set search_path = ''
+as $$ select interval '1 second' $$;
+revoke all on function engine.budget_reset_margin() from public;
+grant execute on function engine.budget_reset_margin() to service_role;
+
+create or replace function engine.ensure_env_github_token(p_label text default 'env:GITHUB_TOKEN')
+returns uuid
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_id uuid;
+begin
+  if p_label is null or p_label not like 'env:%' then
+    raise exception 'an environment token label starts with env: (got %)', p_label
+      using errcode = '22023';
+  end if;
+  select id into v_id from engine.github_tokens where label = p_label;
+  if v_id is null then
+    insert into engine.github_tokens (label, vault_secret_id, kind)
+    values (p_label, null, 'pat')
+    on conflict (label) do nothing;
+    select id into v_id from engine.github_tokens where label = p_label;
+  end if;
+  return v_id;
+end;
+$$;
+revoke all on function engine.ensure_env_github_token(text) from public;
+grant execute on function engine.ensure_env_github_token(text) to service_role;
+comment on function engine.ensure_env_github_token(text) is
+  'Id of the engine.github_tokens row of an environment token (created on demand).';
+
+create or replace function engine.pause_token(p_token_id uuid, p_until timestamptz)
+returns timestamptz
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_until timestamptz;
+begin
+  if p_until is null then
+    raise exception 'pause_token needs an end time' using errcode = '22023';
+  end if;
+  insert into engine.rate_limit_budgets (token_id, resource)
+  select p_token_id, r from unnest(array['graphql', 'core']) r
+  on conflict do nothing;
+  update engine.rate_limit_budgets b
+  set paused_until = greatest(coalesce(b.paused_until, p_until), p_until), updated_at = clock_timestamp()
+  where b.token_id = p_token_id;
+  select max(paused_until) into v_until from engine.rate_limit_budgets where token_id = p_token_id;
+  return v_until;
+end;
+$$;
+revoke all on function engine.pause_token(uuid, timestamptz) from public;
+grant execute on function engine.pause_token(uuid, timestamptz) to service_role;
+comment on function engine.pause_token(uuid, timestamptz) is
+  'Secondary limit: no worker reserves on the token (any resource) before p_until. Never shortens a pause.';
+
+-- The value of a pooled token, for the worker only. Environment tokens have none here.
+create or replace function engine.github_token_secret(p_token_id uuid)
+returns text
+language sql stable
+security definer
+set search_path = ''
+as $$
+  select s.decrypted_secret
+  from engine.github_tokens t
+  join vault.decrypted_secrets s on s.id = t.vault_secret_id
+  where t.id = p_token_id and t.enabled
+$$;
+revoke all on function engine.github_token_secret(uuid) from public;
+grant execute on function engine.github_token_secret(uuid) to service_role;
+comment on function engine.github_token_secret(uuid) is
+  'Decrypted value of a pooled (Vault) token for the worker; null for env: tokens.';
 
 create or replace function engine.budget_reservation_ttl()
 returns interval
 language sql immutable
 set search_path = ''
 as $$ select interval '2 minutes' $$;
-comment on function engine.budget_reservation_ttl() is
-  'How long an unreconciled reservation counts: longer than any request (timeout 30 s) and its retries.';
 revoke all on function engine.budget_reservation_ttl() from public;
 grant execute on function engine.budget_reservation_ttl() to service_role;
-
--- Points reserved before this migration were counted without rows: in flight now, they are
--- forgotten (a minute's overdraw at most, against a leak that never ended).
-update engine.rate_limit_budgets set reserved = 0 where reserved <> 0;
-
-drop function engine.reserve_budget(int, text, int, uuid[]);
-drop function engine.reconcile_budget(uuid, int, int, int, timestamptz, int, text);
+comment on function engine.budget_reservation_ttl() is
+  'How long an unreconciled reservation counts: longer than any request (timeout 30 s) and its retries.';
 
 create or replace function engine.reserve_budget(
   p_cost int,
@@ -166,13 +290,13 @@ begin
   return query select null::uuid, null::text, null::uuid, 0, v_wait, v_reason, null::bigint;
 end;
 $$;
+revoke all on function engine.reserve_budget(int, text, int, uuid[]) from public;
+grant execute on function engine.reserve_budget(int, text, int, uuid[]) to service_role;
 comment on function engine.reserve_budget(int, text, int, uuid[]) is
   'Reserves p_cost points on the enabled, unpaused token with the most headroom, keeping p_reserve '
   'points untouched. Returns the token and the points reserved, or (token null) wait_until: the '
   'earliest time a token may cover the request; then no request may be sent. The reservation '
   '(reservation_id, a row of engine.budget_reservations) counts until reconciled or expired.';
-revoke all on function engine.reserve_budget(int, text, int, uuid[]) from public;
-grant execute on function engine.reserve_budget(int, text, int, uuid[]) to service_role;
 
 create or replace function engine.reconcile_budget(
   p_token_id uuid,
@@ -227,9 +351,43 @@ begin
   where b.token_id = p_token_id and b.resource = p_resource;
 end;
 $$;
+revoke all on function engine.reconcile_budget(uuid, int, int, int, timestamptz, int, text, bigint) from public;
+grant execute on function engine.reconcile_budget(uuid, int, int, int, timestamptz, int, text, bigint) to service_role;
 comment on function engine.reconcile_budget(uuid, int, int, int, timestamptz, int, text, bigint) is
   'After a request: releases its reservation and records GitHub''s report (remaining, resetAt, '
   'limit; a primary-limit answer is remaining 0). Without a report, p_cost (if known) is charged. '
   'p_reservation_id names the reservation (engine.reserve_budget''s reservation_id).';
-revoke all on function engine.reconcile_budget(uuid, int, int, int, timestamptz, int, text, bigint) from public;
-grant execute on function engine.reconcile_budget(uuid, int, int, int, timestamptz, int, text, bigint) to service_role;
+
+create or replace function private.tg_github_tokens__one_enabled_per_account()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_other text;
+begin
+  if new.enabled and new.account is not null then
+    select t.label into v_other
+    from engine.github_tokens t
+    where t.enabled and lower(t.account) = lower(new.account) and t.id <> new.id
+    order by t.label
+    limit 1;
+    if v_other is not null then
+      raise exception 'GitHub tokens % and % belong to account %, which has ONE rate limit: disable one, or use tokens of different accounts/installations',
+        v_other, new.label, new.account
+        using errcode = '23505',
+              hint = format('update engine.github_tokens set enabled = false where label = %L;', new.label);
+    end if;
+  end if;
+  return new;
+end;
+$$;
+revoke all on function private.tg_github_tokens__one_enabled_per_account() from public, anon, authenticated;
+comment on function private.tg_github_tokens__one_enabled_per_account() is
+  'Refuses a second enabled engine.github_tokens row of one account (one GitHub rate limit) with a message naming both tokens.';
+
+create trigger tg_github_tokens__one_enabled_per_account
+  before insert or update of enabled, account on engine.github_tokens
+  for each row
+  execute function private.tg_github_tokens__one_enabled_per_account();

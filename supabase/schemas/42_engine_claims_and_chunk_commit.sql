@@ -1,21 +1,95 @@
--- Task lifecycle hardening (engine review findings 3, 4, 6, 7, 15).
--- * Claim tokens: claim_backfill_tasks gives every claim a fresh backfill_tasks.claim_id
---   (returned as a new last column); commit, fail, release and the new heartbeat take it, and
---   an older claim's calls are 'stale' and change nothing (progress attempts included). The
---   sweeper's threshold (6 min) is above the visibility timeout (300 s) and it revokes claims.
--- * A successful chunk commit resets attempts; failed attempts back off exponentially.
--- * claim_backfill_tasks locks the job row before the task row, like cancel and commits.
--- * A completed task keeps no last_error; a final failure says how to retry.
+-- Backfill engine: what the worker calls. Every function here is one transaction: claim
+-- messages, commit one chunk (rows + cursor + progress + message), fail, release or heartbeat a
+-- task, and the sweeper of stuck tasks.
+--
+-- Lock order everywhere: job row -> progress rows -> task row, so concurrent chunk commits,
+-- claims, cancels and retries cannot deadlock. Claims are fenced: every claim gets a fresh
+-- backfill_tasks.claim_id, and commit, fail, release and heartbeat of an older claim are
+-- 'stale' and change nothing. A committed chunk resets attempts; failed attempts back off.
+-- The per-owner in-flight limit (backfill_jobs.max_in_flight_per_owner) defers a message instead
+-- of starting its task: pgmq's read_ct counts deliveries, not attempts (backfill_tasks.attempts).
+-- Deleting tasks (a tracked repository or workspace going away) counts the unfinished ones as
+-- cancelled on their job and deletes their messages.
 
-alter table public.backfill_tasks add column if not exists claim_id uuid;
-comment on column public.backfill_tasks.claim_id is
-  'The current claim of a running task (engine.claim_backfill_tasks); calls of an older claim are stale.';
+-- A job whose tasks are all terminal gets its final status, a notification per recipient and a
+-- broadcast. Called with the job's tasks already updated.
+create or replace function engine.finish_backfill_job_if_done(p_job_id uuid) returns text
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_job public.backfill_jobs;
+  v_status text;
+  v_title text;
+begin
+  select * into v_job from public.backfill_jobs where id = p_job_id for update;
+  if v_job.id is null or v_job.status in ('completed', 'completed_with_errors', 'failed', 'cancelled') then
+    return v_job.status;
+  end if;
+  if exists (select 1 from public.backfill_tasks where job_id = p_job_id and status in ('pending', 'running')) then
+    return v_job.status;
+  end if;
+  v_status := case
+    when v_job.failed_tasks > 0 and v_job.failed_tasks >= v_job.total_tasks then 'failed'
+    when v_job.failed_tasks > 0 then 'completed_with_errors'
+    when v_job.cancelled_tasks > 0 then 'cancelled'
+    else 'completed' end;
+  update public.backfill_jobs set status = v_status, finished_at = now() where id = p_job_id;
 
-drop function engine.claim_backfill_tasks(text, int, int);
-drop function engine.commit_backfill_chunk(bigint, text, bigint, text, text, boolean, jsonb, int, int, int, int);
-drop function engine.fail_backfill_task(bigint, bigint, text, text, boolean, int, int);
-drop function engine.release_backfill_task(bigint, bigint, int, text);
+  v_title := case v_status
+    when 'completed' then format('Backfill of %s repositories completed', v_job.total_tasks)
+    when 'completed_with_errors' then format('Backfill completed: %s of %s repositories failed; retry them from the job page',
+      v_job.failed_tasks, v_job.total_tasks)
+    when 'failed' then 'Backfill failed: every repository failed; see each repository''s error, fix it, then retry'
+    else 'Backfill cancelled' end;
+  insert into public.notifications (user_id, workspace_id, kind, title, payload)
+  select u.user_id, v_job.workspace_id, 'backfill_finished', v_title,
+    jsonb_build_object('job_id', v_job.id, 'status', v_status, 'total_tasks', v_job.total_tasks,
+      'failed_tasks', v_job.failed_tasks, 'items_done', v_job.items_done, 'points_used', v_job.points_used)
+  from (
+    select v_job.created_by as user_id where v_job.created_by is not null
+    union
+    select m.user_id from public.workspace_members m where m.workspace_id = v_job.workspace_id and m.role = 'owner'
+  ) u;
+  perform private.broadcast_workspace_event(v_job.workspace_id, 'backfill_finished',
+    jsonb_build_object('job_id', v_job.id, 'status', v_status, 'title', v_title));
+  return v_status;
+end;
+$$;
+revoke all on function engine.finish_backfill_job_if_done(uuid) from public;
+grant execute on function engine.finish_backfill_job_if_done(uuid) to service_role;
+comment on function engine.finish_backfill_job_if_done(uuid) is
+  'Sets a job''s final status once no task is pending or running; notifies its creator and the workspace '
+  'owners (notifications.kind backfill_finished) and broadcasts backfill_finished on the workspace topic.';
 
+-- A failed repository's tracked status says why, for the UI.
+create or replace function private.tg_backfill_tasks__after_fail() returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  if new.last_error like 'repository % was not found or is not visible%' then
+    update public.tracked_repositories set status = 'not_found', last_error = new.last_error where id = new.tracked_repository_id;
+  elsif new.last_error like 'GitHub refused access to %' then
+    update public.tracked_repositories set status = 'forbidden', last_error = new.last_error where id = new.tracked_repository_id;
+  end if;
+  return null;
+end;
+$$;
+
+create or replace function engine.owner_limit_defer_seconds() returns int
+language sql immutable
+set search_path = ''
+as $$ select 10 $$;
+revoke all on function engine.owner_limit_defer_seconds() from public;
+grant execute on function engine.owner_limit_defer_seconds() to service_role;
+comment on function engine.owner_limit_defer_seconds() is
+  'Seconds a message stays invisible when its job already runs max_in_flight_per_owner tasks of the repository''s owner.';
+
+-- Reads up to p_qty messages and turns them into runnable tasks. Messages of finished or
+-- cancelled tasks are deleted here, so a redelivery never repeats finished work.
 create or replace function engine.claim_backfill_tasks(p_queue text, p_qty int, p_vt_seconds int)
 returns table (
   msg_id bigint, read_ct int, task_id bigint, job_id uuid, workspace_id uuid, job_kind text,
@@ -116,14 +190,15 @@ begin
   end loop;
 end;
 $$;
+revoke all on function engine.claim_backfill_tasks(text, int, int) from public;
+grant execute on function engine.claim_backfill_tasks(text, int, int) to service_role;
 comment on function engine.claim_backfill_tasks(text, int, int) is
   'Reads messages (pgmq.read with a visibility timeout) and marks their tasks running; returns what the worker needs to run them. '
   'A task whose job already runs max_in_flight_per_owner tasks of the same owner is deferred '
   '(message invisible for engine.owner_limit_defer_seconds(), read_ct + 1) and further messages are read instead. '
   'claim_id identifies this claim: commit, fail, release and heartbeat of an older claim are stale.';
-revoke all on function engine.claim_backfill_tasks(text, int, int) from public;
-grant execute on function engine.claim_backfill_tasks(text, int, int) to service_role;
 
+-- Marks a task terminal, deletes its message and updates the job's counters (task row locked).
 create or replace function engine.close_backfill_task(p_task_id bigint, p_status text, p_error text)
 returns void
 language plpgsql
@@ -159,11 +234,13 @@ begin
   perform engine.finish_backfill_job_if_done(v_task.job_id);
 end;
 $$;
-comment on function engine.close_backfill_task(bigint, text, text) is
-  'Ends a task (completed, failed or cancelled): progress rows, message deleted, job counters, job end.';
 revoke all on function engine.close_backfill_task(bigint, text, text) from public;
 grant execute on function engine.close_backfill_task(bigint, text, text) to service_role;
+comment on function engine.close_backfill_task(bigint, text, text) is
+  'Ends a task (completed, failed or cancelled): progress rows, message deleted, job counters, job end.';
 
+-- One chunk, one transaction. Returns 'committed', 'task_completed', 'stale' (another worker
+-- moved the cursor, or the message is no longer this task's) or 'cancelled'.
 create or replace function engine.commit_backfill_chunk(
   p_task_id bigint,
   p_data_type text,
@@ -254,10 +331,10 @@ begin
   return 'committed';
 end;
 $$;
-comment on function engine.commit_backfill_chunk(bigint, text, bigint, text, text, boolean, jsonb, int, int, int, int, uuid) is
-  'Commits one chunk atomically: upserts its rows, advances the cursor (only from p_expected_cursor), progress and job counters, broadcasts, and deletes the message when the task is done or extends its visibility otherwise. Stale (nothing changed) when p_claim_id is not the task''s current claim.';
 revoke all on function engine.commit_backfill_chunk(bigint, text, bigint, text, text, boolean, jsonb, int, int, int, int, uuid) from public;
 grant execute on function engine.commit_backfill_chunk(bigint, text, bigint, text, text, boolean, jsonb, int, int, int, int, uuid) to service_role;
+comment on function engine.commit_backfill_chunk(bigint, text, bigint, text, text, boolean, jsonb, int, int, int, int, uuid) is
+  'Commits one chunk atomically: upserts its rows, advances the cursor (only from p_expected_cursor), progress and job counters, broadcasts, and deletes the message when the task is done or extends its visibility otherwise. Stale (nothing changed) when p_claim_id is not the task''s current claim.';
 
 -- A failed attempt: retried later with exponential backoff (p_retry_in_seconds × 4^(attempt-1),
 -- at most p_max_retry_in_seconds: 30 s, 2 min, 8 min, 8 min …) until p_max_attempts, or failed
@@ -316,12 +393,14 @@ begin
   return 'retrying';
 end;
 $$;
+revoke all on function engine.fail_backfill_task(bigint, bigint, text, text, boolean, int, int, uuid, int) from public;
+grant execute on function engine.fail_backfill_task(bigint, bigint, text, text, boolean, int, int, uuid, int) to service_role;
 comment on function engine.fail_backfill_task(bigint, bigint, text, text, boolean, int, int, uuid, int) is
   'Records a failed attempt of the current claim: retried after an exponential backoff, or failed with its error '
   '(and how to retry it) once permanent or out of attempts; stale when p_claim_id is not the task''s claim.';
-revoke all on function engine.fail_backfill_task(bigint, bigint, text, text, boolean, int, int, uuid, int) from public;
-grant execute on function engine.fail_backfill_task(bigint, bigint, text, text, boolean, int, int, uuid, int) to service_role;
 
+-- Gives a running task back to the queue without counting an attempt: end of the worker's time
+-- budget, rate budget exhausted, token paused.
 create or replace function engine.release_backfill_task(p_task_id bigint, p_msg_id bigint, p_delay_seconds int,
   p_reason text default null, p_claim_id uuid default null)
 returns text
@@ -344,10 +423,10 @@ begin
   return 'released';
 end;
 $$;
-comment on function engine.release_backfill_task(bigint, bigint, int, text, uuid) is
-  'Returns a running task to its queue, visible again after p_delay_seconds; no attempt is counted. Stale when p_claim_id is not the task''s claim.';
 revoke all on function engine.release_backfill_task(bigint, bigint, int, text, uuid) from public;
 grant execute on function engine.release_backfill_task(bigint, bigint, int, text, uuid) to service_role;
+comment on function engine.release_backfill_task(bigint, bigint, int, text, uuid) is
+  'Returns a running task to its queue, visible again after p_delay_seconds; no attempt is counted. Stale when p_claim_id is not the task''s claim.';
 
 -- A chunk in progress (follow-up pages, retries) keeps its claim: heartbeat and visibility
 -- extended before each further request, so neither the sweeper nor the visibility timeout hands
@@ -372,10 +451,10 @@ begin
   return 'ok';
 end;
 $$;
-comment on function engine.heartbeat_backfill_task(bigint, uuid, int) is
-  'Keeps a claimed task''s heartbeat fresh and its message invisible for p_vt_seconds; ''stale'' or ''cancelled'' tell the worker to stop.';
 revoke all on function engine.heartbeat_backfill_task(bigint, uuid, int) from public;
 grant execute on function engine.heartbeat_backfill_task(bigint, uuid, int) to service_role;
+comment on function engine.heartbeat_backfill_task(bigint, uuid, int) is
+  'Keeps a claimed task''s heartbeat fresh and its message invisible for p_vt_seconds; ''stale'' or ''cancelled'' tell the worker to stop.';
 
 -- Stuck work: a running task whose heartbeat is older than p_stale (its worker died) is made
 -- visible again at once and its claim is revoked. p_stale is above the worker's visibility
@@ -402,5 +481,62 @@ begin
   return v_count;
 end;
 $$;
+revoke all on function engine.sweep_stuck_backfill_tasks(interval) from public;
+grant execute on function engine.sweep_stuck_backfill_tasks(interval) to service_role;
 comment on function engine.sweep_stuck_backfill_tasks(interval) is
   'Makes the messages of running tasks with a stale heartbeat (default 6 minutes, above the visibility timeout) visible again and revokes their claims; returns how many.';
+
+create or replace function private.tg_backfill_tasks__after_delete()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_job record;
+  v_queue record;
+begin
+  for v_queue in
+    select d.queue_name, array_agg(d.msg_id) as msg_ids
+    from deleted_tasks d
+    where d.msg_id is not null and d.queue_name is not null and d.status in ('pending', 'running')
+    group by d.queue_name
+  loop
+    perform pgmq.delete(v_queue.queue_name, v_queue.msg_ids);
+  end loop;
+
+  for v_job in
+    select d.job_id, count(*)::int as unfinished
+    from deleted_tasks d
+    join public.backfill_jobs j on j.id = d.job_id
+    join public.workspaces w on w.id = j.workspace_id
+    where d.status in ('pending', 'running')
+    group by d.job_id
+    order by d.job_id -- one locking order for concurrent deletes
+  loop
+    update public.backfill_jobs
+    set cancelled_tasks = cancelled_tasks + v_job.unfinished
+    where id = v_job.job_id;
+    perform engine.finish_backfill_job_if_done(v_job.job_id);
+  end loop;
+  return null;
+end;
+$$;
+revoke all on function private.tg_backfill_tasks__after_delete() from public, anon, authenticated;
+comment on function private.tg_backfill_tasks__after_delete() is
+  'After tasks are deleted (e.g. their tracked repository was): counts the unfinished ones as cancelled on their job, '
+  'finishes the job when no task is left pending or running, and deletes their pgmq messages.';
+
+create trigger tg_backfill_tasks__after_delete
+  after delete on public.backfill_tasks
+  referencing old table as deleted_tasks
+  for each statement
+  execute function private.tg_backfill_tasks__after_delete();
+
+create trigger tg_backfill_tasks__after_fail
+after update of status on public.backfill_tasks
+for each row when (new.status = 'failed' and old.status is distinct from 'failed')
+execute function private.tg_backfill_tasks__after_fail();
+
+-- Tasks whose heartbeat stopped (a killed worker) become claimable again.
+select cron.schedule('backfill-sweeper', '* * * * *', 'select engine.sweep_stuck_backfill_tasks()');

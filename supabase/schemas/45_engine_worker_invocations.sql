@@ -1,34 +1,37 @@
--- Kick storms (pgflow's failure: connection exhaustion from piled-up workers). Every job insert
--- kicks the worker, and private.enqueue_due_syncs inserts one job per due workspace: 200 due
--- workspaces used to mean 200 invocations, each with its own connection pool. One kicked worker
--- drains everything queued (it claims until the queues are empty or its time budget ends) and
--- the pg_cron tick covers the rest, so:
+-- Invoking the deployed worker: the kick on new work (net.http_post, delivered after commit) and
+-- the pg_cron tick, with an operator switch, a debounce and a cap on live invocations.
 --
+-- * switch: engine.worker_settings.automatic_invocations = false stops both; queued work waits.
 -- * debounce: no kick while the previous one was sent less than kick_debounce_seconds ago and
---   its invocation has not answered yet. Kicks of one transaction share now(), so a transaction
---   inserting 200 jobs sends one kick. Concurrent transactions: only the one holding the
---   worker_settings row (FOR UPDATE SKIP LOCKED) kicks, the others see it busy and skip: the
---   holder's request goes out when it commits. (Should the holder roll back, its kick is rolled
---   back too and the work waits for the next cron tick, at most a minute.)
--- * cap: no kick (cron tick included) while max_concurrent_invocations invocations may be live.
---   Without a worker heartbeat the database cannot see invocations, only its own kicks: an
---   invocation counts as live from its kick until the worker's HTTP answer is recorded in
---   net._http_response, or invocation_seconds after the kick. The kick's request times out after
---   one second (a long pg_net request would hold up pg_net's other requests), so a worker that
---   runs longer has no recorded answer and counts as live for invocation_seconds whether it is
---   still running or not: the count is an upper bound, so the cap errs on the side of fewer
---   workers (queued work then waits for a running worker's next claim or a later tick).
---   Invocations started elsewhere (a manual curl, an in-process worker) are not counted.
+--   its invocation has not answered yet. Kicks of one transaction share now(); of concurrent
+--   transactions only the one holding the worker_settings row (FOR UPDATE SKIP LOCKED) kicks.
+-- * cap: no kick (cron tick included) while max_concurrent_invocations invocations may be live
+--   (engine.live_worker_invocations(): unanswered kicks of the last invocation_seconds).
 
-alter table engine.worker_settings
-  add column if not exists last_kick_at timestamptz,
-  add column if not exists last_kick_request_id bigint,
-  add column if not exists kick_debounce_seconds int not null default 5
+-- An operator switch for the deployed worker's automatic invocations (the kick on new work and
+-- the pg_cron tick). Turning it off leaves queues, jobs and messages untouched: work resumes
+-- where it stopped when it is turned back on. Useful during an incident (e.g. a bad token) and
+-- for tests that drive the worker in-process against their own GitHub simulator.
+--   update engine.worker_settings set automatic_invocations = false, reason = 'incident #12';
+create table engine.worker_settings (
+  singleton boolean primary key default true check (singleton),
+  automatic_invocations boolean not null default true,
+  reason text,
+  updated_at timestamptz not null default now(),
+  last_kick_at timestamptz,
+  last_kick_request_id bigint,
+  kick_debounce_seconds int not null default 5
     constraint worker_settings_kick_debounce_seconds_0_to_300 check (kick_debounce_seconds between 0 and 300),
-  add column if not exists max_concurrent_invocations int not null default 8
+  max_concurrent_invocations int not null default 8
     constraint worker_settings_max_concurrent_invocations_1_to_100 check (max_concurrent_invocations between 1 and 100),
-  add column if not exists invocation_seconds int not null default 150
-    constraint worker_settings_invocation_seconds_1_to_3600 check (invocation_seconds between 1 and 3600);
+  invocation_seconds int not null default 150
+    constraint worker_settings_invocation_seconds_1_to_3600 check (invocation_seconds between 1 and 3600)
+);
+alter table engine.worker_settings enable row level security;
+revoke all on engine.worker_settings from public, anon, authenticated;
+grant select, update on engine.worker_settings to service_role;
+comment on table engine.worker_settings is
+  'One row. automatic_invocations = false stops the kick on new work and the pg_cron tick from invoking the backfill-worker function; queued work waits.';
 comment on column engine.worker_settings.last_kick_at is
   'When the last kick (job insert, retry or cron tick) was sent: the kicking transaction''s start. Written by engine.kick_backfill_worker().';
 comment on column engine.worker_settings.last_kick_request_id is
@@ -40,16 +43,34 @@ comment on column engine.worker_settings.max_concurrent_invocations is
 comment on column engine.worker_settings.invocation_seconds is
   'How long an unanswered kick counts as a live invocation: at least the worker''s time budget (BACKFILL_TIME_BUDGET_MS, default 120 s) plus a margin, at most the edge-function wall clock.';
 
-create table if not exists engine.worker_kicks (
+create table engine.worker_kicks (
   request_id bigint primary key,
   kicked_at timestamptz not null default now()
 );
-create index if not exists worker_kicks_kicked_at_idx on engine.worker_kicks (kicked_at);
-comment on table engine.worker_kicks is
-  'Kicks of the backfill worker of the last invocation_seconds (older rows are pruned by the next kick): the basis of engine.live_worker_invocations().';
 alter table engine.worker_kicks enable row level security;
 revoke all on engine.worker_kicks from public, anon, authenticated;
 grant select on engine.worker_kicks to service_role;
+comment on table engine.worker_kicks is
+  'Kicks of the backfill worker of the last invocation_seconds (older rows are pruned by the next kick): the basis of engine.live_worker_invocations().';
+
+create index worker_kicks_kicked_at_idx on engine.worker_kicks (kicked_at);
+
+-- Kicks the worker only when a queue holds visible work, so idle minutes cost nothing.
+create or replace function engine.kick_backfill_worker_if_work() returns bigint
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  if exists (select 1 from pgmq.q_backfill_recent where vt <= now())
+     or exists (select 1 from pgmq.q_backfill_bulk where vt <= now()) then
+    return engine.kick_backfill_worker();
+  end if;
+  return null;
+end;
+$$;
+revoke all on function engine.kick_backfill_worker_if_work() from public;
+grant execute on function engine.kick_backfill_worker_if_work() to service_role;
 
 create or replace function engine.live_worker_invocations() returns int
 language plpgsql
@@ -71,12 +92,12 @@ begin
   return v_live;
 end;
 $$;
+revoke all on function engine.live_worker_invocations() from public;
+grant execute on function engine.live_worker_invocations() to service_role;
 comment on function engine.live_worker_invocations() is
   'Upper bound of the backfill-worker invocations running now: kicks of the last invocation_seconds whose HTTP answer '
   '(a status code in net._http_response) is not recorded. A kick answered by a timeout counts until invocation_seconds '
   'have passed; invocations not started by a kick are not counted.';
-revoke all on function engine.live_worker_invocations() from public;
-grant execute on function engine.live_worker_invocations() to service_role;
 
 create or replace function engine.kick_is_debounced(p_settings engine.worker_settings) returns boolean
 language plpgsql
@@ -96,11 +117,14 @@ begin
       and r.status_code is not null);
 end;
 $$;
-comment on function engine.kick_is_debounced(engine.worker_settings) is
-  'True when the last kick was sent less than kick_debounce_seconds ago (same transaction included) and its invocation has not answered.';
 revoke all on function engine.kick_is_debounced(engine.worker_settings) from public;
 grant execute on function engine.kick_is_debounced(engine.worker_settings) to service_role;
+comment on function engine.kick_is_debounced(engine.worker_settings) is
+  'True when the last kick was sent less than kick_debounce_seconds ago (same transaction included) and its invocation has not answered.';
 
+-- Kicks one worker invocation. The request is delivered after commit; if the vault secrets are
+-- missing the kick is skipped (the cron tick still picks the work up) rather than failing the
+-- transaction that created the work.
 create or replace function engine.kick_backfill_worker() returns bigint
 language plpgsql
 security definer
@@ -156,9 +180,14 @@ begin
   return v_request_id;
 end;
 $$;
+revoke all on function engine.kick_backfill_worker() from public;
+grant execute on function engine.kick_backfill_worker() to service_role;
 comment on function engine.kick_backfill_worker() is
   'Invokes the backfill-worker edge function once (net.http_post, delivered after commit) and returns the request id; '
   'returns null and sends nothing when engine.worker_settings.automatic_invocations is off, within kick_debounce_seconds '
   'of an unanswered kick (or while another transaction is kicking), or when max_concurrent_invocations may be live.';
-revoke all on function engine.kick_backfill_worker() from public;
-grant execute on function engine.kick_backfill_worker() to service_role;
+
+insert into engine.worker_settings (singleton) values (true) on conflict do nothing;
+
+-- The tick that keeps work moving when no kick came (and picks up deferred messages).
+select cron.schedule('backfill-worker', '* * * * *', 'select engine.kick_backfill_worker_if_work()');

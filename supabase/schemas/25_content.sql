@@ -10,10 +10,15 @@ create table public.contributors (
   type text,                                  -- User, Bot, Organization, Mannequin
   updated_at timestamptz not null default now()
 );
-create index contributors_login_lower_idx on public.contributors (lower(login));
+alter table public.contributors enable row level security;
+revoke all on public.contributors from anon, authenticated;
+grant select on public.contributors to authenticated;
+grant all on public.contributors to service_role;
 comment on table public.contributors is
   'GitHub accounts that authored content. Public GitHub profile data: readable by any signed-in '
   'user who belongs to a workspace.';
+
+create index contributors_login_lower_idx on public.contributors (lower(login));
 
 create table public.pull_requests (
   id bigint primary key,
@@ -36,9 +41,11 @@ create table public.pull_requests (
   merged_at timestamptz,
   unique (repository_id, number)
 );
-create index pull_requests_repository_id_created_at_idx on public.pull_requests (repository_id, created_at);
-create index pull_requests_author_id_idx on public.pull_requests (author_id);
 comment on table public.pull_requests is 'GitHub pull requests by databaseId.';
+
+create index pull_requests_repository_id_created_at_idx on public.pull_requests (repository_id, created_at);
+
+create index pull_requests_author_id_idx on public.pull_requests (author_id);
 
 create table public.reviews (
   id bigint primary key,
@@ -52,9 +59,11 @@ create table public.reviews (
   body text,
   submitted_at timestamptz
 );
-create index reviews_repository_id_submitted_at_idx on public.reviews (repository_id, submitted_at);
-create index reviews_pull_request_id_idx on public.reviews (pull_request_id);
 comment on table public.reviews is 'Pull request reviews.';
+
+create index reviews_repository_id_submitted_at_idx on public.reviews (repository_id, submitted_at);
+
+create index reviews_pull_request_id_idx on public.reviews (pull_request_id);
 
 create table public.issues (
   id bigint primary key,
@@ -71,8 +80,9 @@ create table public.issues (
   closed_at timestamptz,
   unique (repository_id, number)
 );
-create index issues_repository_id_created_at_idx on public.issues (repository_id, created_at);
 comment on table public.issues is 'GitHub issues by databaseId.';
+
+create index issues_repository_id_created_at_idx on public.issues (repository_id, created_at);
 
 -- GitHub's IssueComment covers both PR conversation comments and issue comments (one id space).
 create table public.issue_comments (
@@ -88,11 +98,14 @@ create table public.issue_comments (
   constraint issue_comments_belong_to_exactly_one_issue_or_pull_request
     check (num_nonnulls(issue_id, pull_request_id) = 1)
 );
-create index issue_comments_repository_id_created_at_idx on public.issue_comments (repository_id, created_at);
-create index issue_comments_issue_id_idx on public.issue_comments (issue_id) where issue_id is not null;
-create index issue_comments_pull_request_id_idx on public.issue_comments (pull_request_id) where pull_request_id is not null;
 comment on table public.issue_comments is
   'Conversation comments on an issue or a pull request (GitHub IssueComment): exactly one parent.';
+
+create index issue_comments_repository_id_created_at_idx on public.issue_comments (repository_id, created_at);
+
+create index issue_comments_issue_id_idx on public.issue_comments (issue_id) where issue_id is not null;
+
+create index issue_comments_pull_request_id_idx on public.issue_comments (pull_request_id) where pull_request_id is not null;
 
 create table public.review_comments (
   id bigint primary key,
@@ -106,10 +119,13 @@ create table public.review_comments (
   created_at timestamptz not null,
   updated_at timestamptz
 );
-create index review_comments_repository_id_created_at_idx on public.review_comments (repository_id, created_at);
-create index review_comments_pull_request_id_idx on public.review_comments (pull_request_id);
-create index review_comments_review_id_idx on public.review_comments (review_id) where review_id is not null;
 comment on table public.review_comments is 'Inline comments on a pull request''s diff.';
+
+create index review_comments_repository_id_created_at_idx on public.review_comments (repository_id, created_at);
+
+create index review_comments_pull_request_id_idx on public.review_comments (pull_request_id);
+
+create index review_comments_review_id_idx on public.review_comments (review_id) where review_id is not null;
 
 create table public.discussions (
   id bigint primary key,
@@ -125,8 +141,9 @@ create table public.discussions (
   answer_chosen_at timestamptz,
   unique (repository_id, number)
 );
-create index discussions_repository_id_created_at_idx on public.discussions (repository_id, created_at);
 comment on table public.discussions is 'GitHub discussions by databaseId.';
+
+create index discussions_repository_id_created_at_idx on public.discussions (repository_id, created_at);
 
 create table public.discussion_comments (
   id bigint primary key,
@@ -139,10 +156,13 @@ create table public.discussion_comments (
   created_at timestamptz not null,
   updated_at timestamptz
 );
-create index discussion_comments_repository_id_created_at_idx on public.discussion_comments (repository_id, created_at);
-create index discussion_comments_discussion_id_idx on public.discussion_comments (discussion_id);
-create index discussion_comments_parent_id_idx on public.discussion_comments (parent_id) where parent_id is not null;
 comment on table public.discussion_comments is 'Discussion comments; parent_id is set for a reply.';
+
+create index discussion_comments_repository_id_created_at_idx on public.discussion_comments (repository_id, created_at);
+
+create index discussion_comments_discussion_id_idx on public.discussion_comments (discussion_id);
+
+create index discussion_comments_parent_id_idx on public.discussion_comments (parent_id) where parent_id is not null;
 
 create table public.commits (
   repository_id bigint not null references public.repositories (id) on delete cascade,
@@ -157,8 +177,9 @@ create table public.commits (
   message_headline text,
   primary key (repository_id, sha)
 );
-create index commits_repository_id_committed_at_idx on public.commits (repository_id, committed_at);
 comment on table public.commits is 'Commits of the default branch, for daily activity.';
+
+create index commits_repository_id_committed_at_idx on public.commits (repository_id, committed_at);
 
 create table public.star_history (
   repository_id bigint not null references public.repositories (id) on delete cascade,
@@ -176,8 +197,9 @@ create table public.forks (
   owner_login text,
   created_at timestamptz not null
 );
-create index forks_repository_id_created_at_idx on public.forks (repository_id, created_at);
 comment on table public.forks is 'Forks of a repository with their creation time, for fork velocity.';
+
+create index forks_repository_id_created_at_idx on public.forks (repository_id, created_at);
 
 -- Any signed-in user who belongs to a workspace may read contributors (public GitHub profiles).
 create or replace function private.is_in_any_workspace()
@@ -192,27 +214,78 @@ $$;
 revoke execute on function private.is_in_any_workspace() from public, anon, authenticated;
 grant execute on function private.is_in_any_workspace() to authenticated, service_role;
 
-do $$
-declare
-  t text;
-begin
-  foreach t in array array['pull_requests', 'reviews', 'issues', 'issue_comments', 'review_comments',
-                           'discussions', 'discussion_comments', 'commits', 'star_history', 'forks'] loop
-    execute format('alter table public.%I enable row level security', t);
-    execute format(
-      'create policy %I on public.%I for select to authenticated '
-      'using (repository_id in (select private.readable_repository_ids()))',
-      'members can read ' || replace(t, '_', ' ') || ' of their workspace repos', t);
-    execute format('revoke all on public.%I from anon, authenticated', t);
-    execute format('grant select on public.%I to authenticated', t);
-    execute format('grant all on public.%I to service_role', t);
-  end loop;
-end
-$$;
-
-alter table public.contributors enable row level security;
 create policy "workspace members can read contributors" on public.contributors
   for select to authenticated using ((select private.is_in_any_workspace()));
-revoke all on public.contributors from anon, authenticated;
-grant select on public.contributors to authenticated;
-grant all on public.contributors to service_role;
+
+-- Content is shared by every workspace tracking the repository: members read it through the
+-- repositories their workspaces track.
+
+alter table public.pull_requests enable row level security;
+create policy "members can read pull requests of their workspace repos" on public.pull_requests
+  for select to authenticated using (repository_id in (select private.readable_repository_ids()));
+revoke all on public.pull_requests from anon, authenticated;
+grant select on public.pull_requests to authenticated;
+grant all on public.pull_requests to service_role;
+
+alter table public.reviews enable row level security;
+create policy "members can read reviews of their workspace repos" on public.reviews
+  for select to authenticated using (repository_id in (select private.readable_repository_ids()));
+revoke all on public.reviews from anon, authenticated;
+grant select on public.reviews to authenticated;
+grant all on public.reviews to service_role;
+
+alter table public.issues enable row level security;
+create policy "members can read issues of their workspace repos" on public.issues
+  for select to authenticated using (repository_id in (select private.readable_repository_ids()));
+revoke all on public.issues from anon, authenticated;
+grant select on public.issues to authenticated;
+grant all on public.issues to service_role;
+
+alter table public.issue_comments enable row level security;
+create policy "members can read issue comments of their workspace repos" on public.issue_comments
+  for select to authenticated using (repository_id in (select private.readable_repository_ids()));
+revoke all on public.issue_comments from anon, authenticated;
+grant select on public.issue_comments to authenticated;
+grant all on public.issue_comments to service_role;
+
+alter table public.review_comments enable row level security;
+create policy "members can read review comments of their workspace repos" on public.review_comments
+  for select to authenticated using (repository_id in (select private.readable_repository_ids()));
+revoke all on public.review_comments from anon, authenticated;
+grant select on public.review_comments to authenticated;
+grant all on public.review_comments to service_role;
+
+alter table public.discussions enable row level security;
+create policy "members can read discussions of their workspace repos" on public.discussions
+  for select to authenticated using (repository_id in (select private.readable_repository_ids()));
+revoke all on public.discussions from anon, authenticated;
+grant select on public.discussions to authenticated;
+grant all on public.discussions to service_role;
+
+alter table public.discussion_comments enable row level security;
+create policy "members can read discussion comments of their workspace repos" on public.discussion_comments
+  for select to authenticated using (repository_id in (select private.readable_repository_ids()));
+revoke all on public.discussion_comments from anon, authenticated;
+grant select on public.discussion_comments to authenticated;
+grant all on public.discussion_comments to service_role;
+
+alter table public.commits enable row level security;
+create policy "members can read commits of their workspace repos" on public.commits
+  for select to authenticated using (repository_id in (select private.readable_repository_ids()));
+revoke all on public.commits from anon, authenticated;
+grant select on public.commits to authenticated;
+grant all on public.commits to service_role;
+
+alter table public.star_history enable row level security;
+create policy "members can read star history of their workspace repos" on public.star_history
+  for select to authenticated using (repository_id in (select private.readable_repository_ids()));
+revoke all on public.star_history from anon, authenticated;
+grant select on public.star_history to authenticated;
+grant all on public.star_history to service_role;
+
+alter table public.forks enable row level security;
+create policy "members can read forks of their workspace repos" on public.forks
+  for select to authenticated using (repository_id in (select private.readable_repository_ids()));
+revoke all on public.forks from anon, authenticated;
+grant select on public.forks to authenticated;
+grant all on public.forks to service_role;

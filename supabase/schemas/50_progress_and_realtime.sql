@@ -1,25 +1,124 @@
--- The status views checked against the engine's real counters, and fixed:
+-- Progress for clients: the status views (security invoker: the caller's RLS applies),
+-- notifications, and Broadcast from Database on the private topic workspace:<uuid>:backfill,
+-- received by members of that workspace only (RLS on realtime.messages).
 --
--- * Percent counted types the worker skips (skipped showed 100 %) and, being items-based, showed
---   100 % while types not started yet had no estimate (a repository whose PRs were done but whose
---   issues had not started). Now percent is the mean, over the NON-SKIPPED data types, of each
---   type's fraction: completed 1, otherwise items_done / estimated_total (0 while no estimate).
---   In a job, a failed repository's types count as ended (1): nothing more will run for them; a
---   repository's own percent shows how far it got before failing. A job that ended completed,
---   completed_with_errors or failed is 100 %; a cancelled one shows what was done.
--- * ETA was the observed rate applied to the known estimate only, and ignored the GitHub budget.
---   Now: remaining items = for every open type of every open repository, its estimate (or, not
---   started yet, the job's average estimate of that data type) minus what is done; at the rate
---   observed since started_at. The remaining cost (remaining items x the points per item observed
---   so far) is compared with the GitHub budget (engine.rate_limit_budgets: points usable now above
---   the 1,000-point reserve on enabled, unpaused tokens); when it cannot cover it, the ETA is at
---   least the time until the next reset (plus one hour per further window needed).
---   eta_limited_by says which bound won: 'observed_rate' or 'github_budget'.
--- * Errors: a completed repository or data type no longer shows an error it recovered from;
---   a job shows its own error, else the latest failed repository's error, else the latest error
---   of a repository still in progress (a retry or a rate-limit wait); failed_repositories lists
---   every failed repository with its message.
--- Columns are kept (types and order); new ones are appended. Views stay security_invoker.
+-- Percent is the mean, over the non-skipped data types, of each type's fraction (completed 1,
+-- otherwise items_done / estimated_total, 0 while no estimate); a failed repository's types count
+-- as ended in its job. ETA: remaining estimated items at the rate observed since started_at,
+-- and no earlier than the GitHub budget allows. Event names and payloads: docs/realtime.md.
+
+create table public.notifications (
+  id uuid primary key default gen_random_uuid(),
+  user_id uuid not null references auth.users (id) on delete cascade,
+  workspace_id uuid references public.workspaces (id) on delete cascade,
+  kind text not null,                         -- e.g. backfill_completed
+  title text not null,
+  payload jsonb not null default '{}'::jsonb,
+  created_at timestamptz not null default now(),
+  read_at timestamptz
+);
+alter table public.notifications enable row level security;
+revoke all on public.notifications from anon, authenticated;
+grant select on public.notifications to authenticated;
+grant all on public.notifications to service_role;
+comment on table public.notifications is
+  'Messages for one user (e.g. a backfill finished). Users read their own and mark them read '
+  'with mark_notification_read().';
+comment on column public.notifications.kind is
+  'What the notification is about: backfill_finished (a backfill job ended; payload {job_id, status, '
+  'total_tasks, failed_tasks, items_done, points_used}).';
+
+create index notifications_user_id_created_at_idx on public.notifications (user_id, created_at desc);
+
+create or replace function public.mark_notification_read(notification_id uuid)
+returns public.notifications
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  marked public.notifications;
+begin
+  update public.notifications n
+     set read_at = coalesce(n.read_at, now())
+   where n.id = mark_notification_read.notification_id
+     and n.user_id = (select auth.uid())
+  returning * into marked;
+  if marked.id is null then
+    raise exception 'mark_notification_read: no notification % for the current user', notification_id
+      using errcode = 'P0002', hint = 'Only your own notifications can be marked read.';
+  end if;
+  return marked;
+end
+$$;
+revoke execute on function public.mark_notification_read(uuid) from public, anon, authenticated, service_role;
+grant execute on function public.mark_notification_read(uuid) to authenticated;
+comment on function public.mark_notification_read(uuid) is
+  'Marks one of the caller''s notifications read (idempotent: keeps the first read_at) and returns it.';
+
+-- One progress row's expected total: what is done once it is finished, else the larger of the
+-- estimate and what is done (an estimate can lag behind reality).
+create or replace function private.progress_total(status text, items_done bigint, estimated_total bigint)
+returns bigint
+language sql
+immutable
+set search_path = ''
+as $$
+  select case when status in ('completed', 'skipped') then items_done
+              else greatest(coalesce(estimated_total, 0), items_done) end
+$$;
+revoke execute on function private.progress_total(text, bigint, bigint) from public, anon, authenticated;
+grant execute on function private.progress_total(text, bigint, bigint) to authenticated, service_role;
+
+create or replace function private.eta_seconds(started_at timestamptz, items_done bigint, items_total bigint)
+returns bigint
+language sql
+stable
+set search_path = ''
+as $$
+  select case
+    when started_at is null or items_done <= 0 or items_total is null or items_total <= items_done then null
+    else ceil((items_total - items_done)
+              / (items_done / greatest(extract(epoch from (now() - started_at)), 1)))::bigint
+  end
+$$;
+revoke execute on function private.eta_seconds(timestamptz, bigint, bigint) from public, anon, authenticated;
+grant execute on function private.eta_seconds(timestamptz, bigint, bigint) to authenticated, service_role;
+
+create or replace function private.can_receive_workspace_topic(topic text)
+returns boolean
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select coalesce(
+    topic ~ '^workspace:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}:backfill$'
+    and private.has_workspace_role(split_part(topic, ':', 2)::uuid, 'member'),
+    false)
+$$;
+revoke execute on function private.can_receive_workspace_topic(text) from public, anon, authenticated;
+grant execute on function private.can_receive_workspace_topic(text) to authenticated, service_role;
+comment on function private.can_receive_workspace_topic(text) is
+  'True when topic is workspace:<uuid>:backfill and the calling user is a member of that workspace.';
+
+create or replace function private.broadcast_workspace_event(workspace_id uuid, event text, payload jsonb)
+returns void
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  perform realtime.send(coalesce(payload, '{}'::jsonb), event,
+                        'workspace:' || broadcast_workspace_event.workspace_id || ':backfill', true);
+end
+$$;
+revoke execute on function private.broadcast_workspace_event(uuid, text, jsonb) from public, anon, authenticated;
+grant execute on function private.broadcast_workspace_event(uuid, text, jsonb) to service_role;
+comment on function private.broadcast_workspace_event(uuid, text, jsonb) is
+  'Sends a private broadcast on workspace:<id>:backfill. The engine sends backfill_progress (after '
+  'every chunk commit) and backfill_finished (when a job ends, cancel included); payloads in '
+  'docs/realtime.md. For the engine; clients subscribe to the topic with private: true.';
 
 -- One data type's fraction done: completed 1, skipped null (not counted), else done / estimate.
 create or replace function private.progress_fraction(status text, items_done bigint, estimated_total bigint)
@@ -103,6 +202,8 @@ select
 from public.backfill_progress p
 join public.backfill_tasks t on t.id = p.task_id
 left join public.tracked_repositories tr on tr.id = t.tracked_repository_id;
+revoke all on public.backfill_data_type_status from anon, authenticated;
+grant select on public.backfill_data_type_status to authenticated, service_role;
 comment on view public.backfill_data_type_status is
   'Progress of one data type of one repository in a backfill (e.g. pull_requests 250/500): items done, '
   'estimate, percent (null for skipped types, which the worker does not fetch), attempts and the last '
@@ -166,6 +267,8 @@ cross join lateral (
               when coalesce(r.budget_eta, 0) > r.item_eta then 'github_budget'
               else 'observed_rate' end as eta_limited_by
 ) e;
+revoke all on public.backfill_repository_status from anon, authenticated;
+grant select on public.backfill_repository_status to authenticated, service_role;
 comment on view public.backfill_repository_status is
   'Progress of one repository in a backfill: status, items done of the estimate, percent (mean over its '
   'non-skipped data types), ETA in seconds while running (observed rate, at least the wait for the GitHub '
@@ -250,6 +353,8 @@ cross join lateral (
               when coalesce(r.budget_eta, 0) > r.item_eta then 'github_budget'
               else 'observed_rate' end as eta_limited_by
 ) e;
+revoke all on public.backfill_job_status from anon, authenticated;
+grant select on public.backfill_job_status to authenticated, service_role;
 comment on view public.backfill_job_status is
   'Progress of one backfill job: task counts, items done of the known estimate, percent (mean over the '
   'non-skipped data types of its repositories; failed ones count as ended; 100 once the job ended, '
@@ -257,5 +362,72 @@ comment on view public.backfill_job_status is
   'least the wait for the GitHub budget to cover their cost; eta_limited_by = observed_rate or '
   'github_budget), the last error and failed_repositories [{task_id, tracked_repository_id, full_name, error}].';
 
-grant select on public.backfill_job_status, public.backfill_repository_status,
-  public.backfill_data_type_status to authenticated, service_role;
+create view public.workspace_data_coverage with (security_invoker = true) as
+select
+  w.workspace_id,
+  w.tracked_repository_id,
+  t.full_name,
+  t.repository_id,
+  c.data_type,
+  c.oldest_at,
+  c.newest_at
+from public.workspace_tracked_repositories w
+join public.tracked_repositories t on t.id = w.tracked_repository_id
+cross join lateral (
+  select 'pull_requests' as data_type,
+         (select min(x.created_at) from public.pull_requests x where x.repository_id = t.repository_id) as oldest_at,
+         (select max(x.created_at) from public.pull_requests x where x.repository_id = t.repository_id) as newest_at
+  union all
+  select 'reviews',
+         (select min(x.submitted_at) from public.reviews x where x.repository_id = t.repository_id),
+         (select max(x.submitted_at) from public.reviews x where x.repository_id = t.repository_id)
+  union all
+  select 'issue_comments',
+         (select min(x.created_at) from public.issue_comments x where x.repository_id = t.repository_id),
+         (select max(x.created_at) from public.issue_comments x where x.repository_id = t.repository_id)
+  union all
+  select 'review_comments',
+         (select min(x.created_at) from public.review_comments x where x.repository_id = t.repository_id),
+         (select max(x.created_at) from public.review_comments x where x.repository_id = t.repository_id)
+  union all
+  select 'issues',
+         (select min(x.created_at) from public.issues x where x.repository_id = t.repository_id),
+         (select max(x.created_at) from public.issues x where x.repository_id = t.repository_id)
+  union all
+  select 'discussions',
+         (select min(x.created_at) from public.discussions x where x.repository_id = t.repository_id),
+         (select max(x.created_at) from public.discussions x where x.repository_id = t.repository_id)
+  union all
+  select 'discussion_comments',
+         (select min(x.created_at) from public.discussion_comments x where x.repository_id = t.repository_id),
+         (select max(x.created_at) from public.discussion_comments x where x.repository_id = t.repository_id)
+  union all
+  select 'commits',
+         (select min(x.committed_at) from public.commits x where x.repository_id = t.repository_id),
+         (select max(x.committed_at) from public.commits x where x.repository_id = t.repository_id)
+  union all
+  select 'stars',
+         (select min(x.day)::timestamptz from public.star_history x where x.repository_id = t.repository_id),
+         (select max(x.day)::timestamptz from public.star_history x where x.repository_id = t.repository_id)
+  union all
+  select 'forks',
+         (select min(x.created_at) from public.forks x where x.repository_id = t.repository_id),
+         (select max(x.created_at) from public.forks x where x.repository_id = t.repository_id)
+) c;
+revoke all on public.workspace_data_coverage from anon, authenticated;
+grant select on public.workspace_data_coverage to authenticated, service_role;
+comment on view public.workspace_data_coverage is
+  'For each repository of a workspace and each data type, the oldest and newest item stored '
+  '(null when none): how far back the data really goes.';
+
+create policy "users can read their own notifications" on public.notifications
+  for select to authenticated using (user_id = (select auth.uid()));
+
+create policy "members can receive their workspace's backfill broadcasts" on realtime.messages
+  for select to authenticated
+  using (extension = 'broadcast'
+         and topic = (select realtime.topic())
+         and (select private.can_receive_workspace_topic(realtime.topic())));
+
+-- Identity sequences: only the service role inserts.
+revoke all on all sequences in schema public from anon, authenticated;

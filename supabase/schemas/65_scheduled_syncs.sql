@@ -7,9 +7,9 @@
 -- A repository tracked by several workspaces is fetched once per due time: the due rows are
 -- grouped by repository, and the repository goes into one job of the workspace with the highest
 -- priority among those due (its "carrier"); every due workspace row of that repository is marked
--- queued. Content is stored per repository, so all workspaces see the fetched rows. When the
--- task finishes, a trigger updates the sync status of every workspace tracking the repository.
--- A queued row is leased for 6 hours: if no result ever comes back it becomes due again.
+-- queued. When the task finishes, a trigger updates the sync status of every workspace tracking
+-- the repository. A queued row is leased for 6 hours: if no result ever comes back it becomes
+-- due again.
 
 create or replace function private.workspace_repo_priority(
   tier_points int, last_sync_at timestamptz, sync_frequency_hours int, stargazer_count int)
@@ -234,12 +234,11 @@ comment on function private.tg_backfill_tasks__record_sync_result() is
   'When a task of a scheduled job completes or fails, records success/failure on every workspace '
   'tracking its repository. A successful sync counts from the task''s start, so nothing updated '
   'while it ran is skipped next time.';
-drop trigger if exists tg_backfill_tasks__record_sync_result on public.backfill_tasks;
+
 create trigger tg_backfill_tasks__record_sync_result
   after update of status on public.backfill_tasks
   for each row
   when (new.status in ('completed', 'failed') and old.status is distinct from new.status)
   execute function private.tg_backfill_tasks__record_sync_result();
 
-select cron.unschedule(jobid) from cron.job where jobname = 'enqueue-scheduled-syncs';
 select cron.schedule('enqueue-scheduled-syncs', '*/10 * * * *', $$select private.enqueue_due_syncs(200)$$);

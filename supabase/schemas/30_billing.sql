@@ -1,9 +1,10 @@
--- Polar webhook processing: one call of private.process_polar_webhook per delivery does all the
--- state change in one transaction (dedupe on webhook-id, subscription upsert, addon rules,
--- workspace retention, the addon backfill job). The edge function polar-webhook verifies the
--- signature and calls it; nothing else writes billing state.
+-- Billing: Polar subscriptions and addons (readable by workspace owners/admins), the webhook
+-- delivery log (service role only), and the processing of one delivery.
 --
--- Rules (see the comment on private.process_polar_webhook for the contract):
+-- One call of private.process_polar_webhook per delivery does all the state change in one
+-- transaction (dedupe on webhook-id, subscription upsert, addon rules, workspace retention, the
+-- addon backfill job). The edge function polar-webhook verifies the signature and calls it;
+-- nothing else writes billing state. Rules (see the comment on private.process_polar_webhook):
 --   * workspace: a subscription already recorded keeps its workspace; otherwise
 --     data.metadata.workspace_id (a workspace uuid, or a slug) or data.metadata.workspace_slug.
 --   * addon: the subscription's product id is one of addon_product_ids
@@ -12,14 +13,83 @@
 --   * an addon that becomes entitled starts exactly one addon backfill job for the workspace,
 --     none if an addon job is already pending or running; one that stops being entitled
 --     cancels the workspace's pending/running addon jobs and resets retention.
+-- Members learn whether their workspace has the addon through SECURITY DEFINER helpers that
+-- return only what a member may see (no subscription or customer ids).
 
--- At most one live addon job per workspace, whatever the timing of concurrent deliveries.
-create unique index if not exists backfill_jobs_one_live_addon_job_per_workspace
-  on public.backfill_jobs (workspace_id)
-  where kind = 'addon' and status in ('pending', 'running');
+create table billing.webhook_deliveries (
+  id bigint generated always as identity primary key,
+  webhook_id text not null unique,            -- Standard Webhooks `webhook-id`, the dedupe key
+  event_type text,
+  received_at timestamptz not null default now(),
+  processed_at timestamptz,
+  outcome text
+    constraint webhook_deliveries_outcome_is_known
+    check (outcome in ('processed', 'ignored', 'rejected', 'failed')),
+  error text,
+  payload jsonb
+);
+alter table billing.webhook_deliveries enable row level security;
+revoke all on billing.webhook_deliveries from public, anon, authenticated;
+grant all on billing.webhook_deliveries to service_role;
+comment on table billing.webhook_deliveries is
+  'Every Polar webhook delivery once, by webhook-id (replays dedupe here), with what became of it.';
 
-create index if not exists webhook_deliveries_outcome_received_at
+create index webhook_deliveries_received_at_idx on billing.webhook_deliveries (received_at);
+
+create index webhook_deliveries_outcome_received_at
   on billing.webhook_deliveries (outcome, received_at desc);
+
+create table public.polar_subscriptions (
+  id text primary key,                        -- Polar subscription id
+  workspace_id uuid references public.workspaces (id) on delete set null,
+  customer_id text,
+  product_id text not null,
+  status text not null,
+  current_period_end timestamptz,
+  cancel_at_period_end boolean not null default false,
+  canceled_at timestamptz,
+  ended_at timestamptz,
+  last_event_at timestamptz,                  -- timestamp of the newest event applied: older ones are ignored
+  metadata jsonb not null default '{}'::jsonb,
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now()
+);
+alter table public.polar_subscriptions enable row level security;
+revoke all on public.polar_subscriptions from anon, authenticated;
+grant select on public.polar_subscriptions to authenticated;
+grant all on public.polar_subscriptions to service_role;
+comment on table public.polar_subscriptions is
+  'Polar subscriptions as last reported by webhook; last_event_at protects against out-of-order '
+  'deliveries. Owners and admins of the workspace can read them; only the service role writes.';
+
+create index polar_subscriptions_workspace_id_idx on public.polar_subscriptions (workspace_id);
+
+create table public.subscription_addons (
+  id uuid primary key default gen_random_uuid(),
+  workspace_id uuid not null references public.workspaces (id) on delete cascade,
+  subscription_id text not null references public.polar_subscriptions (id) on delete cascade,
+  addon_type text not null
+    constraint subscription_addons_addon_type_is_known check (addon_type in ('extended_retention')),
+  product_id text not null,
+  retention_days int
+    constraint subscription_addons_retention_days_between_7_and_365 check (retention_days between 7 and 365),
+  status text not null default 'active'
+    constraint subscription_addons_status_is_active_canceled_or_inactive
+    check (status in ('active', 'canceled', 'inactive')),
+  purchased_at timestamptz not null default now(),
+  expires_at timestamptz,
+  updated_at timestamptz not null default now(),
+  unique (subscription_id, addon_type)
+);
+alter table public.subscription_addons enable row level security;
+revoke all on public.subscription_addons from anon, authenticated;
+grant select on public.subscription_addons to authenticated;
+grant all on public.subscription_addons to service_role;
+comment on table public.subscription_addons is
+  'Addons bought on Polar (the Extended Data Retention addon is its own product). '
+  'Owners and admins of the workspace can read them; only the service role writes.';
+
+create index subscription_addons_workspace_id_idx on public.subscription_addons (workspace_id, status);
 
 -- An addon grants its retention while active, and while canceled until its paid period ends.
 create or replace function private.addon_is_entitled(status text, expires_at timestamptz)
@@ -255,8 +325,7 @@ begin
     'job_id', job_id, 'cancelled_job_ids', to_jsonb(cancelled_jobs));
 end
 $$;
-revoke execute on function private.apply_polar_subscription_event(text, timestamptz, jsonb, text[], text)
-  from public, anon, authenticated;
+revoke execute on function private.apply_polar_subscription_event(text, timestamptz, jsonb, text[], text) from public, anon, authenticated;
 comment on function private.apply_polar_subscription_event(text, timestamptz, jsonb, text[], text) is
   'Applies one subscription.* event of an addon product: subscription upsert, addon state, retention, addon job.';
 
@@ -375,8 +444,7 @@ begin
   return result || jsonb_build_object('delivery_id', delivery_id, 'webhook_id', webhook_id, 'replayed', false);
 end
 $$;
-revoke execute on function private.process_polar_webhook(text, text, timestamptz, jsonb, text[])
-  from public, anon, authenticated;
+revoke execute on function private.process_polar_webhook(text, text, timestamptz, jsonb, text[]) from public, anon, authenticated;
 grant execute on function private.process_polar_webhook(text, text, timestamptz, jsonb, text[]) to service_role;
 comment on function private.process_polar_webhook(text, text, timestamptz, jsonb, text[]) is
   'Applies one verified Polar delivery in one transaction and records it in billing.webhook_deliveries. '
@@ -384,6 +452,88 @@ comment on function private.process_polar_webhook(text, text, timestamptz, jsonb
   '{outcome processed|ignored|rejected, reason, delivery_id, webhook_id, replayed, and for processed '
   'subscription events workspace_id, subscription_id, addon_status, retention_days, job_id, cancelled_job_ids}. '
   'Raises only on a bad call (no webhook_id) or a database failure, leaving nothing behind.';
+
+create or replace function private.workspace_entitled_addons(workspace_id uuid)
+returns table (
+  id uuid,
+  addon_type text,
+  status text,
+  retention_days int,
+  purchased_at timestamptz,
+  expires_at timestamptz
+)
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select a.id, a.addon_type, a.status, a.retention_days, a.purchased_at, a.expires_at
+  from public.subscription_addons a
+  where a.workspace_id = workspace_entitled_addons.workspace_id
+    and private.addon_is_entitled(a.status, a.expires_at)
+    and ((select auth.role()) = 'service_role'
+         or private.has_workspace_role(workspace_entitled_addons.workspace_id, 'member'))
+  order by a.purchased_at, a.id
+$$;
+revoke execute on function private.workspace_entitled_addons(uuid) from public, anon, authenticated;
+grant execute on function private.workspace_entitled_addons(uuid) to authenticated, service_role;
+comment on function private.workspace_entitled_addons(uuid) is
+  'Addons of the workspace that currently grant retention, for its members and the service role only.';
+
+create or replace function public.workspace_has_extended_retention(workspace_id uuid)
+returns boolean
+language sql
+stable
+security invoker
+set search_path = ''
+as $$
+  select exists (
+    select 1 from private.workspace_entitled_addons(workspace_has_extended_retention.workspace_id) a
+    where a.addon_type = 'extended_retention')
+$$;
+revoke execute on function public.workspace_has_extended_retention(uuid) from public, anon;
+grant execute on function public.workspace_has_extended_retention(uuid) to authenticated, service_role;
+comment on function public.workspace_has_extended_retention(uuid) is
+  'True when the workspace has an Extended Data Retention addon that still grants retention '
+  '(active, or canceled within its paid period). False for non-members.';
+
+-- Workspaces are readable by their members under RLS, so this one needs no definer helper.
+create or replace function public.workspace_retention_days(workspace_id uuid)
+returns int
+language sql
+stable
+security invoker
+set search_path = ''
+as $$
+  select w.retention_days from public.workspaces w where w.id = workspace_retention_days.workspace_id
+$$;
+revoke execute on function public.workspace_retention_days(uuid) from public, anon;
+grant execute on function public.workspace_retention_days(uuid) to authenticated, service_role;
+comment on function public.workspace_retention_days(uuid) is
+  'The workspace''s effective data retention in days (tier default, or 365 with the addon). Null for non-members.';
+
+create or replace function public.workspace_active_addons(workspace_id uuid)
+returns table (
+  id uuid,
+  addon_type text,
+  status text,
+  retention_days int,
+  purchased_at timestamptz,
+  expires_at timestamptz
+)
+language sql
+stable
+security invoker
+set search_path = ''
+as $$
+  select a.id, a.addon_type, a.status, a.retention_days, a.purchased_at, a.expires_at
+  from private.workspace_entitled_addons(workspace_active_addons.workspace_id) a
+$$;
+revoke execute on function public.workspace_active_addons(uuid) from public, anon;
+grant execute on function public.workspace_active_addons(uuid) to authenticated, service_role;
+comment on function public.workspace_active_addons(uuid) is
+  'Addons of the workspace that currently grant something (active, or canceled within the paid '
+  'period; expires_at says until when). Empty for non-members.';
 
 -- Operators: why deliveries were refused, newest first (service role / SQL console only).
 create or replace view billing.recent_webhook_rejections
@@ -401,3 +551,17 @@ revoke all on billing.recent_webhook_rejections from public, anon, authenticated
 grant select on billing.recent_webhook_rejections to service_role;
 comment on view billing.recent_webhook_rejections is
   'Polar deliveries of the last 30 days that were refused (rejected/failed), with the reason; fix the checkout metadata or product configuration it names.';
+
+create trigger tg_polar_subscriptions__set_updated_at
+  before update on public.polar_subscriptions
+  for each row execute function private.tg_set_updated_at();
+
+create trigger tg_subscription_addons__set_updated_at
+  before update on public.subscription_addons
+  for each row execute function private.tg_set_updated_at();
+
+create policy "owners and admins can read their workspace's subscriptions" on public.polar_subscriptions
+  for select to authenticated using (workspace_id in (select private.member_workspace_ids('admin')));
+
+create policy "owners and admins can read their workspace's addons" on public.subscription_addons
+  for select to authenticated using (workspace_id in (select private.member_workspace_ids('admin')));

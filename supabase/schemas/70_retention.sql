@@ -1,20 +1,11 @@
 -- Retention clean-up. Content of a repository is kept for the LONGEST retention of any workspace
--- that tracks it (workspaces.retention_days: tier default 30/90/180/365, or 365 with the Extended
--- Data Retention addon), so one workspace's short plan never deletes what another paid to keep.
--- Repositories no workspace tracks any more are left alone (nothing says how long to keep them;
--- an operator decides).
+-- that tracks it (workspaces.retention_days), so one workspace's short plan never deletes what
+-- another paid to keep. Repositories no workspace tracks any more are left alone.
 --
 -- Bounded batches: private.delete_expired_content(batch_rows) deletes at most batch_rows rows per
--- call, one table per statement, by ctid, so no statement holds locks for long. The daily cron job
--- CALLs private.run_retention_cleanup(), a procedure that calls it repeatedly and COMMITs after
--- every batch (a function cannot commit; a procedure can when CALLed outside a transaction
--- block, which is how pg_cron runs it). Each batch records what it deleted in
--- engine.retention_deletions.
---
--- An item is expired when its last activity is before the cutoff: updated_at (else created_at)
--- for PRs, issues, discussions and comments; submitted_at for reviews; committed_at; the star day;
--- fork created_at; the metric date. Children go before parents, so a PR still being discussed
--- keeps its recent comments, and the counts recorded are real deletes, not cascades.
+-- call, one table per statement, by ctid. The daily cron job CALLs private.run_retention_cleanup(),
+-- a procedure that calls it repeatedly and COMMITs after every batch; each batch records what it
+-- deleted in engine.retention_deletions.
 
 create table engine.retention_deletions (
   id bigint generated always as identity primary key,
@@ -25,7 +16,6 @@ create table engine.retention_deletions (
   cutoff timestamptz not null,
   rows_deleted int not null check (rows_deleted > 0)
 );
-create index retention_deletions_deleted_at_idx on engine.retention_deletions (deleted_at);
 alter table engine.retention_deletions enable row level security;
 revoke all on engine.retention_deletions from public, anon, authenticated;
 grant select on engine.retention_deletions to service_role;
@@ -33,20 +23,7 @@ comment on table engine.retention_deletions is
   'What the retention clean-up deleted: per batch, table and repository, the rows removed and the '
   'cutoff used (the longest retention of any workspace tracking the repository).';
 
-create or replace view private.repository_retention_cutoffs with (security_invoker = true) as
-select t.repository_id,
-       max(w.retention_days) as retention_days,
-       (private.utc_day(now()) - max(w.retention_days))::timestamp at time zone 'utc' as cutoff
-from public.workspace_tracked_repositories wtr
-join public.workspaces w on w.id = wtr.workspace_id
-join public.tracked_repositories t on t.id = wtr.tracked_repository_id
-where t.repository_id is not null
-group by t.repository_id;
-revoke all on private.repository_retention_cutoffs from public, anon, authenticated;
-grant select on private.repository_retention_cutoffs to service_role;
-comment on view private.repository_retention_cutoffs is
-  'Per tracked repository: the longest retention of the workspaces tracking it and the cutoff '
-  '(start of the UTC day retention_days ago); content before the cutoff is expired.';
+create index retention_deletions_deleted_at_idx on engine.retention_deletions (deleted_at);
 
 -- Tables in deletion order (children first) with the expression that dates a row.
 create or replace function private.retention_targets()
@@ -145,5 +122,19 @@ comment on procedure private.run_retention_cleanup(int, int) is
   'Runs delete_expired_content in batches of batch_rows, committing after each, until nothing is '
   'expired or max_batches ran. CALL it outside a transaction block (pg_cron does, daily at 03:17 UTC).';
 
-select cron.unschedule(jobid) from cron.job where jobname = 'retention-cleanup';
+create or replace view private.repository_retention_cutoffs with (security_invoker = true) as
+select t.repository_id,
+       max(w.retention_days) as retention_days,
+       (private.utc_day(now()) - max(w.retention_days))::timestamp at time zone 'utc' as cutoff
+from public.workspace_tracked_repositories wtr
+join public.workspaces w on w.id = wtr.workspace_id
+join public.tracked_repositories t on t.id = wtr.tracked_repository_id
+where t.repository_id is not null
+group by t.repository_id;
+revoke all on private.repository_retention_cutoffs from public, anon, authenticated;
+grant select on private.repository_retention_cutoffs to service_role;
+comment on view private.repository_retention_cutoffs is
+  'Per tracked repository: the longest retention of the workspaces tracking it and the cutoff '
+  '(start of the UTC day retention_days ago); content before the cutoff is expired.';
+
 select cron.schedule('retention-cleanup', '17 3 * * *', $$call private.run_retention_cleanup(5000, 2000)$$);

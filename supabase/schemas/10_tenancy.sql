@@ -1,4 +1,5 @@
 -- Tenancy: plans, workspaces and their members, and the role checks every policy builds on.
+-- Roles rank owner > admin > member; owners and admins start, retry and cancel work, members read.
 
 create table public.tier_plans (
   tier text primary key,
@@ -7,16 +8,14 @@ create table public.tier_plans (
   priority_points int not null default 0
     constraint tier_plans_priority_points_between_0_and_30 check (priority_points between 0 and 30)
 );
+alter table public.tier_plans enable row level security;
+revoke all on public.tier_plans from anon, authenticated;
+grant select on public.tier_plans to authenticated;
+grant all on public.tier_plans to service_role;
 comment on table public.tier_plans is
   'Per-plan defaults: the retention a workspace of that tier gets without the addon, and the points '
   'the tier adds to sync priority (max 30). Rows are editable per plan; free 30, pro 90, team 180, '
   'enterprise 365 days by default.';
-
-insert into public.tier_plans (tier, retention_days, priority_points) values
-  ('free', 30, 0),
-  ('pro', 90, 15),
-  ('team', 180, 25),
-  ('enterprise', 365, 30);
 
 create table public.workspaces (
   id uuid primary key default gen_random_uuid(),
@@ -34,12 +33,34 @@ create table public.workspaces (
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now()
 );
+alter table public.workspaces enable row level security;
+revoke all on public.workspaces from anon, authenticated;
+grant select on public.workspaces to authenticated;
+grant all on public.workspaces to service_role;
 comment on table public.workspaces is
   'A team''s set of tracked repositories. retention_days is the effective retention: the tier '
   'default from tier_plans, or 365 while the Extended Data Retention addon is active.';
 comment on column public.workspaces.retention_days is
   'Effective retention in days (7..365). Defaults from tier_plans on insert; follows a tier change '
   'while it still equals the old tier''s default; the addon sets 365.';
+
+create table public.workspace_members (
+  workspace_id uuid not null references public.workspaces (id) on delete cascade,
+  user_id uuid not null references auth.users (id) on delete cascade,
+  role text not null default 'member'
+    constraint workspace_members_role_is_owner_admin_or_member check (role in ('owner', 'admin', 'member')),
+  created_at timestamptz not null default now(),
+  primary key (workspace_id, user_id)
+);
+alter table public.workspace_members enable row level security;
+revoke all on public.workspace_members from anon, authenticated;
+grant select on public.workspace_members to authenticated;
+grant all on public.workspace_members to service_role;
+comment on table public.workspace_members is
+  'Who belongs to a workspace and with which role: owner > admin > member. Members read; owners '
+  'and admins change settings and start, retry and cancel backfills through RPCs.';
+
+create index workspace_members_user_id_idx on public.workspace_members (user_id);
 
 -- Retention defaults from the tier and follows a tier change unless something (the addon)
 -- has set it to a value of its own.
@@ -66,26 +87,6 @@ begin
 end
 $$;
 revoke execute on function private.tg_workspaces__default_retention() from public, anon, authenticated;
-
-create trigger tg_workspaces__default_retention
-  before insert or update of tier on public.workspaces
-  for each row execute function private.tg_workspaces__default_retention();
-create trigger tg_workspaces__set_updated_at
-  before update on public.workspaces
-  for each row execute function private.tg_set_updated_at();
-
-create table public.workspace_members (
-  workspace_id uuid not null references public.workspaces (id) on delete cascade,
-  user_id uuid not null references auth.users (id) on delete cascade,
-  role text not null default 'member'
-    constraint workspace_members_role_is_owner_admin_or_member check (role in ('owner', 'admin', 'member')),
-  created_at timestamptz not null default now(),
-  primary key (workspace_id, user_id)
-);
-create index workspace_members_user_id_idx on public.workspace_members (user_id);
-comment on table public.workspace_members is
-  'Who belongs to a workspace and with which role: owner > admin > member. Members read; owners '
-  'and admins change settings and start, retry and cancel backfills through RPCs.';
 
 -- Role checks. SECURITY DEFINER so a policy on workspace_members can call them without recursion.
 create or replace function private.role_rank(role text)
@@ -139,22 +140,6 @@ grant execute on function private.member_workspace_ids(text) to authenticated, s
 comment on function private.member_workspace_ids(text) is
   'Ids of the workspaces the calling user belongs to with at least min_role.';
 
-alter table public.tier_plans enable row level security;
-alter table public.workspaces enable row level security;
-alter table public.workspace_members enable row level security;
-
-create policy "signed-in users can read the plans" on public.tier_plans
-  for select to authenticated using (true);
-create policy "members can read their workspaces" on public.workspaces
-  for select to authenticated using (id in (select private.member_workspace_ids()));
-create policy "members can read who belongs to their workspaces" on public.workspace_members
-  for select to authenticated using (workspace_id in (select private.member_workspace_ids()));
-
--- Clients read; they change tenancy only through RPCs.
-revoke all on public.tier_plans, public.workspaces, public.workspace_members from anon, authenticated;
-grant select on public.tier_plans, public.workspaces, public.workspace_members to authenticated;
-grant all on public.tier_plans, public.workspaces, public.workspace_members to service_role;
-
 -- A signed-in user creates a workspace and becomes its owner.
 create or replace function public.create_workspace(slug text, name text)
 returns public.workspaces
@@ -181,3 +166,26 @@ grant execute on function public.create_workspace(text, text) to authenticated, 
 comment on function public.create_workspace(text, text) is
   'Creates a workspace on the free tier and makes the caller its owner. The slug must be 3-48 '
   'lowercase letters, digits or hyphens and not taken.';
+
+create trigger tg_workspaces__default_retention
+  before insert or update of tier on public.workspaces
+  for each row execute function private.tg_workspaces__default_retention();
+
+create trigger tg_workspaces__set_updated_at
+  before update on public.workspaces
+  for each row execute function private.tg_set_updated_at();
+
+create policy "signed-in users can read the plans" on public.tier_plans
+  for select to authenticated using (true);
+
+create policy "members can read their workspaces" on public.workspaces
+  for select to authenticated using (id in (select private.member_workspace_ids()));
+
+create policy "members can read who belongs to their workspaces" on public.workspace_members
+  for select to authenticated using (workspace_id in (select private.member_workspace_ids()));
+
+insert into public.tier_plans (tier, retention_days, priority_points) values
+  ('free', 30, 0),
+  ('pro', 90, 15),
+  ('team', 180, 25),
+  ('enterprise', 365, 30);

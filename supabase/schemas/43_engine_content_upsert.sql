@@ -1,8 +1,10 @@
--- Conversation and review comments from GitHub's repository-wide REST lists (issue 7: cost-aware
--- query shapes). A REST comment names its parent by number only (issue_url / pull_request_url);
--- PRs and issues share one number sequence per repository. The list is a superset (its `since`
--- filters on updated_at), so comments whose parent is not stored for the repository are dropped.
--- engine.upsert_github_rows is redefined from its latest version (20261122004000) to call this.
+-- Backfill engine: the set-based upsert of one chunk's rows (engine.upsert_github_rows), called
+-- by engine.commit_backfill_chunk. Every kind of row goes in through INSERT ... ON CONFLICT on
+-- GitHub ids, so a redelivered chunk writes the same rows and the daily-activity triggers
+-- (60_metrics.sql) see every write. Conversation and review comments come from GitHub's
+-- repository-wide REST lists, which name their parent by number only: they are resolved to
+-- their stored PR or issue (PRs and issues share one number sequence per repository), and
+-- comments whose parent is not stored are dropped.
 
 -- The REST comments of one chunk whose parent is stored, with the parent's id.
 create or replace function engine.resolve_comment_rows(p_rows jsonb)
@@ -24,10 +26,10 @@ as $$
     and i.repository_id = x.repository_id and i.number = x.number
   where pr.id is not null or i.id is not null
 $$;
-comment on function engine.resolve_comment_rows(jsonb) is
-  'The REST list comments of a chunk whose parent (PR, or for conversation comments an issue, by repository_id and number) is stored, with the parent''s id.';
 revoke all on function engine.resolve_comment_rows(jsonb) from public;
 grant execute on function engine.resolve_comment_rows(jsonb) to service_role;
+comment on function engine.resolve_comment_rows(jsonb) is
+  'The REST list comments of a chunk whose parent (PR, or for conversation comments an issue, by repository_id and number) is stored, with the parent''s id.';
 
 create or replace function engine.upsert_comment_rows(p_rows jsonb) returns int
 language plpgsql
@@ -83,10 +85,10 @@ begin
   return v_count;
 end;
 $$;
-comment on function engine.upsert_comment_rows(jsonb) is
-  'Upserts the comments of the REST lists ({issue_comments_by_number, review_comments_by_number}: rows with repository_id, number, author object) under the PR or issue of that number stored for the repository; comments of unstored parents are dropped. Returns the comments written.';
 revoke all on function engine.upsert_comment_rows(jsonb) from public;
 grant execute on function engine.upsert_comment_rows(jsonb) to service_role;
+comment on function engine.upsert_comment_rows(jsonb) is
+  'Upserts the comments of the REST lists ({issue_comments_by_number, review_comments_by_number}: rows with repository_id, number, author object) under the PR or issue of that number stored for the repository; comments of unstored parents are dropped. Returns the comments written.';
 
 -- Set-based upserts of one chunk's rows, parents before children so foreign keys hold.
 create or replace function engine.upsert_github_rows(p_rows jsonb) returns int
@@ -259,7 +261,7 @@ begin
   return v_count;
 end;
 $$;
-comment on function engine.upsert_github_rows(jsonb) is
-  'Upserts one chunk of GitHub rows ({repository, contributors, pull_requests, issues, reviews, review_comments, issue_comments, discussions, discussion_comments, commits, forks, star_history, issue_comments_by_number, review_comments_by_number}) set-based on GitHub ids; returns the number of top-level items.';
 revoke all on function engine.upsert_github_rows(jsonb) from public;
 grant execute on function engine.upsert_github_rows(jsonb) to service_role;
+comment on function engine.upsert_github_rows(jsonb) is
+  'Upserts one chunk of GitHub rows ({repository, contributors, pull_requests, issues, reviews, review_comments, issue_comments, discussions, discussion_comments, commits, forks, star_history, issue_comments_by_number, review_comments_by_number}) set-based on GitHub ids; returns the number of top-level items.';

@@ -1,5 +1,12 @@
--- Repositories (GitHub metadata), tracked repositories, and the workspace <-> tracked repository
--- join with per-workspace settings. One repository can be in many workspaces.
+-- Repositories (GitHub metadata, one row per GitHub repository), tracked repositories (the
+-- `owner/name` a workspace asked for, linked to its repository once fetched) and the workspace <->
+-- tracked repository join with per-workspace settings and sync state. One repository can be in
+-- many workspaces; its content is stored once.
+--
+-- Renames: GitHub follows them, so fetching tracked acme/old-name answers with acme/new-name (same
+-- databaseId). The tracked repository keeps working and ends status = 'renamed' with a message
+-- naming the new name; triggers compare the names (case-insensitively) whenever a tracked
+-- repository is linked to its repository or that repository's name changes.
 
 create table public.repositories (
   id bigint primary key,                      -- GitHub databaseId
@@ -19,13 +26,15 @@ create table public.repositories (
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now()
 );
-create unique index repositories_full_name_lower_key on public.repositories (lower(full_name));
-create trigger tg_repositories__set_updated_at
-  before update on public.repositories
-  for each row execute function private.tg_set_updated_at();
+alter table public.repositories enable row level security;
+revoke all on public.repositories from anon, authenticated;
+grant select on public.repositories to authenticated;
+grant all on public.repositories to service_role;
 comment on table public.repositories is
   'GitHub repository metadata keyed by GitHub databaseId; written by the engine, readable by '
   'members of any workspace that tracks the repository.';
+
+create unique index repositories_full_name_lower_key on public.repositories (lower(full_name));
 
 create table public.tracked_repositories (
   id uuid primary key default gen_random_uuid(),
@@ -43,34 +52,20 @@ create table public.tracked_repositories (
   constraint tracked_repositories_name_is_a_github_repository_name
     check (name ~ '^[A-Za-z0-9._-]{1,100}$' and name not in ('.', '..'))
 );
-create unique index tracked_repositories_full_name_lower_key on public.tracked_repositories (lower(full_name));
-create index tracked_repositories_repository_id_idx on public.tracked_repositories (repository_id);
+alter table public.tracked_repositories enable row level security;
+revoke all on public.tracked_repositories from anon, authenticated;
+grant select on public.tracked_repositories to authenticated;
+grant all on public.tracked_repositories to service_role;
 comment on table public.tracked_repositories is
   'A repository somebody asked to track, by owner/name. repository_id stays null until the engine '
   'first fetches its metadata; status says whether GitHub found it.';
+comment on column public.tracked_repositories.status is
+  'pending (not fetched yet), active, not_found / forbidden (the last backfill failed: see last_error), '
+  'renamed (GitHub now serves it under another name, see last_error and repositories.full_name; its data keeps syncing).';
 
--- The check constraints above are the backstop; this trigger says what is wrong and what to do.
-create or replace function private.tg_tracked_repositories__validate_name()
-returns trigger
-language plpgsql
-set search_path = ''
-as $$
-begin
-  if new.owner is null or new.owner !~ '^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$' then
-    raise exception 'invalid GitHub owner "%": use 1-39 letters, digits or single hyphens, not starting or ending with a hyphen', new.owner
-      using errcode = '23514', hint = 'Give the repository as owner/name, e.g. supabase/supabase.';
-  end if;
-  if new.name is null or new.name !~ '^[A-Za-z0-9._-]{1,100}$' or new.name in ('.', '..') then
-    raise exception 'invalid GitHub repository name "%": use 1-100 letters, digits, dots, underscores or hyphens', new.name
-      using errcode = '23514', hint = 'Give the repository as owner/name, e.g. supabase/supabase.';
-  end if;
-  return new;
-end
-$$;
-revoke execute on function private.tg_tracked_repositories__validate_name() from public, anon, authenticated;
-create trigger tg_tracked_repositories__validate_name
-  before insert or update of owner, name on public.tracked_repositories
-  for each row execute function private.tg_tracked_repositories__validate_name();
+create unique index tracked_repositories_full_name_lower_key on public.tracked_repositories (lower(full_name));
+
+create index tracked_repositories_repository_id_idx on public.tracked_repositories (repository_id);
 
 create table public.workspace_tracked_repositories (
   id uuid primary key default gen_random_uuid(),
@@ -95,14 +90,40 @@ create table public.workspace_tracked_repositories (
   priority_score int not null default 0,
   unique (workspace_id, tracked_repository_id)
 );
-create index workspace_tracked_repositories_next_sync_at_idx
-  on public.workspace_tracked_repositories (next_sync_at);
-create index workspace_tracked_repositories_tracked_repository_id_idx
-  on public.workspace_tracked_repositories (tracked_repository_id);
+alter table public.workspace_tracked_repositories enable row level security;
+revoke all on public.workspace_tracked_repositories from anon, authenticated;
+grant select on public.workspace_tracked_repositories to authenticated;
+grant all on public.workspace_tracked_repositories to service_role;
 comment on table public.workspace_tracked_repositories is
   'Which tracked repositories a workspace follows, with its own settings (sync every 1-168 h, '
   'retention 7-365 days, what to fetch) and sync state. Owners/admins change settings through '
   'update_workspace_repository_settings().';
+
+create index workspace_tracked_repositories_next_sync_at_idx
+  on public.workspace_tracked_repositories (next_sync_at);
+
+create index workspace_tracked_repositories_tracked_repository_id_idx
+  on public.workspace_tracked_repositories (tracked_repository_id);
+
+-- The check constraints above are the backstop; this trigger says what is wrong and what to do.
+create or replace function private.tg_tracked_repositories__validate_name()
+returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+  if new.owner is null or new.owner !~ '^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$' then
+    raise exception 'invalid GitHub owner "%": use 1-39 letters, digits or single hyphens, not starting or ending with a hyphen', new.owner
+      using errcode = '23514', hint = 'Give the repository as owner/name, e.g. supabase/supabase.';
+  end if;
+  if new.name is null or new.name !~ '^[A-Za-z0-9._-]{1,100}$' or new.name in ('.', '..') then
+    raise exception 'invalid GitHub repository name "%": use 1-100 letters, digits, dots, underscores or hyphens', new.name
+      using errcode = '23514', hint = 'Give the repository as owner/name, e.g. supabase/supabase.';
+  end if;
+  return new;
+end
+$$;
+revoke execute on function private.tg_tracked_repositories__validate_name() from public, anon, authenticated;
 
 -- Repositories the caller may read content of: those tracked by any workspace they belong to.
 create or replace function private.readable_repository_ids()
@@ -138,24 +159,6 @@ as $$
 $$;
 revoke execute on function private.readable_tracked_repository_ids() from public, anon, authenticated;
 grant execute on function private.readable_tracked_repository_ids() to authenticated, service_role;
-
-alter table public.repositories enable row level security;
-alter table public.tracked_repositories enable row level security;
-alter table public.workspace_tracked_repositories enable row level security;
-
-create policy "members can read the repositories their workspaces track" on public.repositories
-  for select to authenticated using (id in (select private.readable_repository_ids()));
-create policy "members can read the tracked repositories of their workspaces" on public.tracked_repositories
-  for select to authenticated using (id in (select private.readable_tracked_repository_ids()));
-create policy "members can read their workspace's repository settings" on public.workspace_tracked_repositories
-  for select to authenticated using (workspace_id in (select private.member_workspace_ids()));
-
-revoke all on public.repositories, public.tracked_repositories, public.workspace_tracked_repositories
-  from anon, authenticated;
-grant select on public.repositories, public.tracked_repositories, public.workspace_tracked_repositories
-  to authenticated;
-grant all on public.repositories, public.tracked_repositories, public.workspace_tracked_repositories
-  to service_role;
 
 -- Owners/admins change a repository's per-workspace settings. Unknown keys and out-of-range
 -- values are refused with a message that names the key and the allowed range.
@@ -257,3 +260,92 @@ comment on function public.update_workspace_repository_settings(uuid, uuid, json
   'object with any of sync_frequency_hours (1-168), data_retention_days (7-365, at most the '
   'workspace''s retention), fetch_issues, fetch_commits, fetch_reviews, fetch_discussions '
   '(booleans). Returns the updated target.';
+
+create or replace function private.renamed_repository_message(tracked_full_name text, current_full_name text)
+returns text
+language sql
+immutable
+set search_path = ''
+as $$
+  select format('repository %s was renamed on GitHub to %s; its data keeps syncing through GitHub''s redirect. '
+                'To track it by its new name, add %s to the workspace and remove %s (no data is lost)',
+                tracked_full_name, current_full_name, current_full_name, tracked_full_name)
+$$;
+revoke execute on function private.renamed_repository_message(text, text) from public, anon, authenticated;
+grant execute on function private.renamed_repository_message(text, text) to service_role;
+comment on function private.renamed_repository_message(text, text) is
+  'The last_error of a tracked repository that GitHub now serves under another name.';
+
+create or replace function private.tg_tracked_repositories__detect_rename()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_current text;
+  v_tracked text := new.owner || '/' || new.name;  -- full_name is generated after BEFORE triggers
+begin
+  if new.repository_id is null or new.status not in ('pending', 'active', 'renamed') then
+    return new;
+  end if;
+  select r.full_name into v_current from public.repositories r where r.id = new.repository_id;
+  if v_current is not null and lower(v_current) <> lower(v_tracked) then
+    new.status := 'renamed';
+    new.last_error := private.renamed_repository_message(v_tracked, v_current);
+  elsif new.status = 'renamed' then
+    new.status := 'active';
+    new.last_error := null;
+  end if;
+  return new;
+end;
+$$;
+revoke execute on function private.tg_tracked_repositories__detect_rename() from public, anon, authenticated;
+comment on function private.tg_tracked_repositories__detect_rename() is
+  'Marks a tracked repository renamed when the GitHub repository it is linked to has another full_name (and active again when the names match).';
+
+-- A rename noticed later (a sync of an already linked repository): re-evaluate its tracked rows.
+create or replace function private.tg_repositories__after_rename()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  update public.tracked_repositories tr
+  set status = tr.status                -- the BEFORE trigger decides renamed / active
+  where tr.repository_id = new.id
+    and tr.status in ('active', 'renamed')
+    and (tr.status = 'renamed') = (lower(tr.full_name) = lower(new.full_name));
+  return null;
+end;
+$$;
+revoke execute on function private.tg_repositories__after_rename() from public, anon, authenticated;
+comment on function private.tg_repositories__after_rename() is
+  'When a repository''s full_name changes, re-checks the tracked repositories linked to it for a rename.';
+
+create trigger tg_repositories__set_updated_at
+  before update on public.repositories
+  for each row execute function private.tg_set_updated_at();
+
+create trigger tg_tracked_repositories__validate_name
+  before insert or update of owner, name on public.tracked_repositories
+  for each row execute function private.tg_tracked_repositories__validate_name();
+
+create trigger tg_tracked_repositories__detect_rename
+  before insert or update of repository_id, status, owner, name on public.tracked_repositories
+  for each row execute function private.tg_tracked_repositories__detect_rename();
+
+create trigger tg_repositories__after_rename
+  after update of full_name on public.repositories
+  for each row when (lower(old.full_name) is distinct from lower(new.full_name))
+  execute function private.tg_repositories__after_rename();
+
+create policy "members can read the repositories their workspaces track" on public.repositories
+  for select to authenticated using (id in (select private.readable_repository_ids()));
+
+create policy "members can read the tracked repositories of their workspaces" on public.tracked_repositories
+  for select to authenticated using (id in (select private.readable_tracked_repository_ids()));
+
+create policy "members can read their workspace's repository settings" on public.workspace_tracked_repositories
+  for select to authenticated using (workspace_id in (select private.member_workspace_ids()));

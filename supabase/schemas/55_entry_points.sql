@@ -1,20 +1,124 @@
--- Entry points owners and admins use: manual backfill of selected repositories for D days, and
--- bulk add of repositories by owner/name with an initial backfill of their last 200 PRs (and an
--- estimate shown before it starts). Both only INSERT a backfill_jobs row; the engine's fan-out
--- trigger turns it into tasks and queue messages, and clients follow it in backfill_job_status.
+-- Entry points owners and admins use: manual backfill of selected repositories for D days, bulk
+-- add of repositories by owner/name with an initial backfill of their last 200 PRs (and an
+-- estimate shown before it starts), and retry / cancel of a job. The starts only INSERT a
+-- backfill_jobs row; the fan-out trigger turns it into tasks and queue messages, and clients
+-- follow it in backfill_job_status.
 --
 -- The work is done by SECURITY DEFINER functions in private, which check the caller themselves
 -- (they are reachable by authenticated through the schema grant); the public functions are thin
 -- security-invoker wrappers, the API surface.
 
-alter table public.backfill_jobs add column if not exists tracked_repository_ids uuid[];
-alter table public.backfill_jobs add column if not exists max_in_flight_per_owner int
-  constraint backfill_jobs_max_in_flight_per_owner_positive check (max_in_flight_per_owner > 0);
-comment on column public.backfill_jobs.tracked_repository_ids is
-  'Repositories of the workspace this job covers; null means all of them.';
-comment on column public.backfill_jobs.max_in_flight_per_owner is
-  'At most this many tasks of repositories of one GitHub owner may run at once (bulk add: 5); '
-  'null means no per-owner limit. The engine honours it when claiming tasks.';
+-- The service role (JWT) and direct database sessions of postgres (operators, SQL console) may
+-- act on any job; everyone else needs the owner or admin role in the job's workspace.
+create or replace function private.is_engine_operator() returns boolean
+language sql
+stable
+set search_path = ''
+as $$ select auth.role() = 'service_role' or (auth.role() is null and session_user in ('postgres', 'supabase_admin')) $$;
+revoke all on function private.is_engine_operator() from public, anon;
+grant execute on function private.is_engine_operator() to authenticated, service_role;
+
+create or replace function private.cancel_backfill(p_job_id uuid) returns public.backfill_jobs
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_job public.backfill_jobs;
+  v_task record;
+begin
+  select * into v_job from public.backfill_jobs where id = p_job_id for update;
+  if v_job.id is null then
+    raise exception 'backfill job % does not exist', p_job_id using errcode = 'P0002';
+  end if;
+  if not private.is_engine_operator() and not private.has_workspace_role(v_job.workspace_id, 'admin') then
+    raise exception 'only owners and admins of the workspace can cancel backfill job %', p_job_id using errcode = '42501';
+  end if;
+  if v_job.status not in ('pending', 'running') then
+    return v_job;
+  end if;
+  update public.backfill_jobs set status = 'cancelled', cancelled_at = now() where id = p_job_id;
+  for v_task in select id from public.backfill_tasks where job_id = p_job_id and status in ('pending', 'running') order by id loop
+    perform engine.close_backfill_task(v_task.id, 'cancelled', null);
+  end loop;
+  update public.backfill_jobs set finished_at = now() where id = p_job_id returning * into v_job;
+  perform private.broadcast_workspace_event(v_job.workspace_id, 'backfill_finished',
+    jsonb_build_object('job_id', v_job.id, 'status', 'cancelled', 'title', 'Backfill cancelled'));
+  return v_job;
+end;
+$$;
+revoke all on function private.cancel_backfill(uuid) from public, anon;
+grant execute on function private.cancel_backfill(uuid) to authenticated, service_role;
+
+create or replace function public.cancel_backfill(job_id uuid) returns public.backfill_jobs
+language sql
+security invoker
+set search_path = ''
+as $$ select private.cancel_backfill(job_id) $$;
+revoke all on function public.cancel_backfill(uuid) from public, anon;
+grant execute on function public.cancel_backfill(uuid) to authenticated, service_role;
+comment on function public.cancel_backfill(uuid) is
+  'Cancels a pending or running backfill job (owners and admins): queued tasks are dropped, running ones stop at their next chunk.';
+
+create or replace function private.retry_backfill(p_job_id uuid, p_tracked_repository_id uuid default null)
+returns public.backfill_jobs
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_job public.backfill_jobs;
+  v_ids bigint[];
+  v_queue text;
+begin
+  select * into v_job from public.backfill_jobs where id = p_job_id for update;
+  if v_job.id is null then
+    raise exception 'backfill job % does not exist', p_job_id using errcode = 'P0002';
+  end if;
+  if not private.is_engine_operator() and not private.has_workspace_role(v_job.workspace_id, 'admin') then
+    raise exception 'only owners and admins of the workspace can retry backfill job %', p_job_id using errcode = '42501';
+  end if;
+  v_queue := engine.queue_for_job(v_job.kind, v_job.window_days);
+  with retried as (
+    update public.backfill_tasks t
+    set status = 'pending', attempts = 0, last_error = null, finished_at = null, heartbeat_at = null
+    where t.job_id = p_job_id and t.status = 'failed'
+      and (p_tracked_repository_id is null or t.tracked_repository_id = p_tracked_repository_id)
+    returning t.id
+  )
+  select array_agg(id order by id) into v_ids from retried;
+  if v_ids is null then
+    raise exception 'backfill job % has no failed task to retry%', p_job_id,
+      case when p_tracked_repository_id is null then '' else ' for repository ' || p_tracked_repository_id end
+      using errcode = 'P0002';
+  end if;
+  -- Resume from the stored cursors: only the data types that did not finish run again.
+  update public.backfill_progress set status = 'pending', attempts = 0, last_error = null, updated_at = now()
+  where task_id = any (v_ids) and status = 'failed';
+  update public.tracked_repositories tr set status = 'pending', last_error = null
+  from public.backfill_tasks t where t.id = any (v_ids) and tr.id = t.tracked_repository_id and tr.status in ('not_found', 'forbidden');
+  perform engine.enqueue_backfill_tasks(v_ids, v_queue);
+  update public.backfill_jobs
+  set status = 'running', failed_tasks = failed_tasks - cardinality(v_ids), finished_at = null
+  where id = p_job_id
+  returning * into v_job;
+  perform engine.kick_backfill_worker();
+  return v_job;
+end;
+$$;
+revoke all on function private.retry_backfill(uuid, uuid) from public, anon;
+grant execute on function private.retry_backfill(uuid, uuid) to authenticated, service_role;
+
+create or replace function public.retry_backfill(job_id uuid, tracked_repository_id uuid default null)
+returns public.backfill_jobs
+language sql
+security invoker
+set search_path = ''
+as $$ select private.retry_backfill(job_id, tracked_repository_id) $$;
+revoke all on function public.retry_backfill(uuid, uuid) from public, anon;
+grant execute on function public.retry_backfill(uuid, uuid) to authenticated, service_role;
+comment on function public.retry_backfill(uuid, uuid) is
+  'Retries the failed repositories of a backfill job, or only the given one (owners and admins); each resumes from its stored cursor.';
 
 create or replace function private.all_backfill_data_types()
 returns text[]
@@ -54,9 +158,6 @@ revoke execute on function private.assert_workspace_admin(uuid, text) from publi
 grant execute on function private.assert_workspace_admin(uuid, text) to authenticated, service_role;
 comment on function private.assert_workspace_admin(uuid, text) is
   'Raises 42501 naming the action unless the caller is an owner or admin of the workspace, or the service role.';
-
--- ---------------------------------------------------------------------------------------------
--- Manual backfill
 
 create or replace function private.start_manual_backfill(
   workspace_id uuid, tracked_repository_ids uuid[], days int, data_types text[])
@@ -151,9 +252,6 @@ comment on function public.start_manual_backfill(uuid, uuid[], int, text[]) is
   'of repository, pull_requests, issues, discussions, commits, stars, forks). Returns the job; follow '
   'it in backfill_job_status / backfill_repository_status, cancel or retry with cancel_backfill / '
   'retry_backfill.';
-
--- ---------------------------------------------------------------------------------------------
--- Bulk add
 
 -- Turns what a user pasted into owner/name (accepting github.com URLs and a trailing .git) and
 -- says, per entry, whether it would be added, is already in the workspace, or is invalid.
@@ -267,6 +365,10 @@ begin
                             'estimate', private.estimate_initial_backfill(coalesce(owners, '{}')));
 end
 $$;
+revoke execute on function private.estimate_bulk_add(uuid, text[]) from public, anon, authenticated;
+grant execute on function private.estimate_bulk_add(uuid, text[]) to authenticated, service_role;
+comment on function private.estimate_bulk_add(uuid, text[]) is
+  'Implementation of public.estimate_bulk_add; checks the caller itself.';
 
 create or replace function private.assert_repository_list(repositories text[], action text)
 returns void
@@ -286,11 +388,6 @@ end
 $$;
 revoke execute on function private.assert_repository_list(text[], text) from public, anon;
 grant execute on function private.assert_repository_list(text[], text) to authenticated, service_role;
-
-revoke execute on function private.estimate_bulk_add(uuid, text[]) from public, anon, authenticated;
-grant execute on function private.estimate_bulk_add(uuid, text[]) to authenticated, service_role;
-comment on function private.estimate_bulk_add(uuid, text[]) is
-  'Implementation of public.estimate_bulk_add; checks the caller itself.';
 
 create or replace function public.estimate_bulk_add(workspace_id uuid, repositories text[])
 returns jsonb
