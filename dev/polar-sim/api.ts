@@ -88,7 +88,9 @@ async function create(req: Request, deps: ApiDeps): Promise<Response> {
 
 function get(id: string, store: Store): Response {
   if (!/^[0-9a-f]{8}-?([0-9a-f]{4}-?){3}[0-9a-f]{12}$/i.test(id)) {
-    const error = `invalid length: expected length 32 for simple format, found ${id.replaceAll("-", "").length}`;
+    const error = `invalid length: expected length 32 for simple format, found ${
+      id.replaceAll("-", "").length
+    }`;
     return validationError("RequestValidationError", [{
       type: "uuid_parsing",
       loc: ["path", "id"],
@@ -122,7 +124,10 @@ function list(url: URL, store: Store): Response {
   const page = Math.max(Number(q.get("page") ?? 1) || 1, 1);
   return json(200, {
     items: items.slice((page - 1) * limit, page * limit),
-    pagination: { total_count: items.length, max_page: Math.max(1, Math.ceil(items.length / limit)) },
+    pagination: {
+      total_count: items.length,
+      max_page: Math.max(1, Math.ceil(items.length / limit)),
+    },
   });
 }
 
@@ -131,7 +136,9 @@ function bearerToken(header: string | null): string | null {
   if (!header) return null;
   const [scheme, ...rest] = header.trim().split(/\s+/);
   const value = rest.join(" ");
-  if (scheme.toLowerCase() !== "bearer" || !value || !/^[\x00-\x7f]*$/.test(value)) return null;
+  if (
+    scheme.toLowerCase() !== "bearer" || !value || [...value].some((c) => c.charCodeAt(0) > 127)
+  ) return null;
   return value;
 }
 
@@ -154,6 +161,10 @@ function validationError(error: string, detail: ValidationErrorDetail[]): Respon
   return json(422, { error, detail });
 }
 
-export function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+export function json(
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Response {
   return Response.json(body, { status, headers });
 }

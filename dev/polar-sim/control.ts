@@ -8,7 +8,11 @@ import { SimError } from "./store.ts";
 const SUBSCRIPTION_ACTIONS = ["cancel", "uncancel", "revoke", "cycle"] as const;
 type SubscriptionAction = typeof SUBSCRIPTION_ACTIONS[number];
 
-export async function handleControl(req: Request, url: URL, sim: PolarSimulator): Promise<Response> {
+export async function handleControl(
+  req: Request,
+  url: URL,
+  sim: PolarSimulator,
+): Promise<Response> {
   const path = url.pathname.replace(/\/+$/, "");
   const { store } = sim;
   const get = req.method === "GET";
@@ -17,7 +21,9 @@ export async function handleControl(req: Request, url: URL, sim: PolarSimulator)
   if (get && path === "/_sim/health") return json(200, { ok: true });
   if (get && path === "/_sim/checkouts") {
     const status = url.searchParams.get("status");
-    const rows = [...store.checkouts.values()].filter((r) => !status || r.checkout.status === status);
+    const rows = [...store.checkouts.values()].filter((r) =>
+      !status || r.checkout.status === status
+    );
     return json(200, rows);
   }
   let m = path.match(/^\/_sim\/checkouts\/([^/]+)(\/complete)?$/);
@@ -52,20 +58,31 @@ export async function handleControl(req: Request, url: URL, sim: PolarSimulator)
     sim.reset();
     return json(200, { ok: true });
   }
-  return json(404, { error: "PolarSimulator", detail: `no simulator endpoint ${req.method} ${path}; see dev/polar-sim/README.md` });
+  return json(404, {
+    error: "PolarSimulator",
+    detail: `no simulator endpoint ${req.method} ${path}; see dev/polar-sim/README.md`,
+  });
 }
 
 /** GET /checkout/{client_secret}: a page with one button; POST: pay, then go to success_url. */
-export async function handleCheckoutPage(req: Request, url: URL, sim: PolarSimulator): Promise<Response> {
+export async function handleCheckoutPage(
+  req: Request,
+  url: URL,
+  sim: PolarSimulator,
+): Promise<Response> {
   const m = url.pathname.match(/^\/checkout\/([^/]+)(\/confirmation)?$/);
-  const recorded = m && [...sim.store.checkouts.values()].find((r) => r.checkout.client_secret === m[1]);
+  const recorded = m &&
+    [...sim.store.checkouts.values()].find((r) => r.checkout.client_secret === m[1]);
   if (!m || !recorded) return new Response("Checkout not found\n", { status: 404 });
   const { checkout } = recorded;
   if (m[2]) return page(`Thank you: checkout ${checkout.id} is ${checkout.status}.`);
   if (req.method === "POST") {
     const form = await req.formData();
     const email = form.get("customer_email");
-    await sim.complete(checkout.id, typeof email === "string" && email ? { customer_email: email } : {});
+    await sim.complete(
+      checkout.id,
+      typeof email === "string" && email ? { customer_email: email } : {},
+    );
     return new Response(null, { status: 303, headers: { location: checkout.success_url } });
   }
   const product = checkout.product?.name ?? "product";
@@ -86,7 +103,10 @@ async function optionalJson(req: Request): Promise<Record<string, never>> {
   } catch {
     // answered below
   }
-  throw new SimError(400, `the body must be a JSON object, not ${JSON.stringify(text.slice(0, 80))}`);
+  throw new SimError(
+    400,
+    `the body must be a JSON object, not ${JSON.stringify(text.slice(0, 80))}`,
+  );
 }
 
 function notFound(what: string): Response {
@@ -94,9 +114,12 @@ function notFound(what: string): Response {
 }
 
 function page(body: string): Response {
-  return new Response(`<!doctype html><meta charset="utf-8"><title>Polar simulator</title>${body}\n`, {
-    headers: { "content-type": "text/html; charset=utf-8" },
-  });
+  return new Response(
+    `<!doctype html><meta charset="utf-8"><title>Polar simulator</title>${body}\n`,
+    {
+      headers: { "content-type": "text/html; charset=utf-8" },
+    },
+  );
 }
 
 function escape(s: string): string {

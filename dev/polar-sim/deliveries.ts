@@ -101,7 +101,12 @@ export class Deliveries {
     const { url, timeoutMs } = this.endpoint;
     if (url === null) return;
     this.sign(delivery);
-    const attempt: Attempt = { at: this.now().toISOString(), http_status: null, error: null, response_body: null };
+    const attempt: Attempt = {
+      at: this.now().toISOString(),
+      http_status: null,
+      error: null,
+      response_body: null,
+    };
     try {
       const response = await fetch(url, {
         method: "POST",

@@ -4,7 +4,12 @@
  * Prints POLAR_API_URL=http://127.0.0.1:<port> and the access token once listening.
  */
 import { parseArgs } from "node:util";
-import { createPolarSimulator, DEFAULT_ACCESS_TOKEN, EXTENDED_RETENTION, type ProductSpec } from "./mod.ts";
+import {
+  createPolarSimulator,
+  DEFAULT_ACCESS_TOKEN,
+  EXTENDED_RETENTION,
+  type ProductSpec,
+} from "./mod.ts";
 
 const usage = `usage: deno run -A dev/polar-sim/main.ts [options]
 
@@ -48,9 +53,13 @@ function product(value: string): ProductSpec {
     fail(`--product must be <uuid>:<name>:<cents>[:<interval>], not ${JSON.stringify(value)}`);
   }
   if (!["day", "week", "month", "year", "once"].includes(interval)) {
-    fail(`--product interval must be day, week, month, year or once, not ${JSON.stringify(interval)}`);
+    fail(
+      `--product interval must be day, week, month, year or once, not ${JSON.stringify(interval)}`,
+    );
   }
-  const recurringInterval = interval === "once" ? null : interval as ProductSpec["recurringInterval"];
+  const recurringInterval = interval === "once"
+    ? null
+    : interval as ProductSpec["recurringInterval"];
   return { id, name, priceAmount, recurringInterval };
 }
 
@@ -59,7 +68,9 @@ if (values.help) {
   Deno.exit(0);
 }
 const port = Number(values.port);
-if (!Number.isInteger(port) || port < 0) fail(`--port must be a port number, not ${JSON.stringify(values.port)}`);
+if (!Number.isInteger(port) || port < 0) {
+  fail(`--port must be a port number, not ${JSON.stringify(values.port)}`);
+}
 const scheme = values.signature;
 if (scheme !== undefined && scheme !== "standard" && scheme !== "polar") {
   fail(`--signature must be standard or polar, not ${JSON.stringify(scheme)}`);
@@ -78,7 +89,9 @@ let server: { url: string; close(): Promise<void> };
 try {
   server = sim.listen({ port, hostname: values.hostname });
 } catch (e) {
-  fail(`cannot listen on ${values.hostname}:${port} (${(e as Error).message}); pick another --port`);
+  fail(
+    `cannot listen on ${values.hostname}:${port} (${(e as Error).message}); pick another --port`,
+  );
 }
 console.log(`POLAR_API_URL=${server.url}`);
 console.log(`POLAR_ACCESS_TOKEN=${values["access-token"]?.[0] ?? DEFAULT_ACCESS_TOKEN}`);

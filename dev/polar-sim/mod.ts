@@ -12,4 +12,4 @@ export {
 } from "./server.ts";
 export type { Delivery } from "./deliveries.ts";
 export type { ProductSpec } from "./objects.ts";
-export { type SignatureScheme, signPolarWebhook, type SignOptions } from "./sign.ts";
+export { type SignatureScheme, type SignOptions, signPolarWebhook } from "./sign.ts";

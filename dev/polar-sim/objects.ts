@@ -179,7 +179,12 @@ export function newCheckout(
 }
 
 export function newCustomer(
-  input: { email: string; externalId: string | null; name: string | null; metadata: models.MetadataOutputType },
+  input: {
+    email: string;
+    externalId: string | null;
+    name: string | null;
+    metadata: models.MetadataOutputType;
+  },
   ctx: Context,
 ): Customer {
   return {
@@ -267,10 +272,25 @@ export function newOrder(
   ctx: Context,
 ): Order {
   const at = ctx.now();
-  const { customer: _c, product: _p, discount: _d, prices: _pr, meters: _m, pending_update: _u,
-    metadata: _md, custom_field_data: _cf, ...subscriptionSummary } = subscription ?? ({} as Subscription);
-  const { benefits: _b, medias: _me, attached_custom_fields: _a, is_deletable: _x, prices: _pp,
-    ...productSummary } = product;
+  const {
+    customer: _c,
+    product: _p,
+    discount: _d,
+    prices: _pr,
+    meters: _m,
+    pending_update: _u,
+    metadata: _md,
+    custom_field_data: _cf,
+    ...subscriptionSummary
+  } = subscription ?? ({} as Subscription);
+  const {
+    benefits: _b,
+    medias: _me,
+    attached_custom_fields: _a,
+    is_deletable: _x,
+    prices: _pp,
+    ...productSummary
+  } = product;
   return {
     id: ctx.newId(),
     created_at: iso(at),
@@ -308,7 +328,9 @@ export function newOrder(
     customer,
     product: productSummary,
     discount: null,
-    subscription: subscription ? { ...subscriptionSummary, metadata: { ...subscription.metadata } } : null,
+    subscription: subscription
+      ? { ...subscriptionSummary, metadata: { ...subscription.metadata } }
+      : null,
     items: [{
       created_at: iso(at),
       modified_at: null,
@@ -345,7 +367,10 @@ export function nextPeriod(start: Date, interval: models.RecurringInterval, coun
 
 function randomToken(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(24));
-  return btoa(String.fromCharCode(...bytes)).replace(/[+/=]/g, (c) => ({ "+": "A", "/": "b", "=": "" })[c]!);
+  return btoa(String.fromCharCode(...bytes)).replace(
+    /[+/=]/g,
+    (c) => ({ "+": "A", "/": "b", "=": "" })[c]!,
+  );
 }
 
 /** A stable UUID-shaped id derived from another id (the catalogue's price ids). */
@@ -357,5 +382,7 @@ function uuidFrom(id: string, salt: string): string {
     hex.push(...h.toString(16).padStart(8, "0"));
   }
   const s = hex.slice(0, 32).join("");
-  return `${s.slice(0, 8)}-${s.slice(8, 12)}-4${s.slice(13, 16)}-a${s.slice(17, 20)}-${s.slice(20, 32)}`;
+  return `${s.slice(0, 8)}-${s.slice(8, 12)}-4${s.slice(13, 16)}-a${s.slice(17, 20)}-${
+    s.slice(20, 32)
+  }`;
 }

@@ -49,7 +49,10 @@ Deno.test("the simulator records the checkout request exactly as the SDK sent it
 
 Deno.test("checkouts.get() reads a checkout back and list() filters by external customer", async () => {
   await using t = listeningSimulator();
-  const created = await t.polar.checkouts.create({ products: [ADDON], external_customer_id: BUYER_ID });
+  const created = await t.polar.checkouts.create({
+    products: [ADDON],
+    external_customer_id: BUYER_ID,
+  });
   await t.polar.checkouts.create({ products: [ADDON], external_customer_id: "someone-else" });
   assert.deepEqual(await t.polar.checkouts.get(created.id), created);
   const page = await t.polar.checkouts.list({ external_customer_id: BUYER_ID });
@@ -90,10 +93,15 @@ Deno.test("a request without a bearer token is answered 401 Unauthorized with a 
 Deno.test("a body without products is answered 422 with pydantic's missing-field detail", async () => {
   await using t = listeningSimulator();
   // @ts-expect-error: the typed SDK would not let a caller forget products; a wrong cast could.
-  const error = await t.polar.checkouts.create({ metadata: { workspace_id: WORKSPACE_ID } }).catch((e) => e);
+  const error = await t.polar.checkouts.create({ metadata: { workspace_id: WORKSPACE_ID } }).catch((
+    e,
+  ) => e);
   assert.ok(error instanceof errors.HTTPValidationError, String(error));
   assert.equal(error.statusCode, 422);
-  const body = error.error as { error: string; detail: { type: string; loc: unknown[]; msg: string }[] };
+  const body = error.error as {
+    error: string;
+    detail: { type: string; loc: unknown[]; msg: string }[];
+  };
   assert.equal(body.error, "RequestValidationError");
   assert.deepEqual(body.detail.map(({ type, loc, msg }) => ({ type, loc, msg })), [
     { type: "missing", loc: ["body", "products"], msg: "Field required" },
@@ -107,14 +115,21 @@ Deno.test("an unknown product id is answered 422 'Product does not exist.' at it
   assert.ok(error instanceof errors.HTTPValidationError, String(error));
   assert.deepEqual(error.error, {
     error: "PolarRequestValidationError",
-    detail: [{ type: "value_error", loc: ["body", "products", 1], msg: "Product does not exist.", input: unknown }],
+    detail: [{
+      type: "value_error",
+      loc: ["body", "products", 1],
+      msg: "Product does not exist.",
+      input: unknown,
+    }],
   });
 });
 
 Deno.test("an API version Polar does not serve is answered 404; a served one is echoed", async () => {
   await using t = listeningSimulator();
   const headers = { authorization: "Bearer polar_oat_polar_sim_local_token" };
-  const old = await fetch(`${t.server.url}/v1/checkouts/`, { headers: { ...headers, "polar-version": "2024-01" } });
+  const old = await fetch(`${t.server.url}/v1/checkouts/`, {
+    headers: { ...headers, "polar-version": "2024-01" },
+  });
   assert.equal(old.status, 404);
   assert.deepEqual(await old.json(), { detail: "Not Found" });
   const current = await fetch(`${t.server.url}/v1/checkouts/`, { headers });

@@ -4,9 +4,9 @@
  * (`sim.fetch`, `sim.complete(...)`) or over HTTP (`sim.listen()`). See README.md.
  */
 import { handleApi, json } from "./api.ts";
-import { handleControl, handleCheckoutPage } from "./control.ts";
+import { handleCheckoutPage, handleControl } from "./control.ts";
 import { Deliveries, type Delivery } from "./deliveries.ts";
-import type { Customer, Order, ProductSpec, Subscription } from "./objects.ts";
+import type { Checkout, Customer, Order, ProductSpec, Subscription } from "./objects.ts";
 import { productObject } from "./objects.ts";
 import type { SignatureScheme } from "./sign.ts";
 import { type Event, SimError, Store } from "./store.ts";
@@ -42,7 +42,7 @@ export interface CompleteInput {
 }
 
 export interface CompleteResult {
-  checkout: unknown;
+  checkout: Checkout;
   customer: Customer;
   subscription: Subscription | null;
   order: Order;
@@ -66,7 +66,12 @@ export interface PolarSimulator {
 }
 
 type WebhookOption =
-  | "webhookUrl" | "webhookSecret" | "signatureScheme" | "webhookEvents" | "webhookApiVersion" | "webhookTimeoutMs";
+  | "webhookUrl"
+  | "webhookSecret"
+  | "signatureScheme"
+  | "webhookEvents"
+  | "webhookApiVersion"
+  | "webhookTimeoutMs";
 
 export const DEFAULT_ACCESS_TOKEN = "polar_oat_polar_sim_local_token";
 export const DEFAULT_WEBHOOK_SECRET = "whsec_" + btoa("polar-sim local webhook secret");
@@ -103,19 +108,23 @@ export function createPolarSimulator(options: PolarSimulatorOptions = {}): Polar
   }
 
   const emit = (events: Event[]) => deliveries.emit(events);
-  const frontendUrl = (req: Request) => options.publicUrl ?? listeningUrl ?? new URL(req.url).origin;
+  const frontendUrl = (req: Request) =>
+    options.publicUrl ?? listeningUrl ?? new URL(req.url).origin;
 
   async function complete(checkoutId: string, input: CompleteInput = {}): Promise<CompleteResult> {
     const events = store.complete(checkoutId, input);
     const sent = await emit(events);
     const checkout = store.checkouts.get(checkoutId)!.checkout;
-    return {
+    // Snapshots: later actions (cancel, cycle…) must not change what this call returned.
+    return structuredClone({
       checkout,
       customer: store.customers.get(checkout.customer_id!)!,
-      subscription: checkout.subscription_id ? store.subscriptions.get(checkout.subscription_id)! : null,
+      subscription: checkout.subscription_id
+        ? store.subscriptions.get(checkout.subscription_id)!
+        : null,
       order: [...store.orders.values()].find((o) => o.checkout_id === checkoutId)!,
       deliveries: sent,
-    };
+    });
   }
 
   const sim: PolarSimulator = {
@@ -179,8 +188,13 @@ export function createPolarSimulator(options: PolarSimulatorOptions = {}): Polar
       if (url.pathname.startsWith("/_sim/")) return await handleControl(req, url, sim);
       return json(404, { detail: "Not Found" });
     } catch (e) {
-      if (e instanceof SimError) return json(e.status, { error: "PolarSimulator", detail: e.message });
-      return json(500, { error: "PolarSimulator", detail: `polar-sim failed: ${(e as Error).message}` });
+      if (e instanceof SimError) {
+        return json(e.status, { error: "PolarSimulator", detail: e.message });
+      }
+      return json(500, {
+        error: "PolarSimulator",
+        detail: `polar-sim failed: ${(e as Error).message}`,
+      });
     }
   }
 

@@ -27,7 +27,9 @@ export function signPolarWebhook(
   options: SignOptions = {},
 ): Record<string, string> {
   if (secret.length === 0) {
-    throw new TypeError("signPolarWebhook: the webhook secret is empty; pass whsec_… or a raw secret");
+    throw new TypeError(
+      "signPolarWebhook: the webhook secret is empty; pass whsec_… or a raw secret",
+    );
   }
   const id = options.webhookId ?? crypto.randomUUID();
   const seconds = Math.floor((options.at ?? new Date()).getTime() / 1000);

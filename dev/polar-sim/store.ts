@@ -63,7 +63,11 @@ export class Store {
       ? this.customers.get(body.customer_id)
       : this.customerByExternalId(body.external_customer_id ?? null);
     if (existing) checkout.customer_id = existing.id;
-    this.checkouts.set(checkout.id, { checkout, request: request.body, request_headers: request.headers });
+    this.checkouts.set(checkout.id, {
+      checkout,
+      request: request.body,
+      request_headers: request.headers,
+    });
     return [checkout, [{ type: "checkout.created", data: clone(checkout) }]];
   }
 
@@ -100,17 +104,31 @@ export class Store {
 
   cancel(id: string): Event[] {
     const s = this.liveSubscription(id);
-    if (s.cancel_at_period_end) throw new SimError(409, `subscription ${id} is already canceled at period end`);
+    if (s.cancel_at_period_end) {
+      throw new SimError(409, `subscription ${id} is already canceled at period end`);
+    }
     const now = this.ctx.now().toISOString();
-    Object.assign(s, { cancel_at_period_end: true, canceled_at: now, ends_at: s.current_period_end, modified_at: now });
+    Object.assign(s, {
+      cancel_at_period_end: true,
+      canceled_at: now,
+      ends_at: s.current_period_end,
+      modified_at: now,
+    });
     return this.subscriptionEvents(s, "subscription.updated", "subscription.canceled");
   }
 
   uncancel(id: string): Event[] {
     const s = this.liveSubscription(id);
-    if (!s.cancel_at_period_end) throw new SimError(409, `subscription ${id} is not canceled; cancel it first`);
+    if (!s.cancel_at_period_end) {
+      throw new SimError(409, `subscription ${id} is not canceled; cancel it first`);
+    }
     const now = this.ctx.now().toISOString();
-    Object.assign(s, { cancel_at_period_end: false, canceled_at: null, ends_at: null, modified_at: now });
+    Object.assign(s, {
+      cancel_at_period_end: false,
+      canceled_at: null,
+      ends_at: null,
+      modified_at: now,
+    });
     return this.subscriptionEvents(s, "subscription.updated", "subscription.uncanceled");
   }
 
@@ -125,19 +143,28 @@ export class Store {
       ended_at: now,
       modified_at: now,
     });
-    return this.subscriptionEvents(s, "subscription.updated", "subscription.canceled", "subscription.revoked");
+    return this.subscriptionEvents(
+      s,
+      "subscription.updated",
+      "subscription.canceled",
+      "subscription.revoked",
+    );
   }
 
   /** Renews a subscription for one more period and bills it. */
   cycle(id: string): Event[] {
     const s = this.liveSubscription(id);
     if (s.cancel_at_period_end) {
-      throw new SimError(409, `subscription ${id} ends at period end; revoke it or uncancel it before renewing`);
+      throw new SimError(
+        409,
+        `subscription ${id} ends at period end; revoke it or uncancel it before renewing`,
+      );
     }
     const start = new Date(s.current_period_end);
     Object.assign(s, {
       current_period_start: start.toISOString(),
-      current_period_end: nextPeriod(start, s.recurring_interval, s.recurring_interval_count).toISOString(),
+      current_period_end: nextPeriod(start, s.recurring_interval, s.recurring_interval_count)
+        .toISOString(),
       modified_at: this.ctx.now().toISOString(),
     });
     const recorded = this.checkouts.get(s.checkout_id ?? "")?.checkout;
@@ -145,7 +172,10 @@ export class Store {
     const order = newOrder(recorded, s.customer as Customer, s.product, s, this.ctx);
     order.billing_reason = "subscription_cycle";
     this.orders.set(order.id, order);
-    return [...this.subscriptionEvents(s, "subscription.cycled", "subscription.updated"), ...orderEvents(order)];
+    return [
+      ...this.subscriptionEvents(s, "subscription.cycled", "subscription.updated"),
+      ...orderEvents(order),
+    ];
   }
 
   private openCheckout(id: string): Checkout {
@@ -153,21 +183,34 @@ export class Store {
     if (!recorded) throw new SimError(404, `no checkout ${id}; list them with GET /_sim/checkouts`);
     const { checkout } = recorded;
     if (checkout.status !== "open") {
-      throw new SimError(409, `checkout ${id} is ${checkout.status}, not open: create a new checkout`);
+      throw new SimError(
+        409,
+        `checkout ${id} is ${checkout.status}, not open: create a new checkout`,
+      );
     }
     if (Date.parse(checkout.expires_at) <= this.ctx.now().getTime()) {
       checkout.status = "expired";
-      throw new SimError(410, `checkout ${id} expired at ${checkout.expires_at}: create a new checkout`);
+      throw new SimError(
+        410,
+        `checkout ${id} expired at ${checkout.expires_at}: create a new checkout`,
+      );
     }
     return checkout;
   }
 
   // checkout/service.py _create_or_update_customer: the checkout's customer, else the one with
   // that email (whose external_id is kept, even when the checkout names another), else a new one.
-  private customerFor(checkout: Checkout, input: { customer_email?: string; customer_name?: string }, events: Event[]): Customer {
+  private customerFor(
+    checkout: Checkout,
+    input: { customer_email?: string; customer_name?: string },
+    events: Event[],
+  ): Customer {
     if (checkout.customer_id) return this.customers.get(checkout.customer_id)!;
-    const email = input.customer_email ?? checkout.customer_email ?? `buyer-${checkout.id.slice(0, 8)}@polar-sim.test`;
-    const byEmail = [...this.customers.values()].find((c) => c.email.toLowerCase() === email.toLowerCase());
+    const email = input.customer_email ?? checkout.customer_email ??
+      `buyer-${checkout.id.slice(0, 8)}@polar-sim.test`;
+    const byEmail = [...this.customers.values()].find((c) =>
+      c.email.toLowerCase() === email.toLowerCase()
+    );
     if (byEmail) return byEmail;
     if (this.customerByExternalId(checkout.external_customer_id)) {
       throw new SimError(
@@ -193,8 +236,12 @@ export class Store {
 
   private liveSubscription(id: string): Subscription {
     const s = this.subscriptions.get(id);
-    if (!s) throw new SimError(404, `no subscription ${id}; list them with GET /_sim/subscriptions`);
-    if (s.status === "canceled") throw new SimError(409, `subscription ${id} is revoked; complete a new checkout`);
+    if (!s) {
+      throw new SimError(404, `no subscription ${id}; list them with GET /_sim/subscriptions`);
+    }
+    if (s.status === "canceled") {
+      throw new SimError(409, `subscription ${id} is revoked; complete a new checkout`);
+    }
     return s;
   }
 
@@ -205,7 +252,10 @@ export class Store {
 }
 
 function orderEvents(order: Order): Event[] {
-  return ["order.created", "order.updated", "order.paid"].map((type) => ({ type, data: clone(order) }));
+  return ["order.created", "order.updated", "order.paid"].map((type) => ({
+    type,
+    data: clone(order),
+  }));
 }
 
 /** Each event carries the object as it was when emitted, not a live reference. */

@@ -17,15 +17,27 @@ export interface ValidationErrorDetail {
 
 export type Validated =
   | { ok: true; body: CheckoutCreate }
-  | { ok: false; error: "RequestValidationError" | "PolarRequestValidationError"; detail: ValidationErrorDetail[] };
+  | {
+    ok: false;
+    error: "RequestValidationError" | "PolarRequestValidationError";
+    detail: ValidationErrorDetail[];
+  };
 
 const UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
 const STRING_FIELDS = [
-  "external_customer_id", "customer_name", "customer_billing_name", "customer_tax_id",
-  "embed_origin", "locale", "customer_ip_address",
+  "external_customer_id",
+  "customer_name",
+  "customer_billing_name",
+  "customer_tax_id",
+  "embed_origin",
+  "locale",
+  "customer_ip_address",
 ] as const;
 const BOOLEAN_FIELDS = [
-  "allow_discount_codes", "require_billing_address", "allow_trial", "is_business_customer",
+  "allow_discount_codes",
+  "require_billing_address",
+  "allow_trial",
+  "is_business_customer",
 ] as const;
 const UUID_FIELDS = ["customer_id", "subscription_id", "discount_id"] as const;
 
@@ -54,18 +66,31 @@ function shapeErrors(raw: unknown): ValidationErrorDetail[] {
     }];
   }
   const body = raw as Record<string, unknown>;
-  const errors: ValidationErrorDetail[] = [...productsErrors(body), ...metadataErrors(body.metadata, "metadata")];
+  const errors: ValidationErrorDetail[] = [
+    ...productsErrors(body),
+    ...metadataErrors(body.metadata, "metadata"),
+  ];
   errors.push(...metadataErrors(body.customer_metadata, "customer_metadata"));
   for (const field of STRING_FIELDS) {
     const v = body[field];
     if (v !== undefined && v !== null && typeof v !== "string") {
-      errors.push({ type: "string_type", loc: ["body", field], msg: "Input should be a valid string", input: v });
+      errors.push({
+        type: "string_type",
+        loc: ["body", field],
+        msg: "Input should be a valid string",
+        input: v,
+      });
     }
   }
   for (const field of BOOLEAN_FIELDS) {
     const v = body[field];
     if (v !== undefined && typeof v !== "boolean") {
-      errors.push({ type: "bool_type", loc: ["body", field], msg: "Input should be a valid boolean", input: v });
+      errors.push({
+        type: "bool_type",
+        loc: ["body", field],
+        msg: "Input should be a valid boolean",
+        input: v,
+      });
     }
   }
   for (const field of UUID_FIELDS) {
@@ -73,7 +98,9 @@ function shapeErrors(raw: unknown): ValidationErrorDetail[] {
     if (v !== undefined && v !== null) errors.push(...uuidErrors(v, ["body", field]));
   }
   errors.push(...emailErrors(body.customer_email));
-  for (const field of ["success_url", "return_url"] as const) errors.push(...urlErrors(body[field], field));
+  for (const field of ["success_url", "return_url"] as const) {
+    errors.push(...urlErrors(body[field], field));
+  }
   return errors;
 }
 
@@ -83,7 +110,12 @@ function productsErrors(body: Record<string, unknown>): ValidationErrorDetail[] 
     return [{ type: "missing", loc: ["body", "products"], msg: "Field required", input: body }];
   }
   if (!Array.isArray(products)) {
-    return [{ type: "list_type", loc: ["body", "products"], msg: "Input should be a valid list", input: products }];
+    return [{
+      type: "list_type",
+      loc: ["body", "products"],
+      msg: "Input should be a valid list",
+      input: products,
+    }];
   }
   if (products.length === 0) {
     return [{
@@ -95,7 +127,10 @@ function productsErrors(body: Record<string, unknown>): ValidationErrorDetail[] 
     }];
   }
   const errors = products.flatMap((p, i) => uuidErrors(p, ["body", "products", i]));
-  if (errors.length === 0 && new Set(products.map((p: string) => p.toLowerCase())).size !== products.length) {
+  if (
+    errors.length === 0 &&
+    new Set(products.map((p: string) => p.toLowerCase())).size !== products.length
+  ) {
     errors.push({
       type: "value_error",
       loc: ["body", "products"],
@@ -109,14 +144,33 @@ function productsErrors(body: Record<string, unknown>): ValidationErrorDetail[] 
 
 function uuidErrors(v: unknown, loc: (string | number)[]): ValidationErrorDetail[] {
   if (typeof v !== "string") {
-    return [{ type: "uuid_type", loc, msg: "UUID input should be a string, bytes or UUID object", input: v }];
+    return [{
+      type: "uuid_type",
+      loc,
+      msg: "UUID input should be a string, bytes or UUID object",
+      input: v,
+    }];
   }
   if (!UUID.test(v)) {
-    const error = `invalid length: expected length 32 for simple format, found ${v.replaceAll("-", "").length}`;
-    return [{ type: "uuid_parsing", loc, msg: `Input should be a valid UUID, ${error}`, input: v, ctx: { error } }];
+    const error = `invalid length: expected length 32 for simple format, found ${
+      v.replaceAll("-", "").length
+    }`;
+    return [{
+      type: "uuid_parsing",
+      loc,
+      msg: `Input should be a valid UUID, ${error}`,
+      input: v,
+      ctx: { error },
+    }];
   }
   if (v.replaceAll("-", "")[12] !== "4") {
-    return [{ type: "uuid_version", loc, msg: "UUID version 4 expected", input: v, ctx: { expected_version: 4 } }];
+    return [{
+      type: "uuid_version",
+      loc,
+      msg: "UUID version 4 expected",
+      input: v,
+      ctx: { expected_version: 4 },
+    }];
   }
   return [];
 }
@@ -126,7 +180,12 @@ function uuidErrors(v: unknown, loc: (string | number)[]): ValidationErrorDetail
 function metadataErrors(v: unknown, field: string): ValidationErrorDetail[] {
   if (v === undefined) return [];
   if (typeof v !== "object" || v === null || Array.isArray(v)) {
-    return [{ type: "dict_type", loc: ["body", field], msg: "Input should be a valid dictionary", input: v }];
+    return [{
+      type: "dict_type",
+      loc: ["body", field],
+      msg: "Input should be a valid dictionary",
+      input: v,
+    }];
   }
   const entries = Object.entries(v);
   const errors: ValidationErrorDetail[] = [];
@@ -158,7 +217,12 @@ function metadataErrors(v: unknown, field: string): ValidationErrorDetail[] {
         ctx: { max_length: 500 },
       });
     } else if (!["string", "number", "boolean"].includes(typeof value)) {
-      errors.push({ type: "string_type", loc: ["body", field, key, "str"], msg: "Input should be a valid string", input: value });
+      errors.push({
+        type: "string_type",
+        loc: ["body", field, key, "str"],
+        msg: "Input should be a valid string",
+        input: value,
+      });
     }
   }
   return errors;
@@ -167,31 +231,58 @@ function metadataErrors(v: unknown, field: string): ValidationErrorDetail[] {
 function emailErrors(v: unknown): ValidationErrorDetail[] {
   if (v === undefined || v === null) return [];
   const loc = ["body", "customer_email"];
-  if (typeof v !== "string") return [{ type: "string_type", loc, msg: "Input should be a valid string", input: v }];
+  if (typeof v !== "string") {
+    return [{ type: "string_type", loc, msg: "Input should be a valid string", input: v }];
+  }
   if (/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(v)) return [];
-  const reason = v.includes("@") ? "The part after the @-sign is not valid." : "An email address must have an @-sign.";
-  return [{ type: "value_error", loc, msg: `value is not a valid email address: ${reason}`, input: v, ctx: { reason } }];
+  const reason = v.includes("@")
+    ? "The part after the @-sign is not valid."
+    : "An email address must have an @-sign.";
+  return [{
+    type: "value_error",
+    loc,
+    msg: `value is not a valid email address: ${reason}`,
+    input: v,
+    ctx: { reason },
+  }];
 }
 
 function urlErrors(v: unknown, field: string): ValidationErrorDetail[] {
   if (v === undefined || v === null) return [];
   const loc = ["body", field];
-  if (typeof v !== "string") return [{ type: "url_type", loc, msg: "URL input should be a string or URL", input: v }];
+  if (typeof v !== "string") {
+    return [{ type: "url_type", loc, msg: "URL input should be a string or URL", input: v }];
+  }
   let url: URL;
   try {
     url = new URL(v);
   } catch {
     const error = "relative URL without a base";
-    return [{ type: "url_parsing", loc, msg: `Input should be a valid URL, ${error}`, input: v, ctx: { error } }];
+    return [{
+      type: "url_parsing",
+      loc,
+      msg: `Input should be a valid URL, ${error}`,
+      input: v,
+      ctx: { error },
+    }];
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
-    return [{ type: "url_scheme", loc, msg: "URL scheme should be 'http' or 'https'", input: v, ctx: { expected_schemes: "'http' or 'https'" } }];
+    return [{
+      type: "url_scheme",
+      loc,
+      msg: "URL scheme should be 'http' or 'https'",
+      input: v,
+      ctx: { expected_schemes: "'http' or 'https'" },
+    }];
   }
   return [];
 }
 
 // checkout/service.py _get_validated_products: every bad product is reported, by index.
-function catalogueErrors(ids: string[], catalogue: ReadonlyMap<string, Product>): ValidationErrorDetail[] {
+function catalogueErrors(
+  ids: string[],
+  catalogue: ReadonlyMap<string, Product>,
+): ValidationErrorDetail[] {
   const errors: ValidationErrorDetail[] = [];
   ids.forEach((id, index) => {
     const product = catalogue.get(id.toLowerCase());
