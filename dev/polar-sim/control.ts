@@ -26,12 +26,18 @@ export async function handleControl(
     );
     return json(200, rows);
   }
-  let m = path.match(/^\/_sim\/checkouts\/([^/]+)(\/complete)?$/);
+  let m = path.match(/^\/_sim\/checkouts\/([^/]+)(\/complete|\/expire)?$/);
   if (m && get && !m[2]) {
     const recorded = store.checkouts.get(m[1]);
     return recorded ? json(200, recorded) : notFound(`checkout ${m[1]}`);
   }
-  if (m && post && m[2]) return json(200, await sim.complete(m[1], await optionalJson(req)));
+  if (m && post && m[2] === "/complete") {
+    return json(200, await sim.complete(m[1], await optionalJson(req)));
+  }
+  if (m && post && m[2] === "/expire") {
+    const deliveries = await sim.expire(m[1]);
+    return json(200, { checkout: store.checkouts.get(m[1])?.checkout, deliveries });
+  }
   if (get && path === "/_sim/customers") return json(200, [...store.customers.values()]);
   if (get && path === "/_sim/subscriptions") return json(200, [...store.subscriptions.values()]);
   if (get && path === "/_sim/orders") return json(200, [...store.orders.values()]);

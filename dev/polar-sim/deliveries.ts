@@ -92,7 +92,8 @@ export class Deliveries {
   private sign(delivery: Delivery): void {
     delivery.headers = signPolarWebhook(delivery.body, this.endpoint.secret, {
       webhookId: delivery.webhook_id,
-      at: this.now(),
+      // Wall time, not the simulator's clock: receivers check the signature's age against theirs.
+      at: new Date(),
       scheme: this.endpoint.scheme,
     });
   }
@@ -102,7 +103,7 @@ export class Deliveries {
     if (url === null) return;
     this.sign(delivery);
     const attempt: Attempt = {
-      at: this.now().toISOString(),
+      at: new Date().toISOString(),
       http_status: null,
       error: null,
       response_body: null,

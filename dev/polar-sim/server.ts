@@ -53,6 +53,7 @@ export interface PolarSimulator {
   fetch(input: Request | URL | string, init?: RequestInit): Promise<Response>;
   listen(options?: { port?: number; hostname?: string }): { url: string; close(): Promise<void> };
   complete(checkoutId: string, input?: CompleteInput): Promise<CompleteResult>;
+  expire(checkoutId: string): Promise<Delivery[]>;
   cancel(subscriptionId: string): Promise<Delivery[]>;
   uncancel(subscriptionId: string): Promise<Delivery[]>;
   revoke(subscriptionId: string): Promise<Delivery[]>;
@@ -135,6 +136,7 @@ export function createPolarSimulator(options: PolarSimulatorOptions = {}): Polar
       return deliveries.log;
     },
     complete,
+    expire: (id) => emit(store.expire(id)),
     cancel: (id) => emit(store.cancel(id)),
     uncancel: (id) => emit(store.uncancel(id)),
     revoke: (id) => emit(store.revoke(id)),

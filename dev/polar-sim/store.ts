@@ -1,7 +1,9 @@
 // The simulated organization's state and its transitions, each returning the webhook events Polar
 // emits for it, in Polar's order:
 //   checkout created      checkout.created                                 (checkout/service.py)
-//   checkout completed    customer.created (new customer), checkout.updated (confirmed),
+//   checkout expired      checkout.expired                                 (Polar's expiry job)
+//   checkout completed    checkout.updated (confirmed), customer.created (new customer; a
+//                         background job in Polar, so its place may vary),
 //                         subscription.created, subscription.active, subscription.updated,
 //                         order.created, order.updated, order.paid, checkout.updated (succeeded)
 //                         (handle_success → subscription create_or_update_from_checkout →
@@ -73,15 +75,18 @@ export class Store {
 
   complete(id: string, input: { customer_email?: string; customer_name?: string }): Event[] {
     const checkout = this.openCheckout(id);
-    const events: Event[] = [];
-    const customer = this.customerFor(checkout, input, events);
+    const customerEvents: Event[] = [];
+    const customer = this.customerFor(checkout, input, customerEvents);
     checkout.customer_id = customer.id;
     checkout.customer_email = customer.email;
     checkout.customer_name = input.customer_name ?? checkout.customer_name;
     checkout.tax_amount = 0;
     checkout.status = "confirmed";
     checkout.modified_at = this.ctx.now().toISOString();
-    events.push({ type: "checkout.updated", data: clone(checkout) });
+    const events: Event[] = [
+      { type: "checkout.updated", data: clone(checkout) },
+      ...customerEvents,
+    ];
 
     const product = this.products.get(checkout.product_id!)!;
     let subscription: Subscription | null = null;
@@ -100,6 +105,14 @@ export class Store {
     checkout.modified_at = this.ctx.now().toISOString();
     events.push({ type: "checkout.updated", data: clone(checkout) });
     return events;
+  }
+
+  /** What Polar's expiry job does to an open checkout past expires_at (here: on demand). */
+  expire(id: string): Event[] {
+    const checkout = this.openCheckout(id, { evenPastExpiry: true });
+    checkout.status = "expired";
+    checkout.modified_at = this.ctx.now().toISOString();
+    return [{ type: "checkout.expired", data: clone(checkout) }];
   }
 
   cancel(id: string): Event[] {
@@ -178,7 +191,7 @@ export class Store {
     ];
   }
 
-  private openCheckout(id: string): Checkout {
+  private openCheckout(id: string, { evenPastExpiry = false } = {}): Checkout {
     const recorded = this.checkouts.get(id);
     if (!recorded) throw new SimError(404, `no checkout ${id}; list them with GET /_sim/checkouts`);
     const { checkout } = recorded;
@@ -188,11 +201,11 @@ export class Store {
         `checkout ${id} is ${checkout.status}, not open: create a new checkout`,
       );
     }
-    if (Date.parse(checkout.expires_at) <= this.ctx.now().getTime()) {
-      checkout.status = "expired";
+    if (!evenPastExpiry && Date.parse(checkout.expires_at) <= this.ctx.now().getTime()) {
       throw new SimError(
         410,
-        `checkout ${id} expired at ${checkout.expires_at}: create a new checkout`,
+        `checkout ${id} expired at ${checkout.expires_at}: create a new checkout ` +
+          `(POST /_sim/checkouts/${id}/expire sends checkout.expired)`,
       );
     }
     return checkout;

@@ -44,8 +44,8 @@ Deno.test("completing a checkout posts Polar's deliveries, in Polar's order, all
   const events = await verified(hook.received);
   assert.deepEqual(events.map((e) => e.type), [
     "checkout.created",
-    "customer.created",
     "checkout.updated",
+    "customer.created",
     "subscription.created",
     "subscription.active",
     "subscription.updated",
@@ -225,4 +225,33 @@ Deno.test("a completed checkout cannot be completed twice", async () => {
   });
   assert.equal(again.status, 409);
   assert.match((await again.json()).detail, /is succeeded, not open/);
+});
+
+Deno.test("an expired checkout sends checkout.expired and can no longer be completed", async () => {
+  await using t = listeningSimulator();
+  const checkout = await t.polar.checkouts.create({ products: [ADDON] });
+  const [expired] = await t.sim.expire(checkout.id);
+  const event = await webhooks.validateEvent(expired.body, expired.headers, DEFAULT_WEBHOOK_SECRET);
+  assert.ok(event.type === "checkout.expired");
+  assert.equal(event.data.status, "expired");
+  assert.equal((await t.polar.checkouts.get(checkout.id)).status, "expired");
+  await assert.rejects(t.sim.complete(checkout.id), /is expired, not open/);
+});
+
+Deno.test("a checkout older than Polar's 24 h TTL is refused 410 but can still be expired", async () => {
+  let now = Date.parse("2026-12-01T12:00:00Z");
+  await using t = listeningSimulator({ clock: () => now });
+  const checkout = await t.polar.checkouts.create({ products: [ADDON] });
+  assert.equal(checkout.expires_at, "2026-12-02T12:00:00.000Z");
+  now += 24 * 3_600_000;
+  const late = await fetch(`${t.server.url}/_sim/checkouts/${checkout.id}/complete`, {
+    method: "POST",
+  });
+  assert.equal(late.status, 410);
+  await late.body?.cancel();
+  const [expired] = await t.sim.expire(checkout.id);
+  // Payload times follow the simulator's clock; the signature is dated by the wall clock.
+  const event = await webhooks.validateEvent(expired.body, expired.headers, DEFAULT_WEBHOOK_SECRET);
+  assert.equal(event.type, "checkout.expired");
+  assert.equal(event.timestamp, "2026-12-02T12:00:00.000Z");
 });
