@@ -11,8 +11,8 @@
 //   cancel at period end  subscription.updated, subscription.canceled      (_after_subscription_updated)
 //   uncancel              subscription.updated, subscription.uncanceled
 //   revoke                subscription.updated, subscription.canceled, subscription.revoked
-//   renew (cycle)         subscription.cycled, subscription.updated, order.created, order.updated,
-//                         order.paid                                       (order GUESS, see README)
+//   renew (cycle)         subscription.cycled, then order.created (pending), order.updated,
+//                         order.paid                                       (subscription cycle())
 import {
   type Checkout,
   type CheckoutCreate,
@@ -182,12 +182,21 @@ export class Store {
     });
     const recorded = this.checkouts.get(s.checkout_id ?? "")?.checkout;
     if (!recorded) throw new SimError(409, `subscription ${id} has no checkout to bill from`);
-    const order = newOrder(recorded, s.customer as Customer, s.product, s, this.ctx);
-    order.billing_reason = "subscription_cycle";
+    // order/service.py: a renewal order has no checkout, takes the subscription's metadata, and
+    // is created pending, then paid (order.created, then order.updated + order.paid).
+    const order: Order = {
+      ...newOrder(recorded, s.customer as Customer, s.product, s, this.ctx),
+      billing_reason: "subscription_cycle",
+      checkout_id: null,
+      metadata: { ...s.metadata },
+      custom_field_data: { ...s.custom_field_data },
+    };
     this.orders.set(order.id, order);
+    const pending = { ...order, status: "pending" as const, paid: false };
     return [
-      ...this.subscriptionEvents(s, "subscription.cycled", "subscription.updated"),
-      ...orderEvents(order),
+      ...this.subscriptionEvents(s, "subscription.cycled"),
+      { type: "order.created", data: clone(pending) },
+      ...orderEvents(order).slice(1),
     ];
   }
 

@@ -26,6 +26,7 @@ export type Validated =
 const UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
 const STRING_FIELDS = [
   "external_customer_id",
+  "customer_external_id",
   "customer_name",
   "customer_billing_name",
   "customer_tax_id",
@@ -48,7 +49,14 @@ export function validateCheckoutCreate(
 ): Validated {
   const detail = shapeErrors(raw);
   if (detail.length > 0) return { ok: false, error: "RequestValidationError", detail };
-  const body = raw as CheckoutCreate;
+  // schemas.py: validation_alias=AliasChoices("external_customer_id", "customer_external_id").
+  const { customer_external_id: alias, ...rest } = raw as CheckoutCreate & {
+    customer_external_id?: string | null;
+  };
+  const body: CheckoutCreate = {
+    ...rest,
+    external_customer_id: rest.external_customer_id ?? alias,
+  };
   const productErrors = catalogueErrors(body.products, catalogue);
   if (productErrors.length > 0) {
     return { ok: false, error: "PolarRequestValidationError", detail: productErrors };

@@ -81,3 +81,11 @@ Deno.test("an unknown customer_id is refused by the service as Polar words it", 
     input: id,
   }]);
 });
+
+Deno.test("customer_external_id is read as external_customer_id, as Polar's alias does", async () => {
+  const { status, body } = await post(
+    JSON.stringify({ products: [ADDON], customer_external_id: "u1" }),
+  );
+  assert.equal(status, 201);
+  assert.equal(body.external_customer_id, "u1");
+});

@@ -206,13 +206,24 @@ Deno.test("cancel, uncancel and revoke send Polar's subscription events", async 
 
 Deno.test("a renewal moves the period on and sends a paid subscription_cycle order", async () => {
   await using t = listeningSimulator();
-  const checkout = await t.polar.checkouts.create({ products: [ADDON] });
+  const checkout = await t.polar.checkouts.create({
+    products: [ADDON],
+    metadata: { workspace_id: WORKSPACE_ID },
+  });
   const { subscription } = await t.sim.complete(checkout.id);
   const deliveries = await t.sim.cycle(subscription!.id);
+  assert.deepEqual(deliveries.map((d) => d.type), [
+    "subscription.cycled",
+    "order.created",
+    "order.updated",
+    "order.paid",
+  ]);
   const paid = deliveries.find((d) => d.type === "order.paid")!;
   const event = await webhooks.validateEvent(paid.body, paid.headers, DEFAULT_WEBHOOK_SECRET);
   assert.ok(event.type === "order.paid");
   assert.equal(event.data.billing_reason, "subscription_cycle");
+  assert.equal(event.data.checkout_id, null, "a renewal order has no checkout");
+  assert.deepEqual(event.data.metadata, { workspace_id: WORKSPACE_ID });
   assert.equal(event.data.subscription?.current_period_start, subscription!.current_period_end);
 });
 
