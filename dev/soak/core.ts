@@ -12,7 +12,7 @@
 import postgres from "npm:postgres@3.4.9";
 import { mulberry32 } from "../github-sim/prng.ts";
 import { createSimulator, type Simulator } from "../github-sim/mod.ts";
-import { createGithubClient } from "../../supabase/functions/_shared/github.ts";
+import { createGithubClient } from "../../supabase/functions/_shared/github/graphql.ts";
 import type { Sql } from "../demo_job.ts";
 import {
   cancelOne,

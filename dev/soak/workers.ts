@@ -13,8 +13,8 @@ import {
   runWorker,
   type WorkerConfig,
   type WorkerReport,
-} from "../../supabase/functions/_shared/worker.ts";
-import { sqlBudget } from "../../supabase/functions/_shared/budget.ts";
+} from "../../supabase/functions/_shared/engine/worker.ts";
+import { sqlBudget } from "../../supabase/functions/_shared/engine/budget.ts";
 
 export interface WorkerPoolOptions {
   dbUrl: string;

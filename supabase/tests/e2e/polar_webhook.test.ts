@@ -3,7 +3,7 @@
 // slugs, so tests neither depend on nor disturb each other or other suites.
 import assert from "node:assert/strict";
 import postgres from "npm:postgres@3.4.9";
-import { orderPaidEvent, signPolarWebhook, subscriptionEvent } from "../../functions/_shared/polar_events.ts";
+import { orderPaidEvent, signPolarWebhook, subscriptionEvent } from "../../../dev/polar/deliveries.ts";
 import { readFunctionsEnv } from "../../../dev/stack/functions-env.ts";
 
 const FUNCTIONS_URL = Deno.env.get("FUNCTIONS_URL");

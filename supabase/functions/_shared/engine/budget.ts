@@ -2,8 +2,8 @@
 // the same numbers: reserve a request's estimated cost before sending it, reconcile with what
 // GitHub reported afterwards, pause a token for everyone after a secondary limit.
 // SQL side: supabase/migrations/20261122002300_engine_budget.sql.
-import type { Sql } from "./db.ts";
-import type { RateLimitInfo } from "./github.ts";
+import type { Sql } from "../db.ts";
+import type { RateLimitInfo } from "../github/graphql.ts";
 
 /** Thrown by reserve() when the budget cannot cover the request; no request may be sent. */
 export class BudgetWait extends Error {

@@ -8,7 +8,7 @@
 // stored are upserted again unchanged (by sha). Commits reaching the branch later than that
 // overlap after their date are still missed until a backfill covers them.
 import { type Actor, ChunkCollector, repositoryRow } from "../ingest.ts";
-import { RATE_LIMIT, withFragments } from "../queries.ts";
+import { RATE_LIMIT, withFragments } from "../../github/queries.ts";
 import { type Page, repositoryOf } from "./common.ts";
 import type { Fetcher, FetchContext } from "./types.ts";
 

@@ -14,7 +14,7 @@
 // "pagination is limited for this resource" past page ~1,100-1,300, and offsets shift when a
 // comment is deleted between two reads (or before a resume), skipping one. Only when a whole
 // page shares one updated_at second does the walk step to the next page number of that second.
-import { GithubError } from "../github.ts";
+import { GithubError } from "../../github/graphql.ts";
 import type { Answered, Fetched, FetchContext } from "./types.ts";
 
 type Json = Record<string, unknown>;

@@ -1,5 +1,5 @@
 // Repository metadata (avatars, counts, default branch): one request, one item.
-import { REPOSITORY_QUERY } from "../queries.ts";
+import { REPOSITORY_QUERY } from "../../github/queries.ts";
 import { repositoryOf, rowsWithRepository } from "./common.ts";
 import type { Fetcher } from "./types.ts";
 

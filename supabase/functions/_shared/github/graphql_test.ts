@@ -2,7 +2,7 @@
 // permanent); a query that timed out on GitHub's side, answered with HTTP 200 and an error without
 // a type, is "transient" so the worker retries it with a smaller page.
 import assert from "node:assert/strict";
-import { classifyGithubError, createGithubClient, GithubError } from "./github.ts";
+import { classifyGithubError, createGithubClient, GithubError } from "./graphql.ts";
 
 const TIMEOUT_MESSAGE =
   "Something went wrong while executing your query. This may be the result of a timeout, or it could be a GitHub bug. Please include `0400:1F2E:3D4C` when reporting this issue.";

@@ -3,10 +3,10 @@
 // Secret and addon product id come from the file the local stack gives the function
 // (dev/stack/functions-env.ts: FUNCTIONS_ENV_FILE, else supabase/functions/.env, else .env.example); the URL from FUNCTIONS_URL (else the dev default).
 import { parseArgs } from "node:util";
-import { orderPaidEvent, signPolarWebhook, subscriptionEvent } from "../supabase/functions/_shared/polar_events.ts";
-import { readFunctionsEnv } from "./stack/functions-env.ts";
+import { orderPaidEvent, signPolarWebhook, subscriptionEvent } from "./deliveries.ts";
+import { readFunctionsEnv } from "../stack/functions-env.ts";
 
-const usage = `usage: deno run -A dev/polar-send.ts --workspace <slug|uuid> [options]
+const usage = `usage: deno run -A dev/polar/send.ts --workspace <slug|uuid> [options]
 
   --workspace <slug|uuid>   workspace named in the checkout metadata (metadata.workspace_id)
   --event <type>            subscription.created|active|updated|canceled|uncanceled|revoked|past_due,

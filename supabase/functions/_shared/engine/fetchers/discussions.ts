@@ -5,7 +5,7 @@
 // stops at the first one updated before the window start (the last sync), so an old discussion
 // answered or commented on since is fetched again with all its comments.
 import { type Actor, ChunkCollector, repositoryRow } from "../ingest.ts";
-import { RATE_LIMIT, withFragments } from "../queries.ts";
+import { RATE_LIMIT, withFragments } from "../../github/queries.ts";
 import { firstUnderCap, type Page, repositoryOf, takeNewestFirst } from "./common.ts";
 import type { FetchContext, Fetcher } from "./types.ts";
 

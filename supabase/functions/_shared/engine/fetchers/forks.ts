@@ -1,7 +1,7 @@
 // Forks newest first by creation time, stopping at the window's edge. A flat connection: a page
 // costs 1 point whatever its size, so pages are twice the chunk page size, up to 100.
 import { ChunkCollector, repositoryRow } from "../ingest.ts";
-import { RATE_LIMIT, withFragments } from "../queries.ts";
+import { RATE_LIMIT, withFragments } from "../../github/queries.ts";
 import { type Page, repositoryOf, takeNewestFirst } from "./common.ts";
 import type { Fetcher } from "./types.ts";
 

@@ -1,7 +1,7 @@
 // The comment lists walk by updated_at (keyset), so deletions between reads, resumes after a
 // crash and GitHub's page-depth limit cannot make them skip a comment or stop early.
 import assert from "node:assert/strict";
-import { GithubError } from "../github.ts";
+import { GithubError } from "../../github/graphql.ts";
 import { commentListChunk, listStart, nextListCursor, parseListCursor, parsePhase } from "./comment_lists.ts";
 import type { Answered, FetchContext } from "./types.ts";
 

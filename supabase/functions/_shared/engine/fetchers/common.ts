@@ -1,7 +1,7 @@
 // What several fetchers share: nested follow-up pages and the window edge of newest-first lists.
-import { GithubError } from "../github.ts";
+import { GithubError } from "../../github/graphql.ts";
 import { type ChunkCollector, type ChunkRows, emptyRows, repositoryRow } from "../ingest.ts";
-import { nestedQuery } from "../queries.ts";
+import { nestedQuery } from "../../github/queries.ts";
 import type { FetchContext } from "./types.ts";
 
 type Json = Record<string, unknown>;

@@ -1,6 +1,6 @@
 import { deepEqual as assertEquals, rejects } from "node:assert/strict";
-import { createRestClient } from "./github_rest.ts";
-import { GithubError } from "./github.ts";
+import { createRestClient } from "./rest.ts";
+import { GithubError } from "./graphql.ts";
 
 function clientAnswering(status: number, body: string, headers: Record<string, string> = {}) {
   return createRestClient({

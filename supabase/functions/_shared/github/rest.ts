@@ -1,8 +1,8 @@
 // The worker's GitHub REST client: one GET through fetch, its outcome classified exactly like
-// GraphQL's (github.ts: 404 not_found, 403/429 with retry-after secondary, 403 with no requests
+// GraphQL's (graphql.ts: 404 not_found, 403/429 with retry-after secondary, 403 with no requests
 // left rate_limited, 5xx/timeouts/bad bodies transient), and the REST budget read from the
 // x-ratelimit-* headers (each request costs 1 of the "core" resource).
-import { classifyGithubError, GithubError, type RateLimitInfo } from "./github.ts";
+import { classifyGithubError, GithubError, type RateLimitInfo } from "./graphql.ts";
 
 export interface RestAnswer<T> {
   data: T;

@@ -2,11 +2,11 @@
 // GitHub request (plus node(id:) follow-ups for nested pages that overflowed), made by the data
 // type's fetcher (fetchers/), and ONE database transaction (engine.commit_backfill_chunk). Clock, GitHub client, budget and database are
 // injected so tests can run it in-process against the simulator.
-import type { Sql } from "./db.ts";
-import { type GithubClient, GithubError, type RateLimitInfo } from "./github.ts";
-import type { RestClient } from "./github_rest.ts";
+import type { Sql } from "../db.ts";
+import { type GithubClient, GithubError, type RateLimitInfo } from "../github/graphql.ts";
+import type { RestClient } from "../github/rest.ts";
 import { type Answered, FETCHERS, type Fetched, fetchModeForJob } from "./fetchers/mod.ts";
-import { operationName, queryCost } from "./query_cost.ts";
+import { operationName, queryCost } from "../github/query_cost.ts";
 import { type Budget, BudgetWait, type Reservation, secondaryPauseMs, unlimitedBudget } from "./budget.ts";
 
 export interface WorkerConfig {
@@ -308,7 +308,7 @@ export async function runWorker(deps: WorkerDeps): Promise<WorkerReport> {
 
   async function fetchChunk(claim: Claim, dataType: string, cursor: string | null, windowStart: string | null, itemsDone: number, pageSize: number): Promise<Fetched> {
     const fetcher = FETCHERS[dataType];
-    if (!fetcher) throw new Error(`no fetcher for data type "${dataType}": add one to supabase/functions/_shared/fetchers/mod.ts`);
+    if (!fetcher) throw new Error(`no fetcher for data type "${dataType}": add one to supabase/functions/_shared/engine/fetchers/mod.ts`);
     return await fetcher({
       owner: claim.owner,
       name: claim.name,

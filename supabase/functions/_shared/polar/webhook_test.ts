@@ -1,13 +1,13 @@
 // Unit tests of the handler's HTTP decisions, with the database replaced by a recorder.
 import assert from "node:assert/strict";
-import { signPolarWebhook, subscriptionEvent } from "./polar_events.ts";
+import { signPolarWebhook, subscriptionEvent } from "../../../../dev/polar/deliveries.ts";
 import {
   createPolarWebhookHandler,
   type DeliveryResult,
   eventTimeOf,
   parseProductIds,
   type VerifiedDelivery,
-} from "./polar_webhook.ts";
+} from "./webhook.ts";
 
 const SECRET = "whsec_" + btoa("unit-test-secret-of-enough-length");
 const PRODUCT = "11111111-2222-3333-4444-555555555555";

@@ -6,7 +6,7 @@
 // ran in is read again whole: that sync stored it while it was still going on, and the upsert
 // overwrites its count.
 import { emptyRows, repositoryRow } from "../ingest.ts";
-import { REPOSITORY_QUERY } from "../queries.ts";
+import { REPOSITORY_QUERY } from "../../github/queries.ts";
 import { repositoryOf } from "./common.ts";
 import type { Fetcher } from "./types.ts";
 

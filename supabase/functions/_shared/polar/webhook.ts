@@ -11,7 +11,7 @@
 //   database unavailable, or no answer within the deadline        500  nothing written, Polar retries
 //   function not configured (no POLAR_WEBHOOK_SECRET)             500  nothing written
 import { webhooks } from "npm:@polar-sh/sdk@1.0.1/2026-10";
-import type { Sql } from "./db.ts";
+import type { Sql } from "../db.ts";
 
 export type DeliveryOutcome = "processed" | "ignored" | "rejected" | "failed";
 

@@ -1,7 +1,7 @@
 // GraphQL documents the backfill worker sends, valid on GitHub's public schema. Every query asks
 // for `rateLimit { cost remaining resetAt limit }` so the shared budget can be reconciled with
 // what GitHub actually charged. Nested connections report `pageInfo`, and anything that did not
-// fit is fetched through `node(id:)` follow-ups before the chunk commits (see ingest.ts).
+// fit is fetched through `node(id:)` follow-ups before the chunk commits (see engine/ingest.ts).
 import { queryCost } from "./query_cost.ts";
 
 export const RATE_LIMIT = "rateLimit { cost remaining resetAt limit }";

@@ -6,7 +6,7 @@
 // (scheduled syncs) PRs come most recently updated first down to the window start (the last
 // sync), and the lists start there too: comments updated since.
 import { ChunkCollector, repositoryRow } from "../ingest.ts";
-import { bestPageSize, estimateCost, PULL_REQUESTS_BY_UPDATE_QUERY, PULL_REQUESTS_QUERY } from "../queries.ts";
+import { bestPageSize, estimateCost, PULL_REQUESTS_BY_UPDATE_QUERY, PULL_REQUESTS_QUERY } from "../../github/queries.ts";
 import { commentListChunk, listFrom, listStart, parsePhase, runsIssueComments } from "./comment_lists.ts";
 import { fetchFollowUps, type Page, repositoryOf, takeNewestFirst } from "./common.ts";
 import type { Fetcher, FetchContext } from "./types.ts";

@@ -1,6 +1,6 @@
 // Turns GitHub GraphQL nodes into the row sets one chunk commits (engine.upsert_github_rows),
 // and lists the nested pages that did not fit so none is silently truncated.
-import type { NestedConnection } from "./queries.ts";
+import type { NestedConnection } from "../github/queries.ts";
 
 type Json = Record<string, unknown>;
 

@@ -4,7 +4,7 @@ import {
   orderPaidEvent,
   signPolarWebhook,
   subscriptionEvent,
-} from "./polar_events.ts";
+} from "./deliveries.ts";
 
 const SECRET = "whsec_" + btoa("events-test-secret");
 

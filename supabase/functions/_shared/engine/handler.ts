@@ -1,8 +1,8 @@
 // HTTP face of the worker: checks that the caller is the service role (the gateway has already
 // verified the JWT's signature), then runs one draining pass and reports what it did.
-import type { Sql } from "./db.ts";
-import { createGithubClient } from "./github.ts";
-import { createRestClient } from "./github_rest.ts";
+import type { Sql } from "../db.ts";
+import { createGithubClient } from "../github/graphql.ts";
+import { createRestClient } from "../github/rest.ts";
 import { configFromEnv, runWorker } from "./worker.ts";
 import { type Budget, sqlBudget } from "./budget.ts";
 

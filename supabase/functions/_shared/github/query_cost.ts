@@ -3,7 +3,8 @@
 // top level 1), summed, divided by 100, rounded, at least 1. A child's own `first` does not
 // multiply its cost, only its children's. Without the schema, a connection is a field that takes
 // `first`/`last` or selects `nodes`/`edges`/`pageInfo`/`totalCount` — true of every document
-// the worker sends (query_cost_test.ts checks each against the simulator's schema-aware count).
+// the worker sends (supabase/tests/e2e/engine_query_cost.test.ts checks each against the
+// simulator's schema-aware count).
 import { type DocumentNode, type FieldNode, parse, type SelectionSetNode, valueFromASTUntyped } from "npm:graphql@16.15.0";
 
 export interface QueryCost {

@@ -1,8 +1,8 @@
-// Builds and signs Polar-shaped deliveries, for the dev sender (dev/polar-send.ts) and the tests.
+// Builds and signs Polar-shaped deliveries, for the dev sender (send.ts) and the tests.
 // The webhook function never signs: it verifies with the SDK only. Signing follows Standard
 // Webhooks (what Polar sends): `v1,` + base64 HMAC-SHA256 of `id.timestamp.body`, keyed by the
 // base64 part of a `whsec_` secret. The SDK ships no signer, so this uses the Standard Webhooks
-// reference library (`standardwebhooks`); polar_events_test.ts proves the SDK accepts it.
+// reference library (`standardwebhooks`); deliveries_test.ts proves the SDK accepts it.
 import { Webhook } from "npm:standardwebhooks@1.1.1";
 
 export interface SubscriptionEventInput {

@@ -1,7 +1,7 @@
-// The one interface every data type's fetcher implements. The worker (worker.ts) owns claiming,
+// The one interface every data type's fetcher implements. The worker (../worker.ts) owns claiming,
 // budget, retries and the commit; a fetcher turns one cursor position into one chunk of rows.
 import type { ChunkRows } from "../ingest.ts";
-import type { PageSizes } from "../queries.ts";
+import type { PageSizes } from "../../github/queries.ts";
 
 /** One chunk, ready for engine.commit_backfill_chunk. */
 export interface Fetched {
@@ -63,7 +63,7 @@ export interface FetchContext {
   commitsOverlapDays?: number;
   now: () => number;
   /** One GraphQL request under the GraphQL budget: reserves GitHub's cost of the document
-   * (query_cost.ts; `cost` overrides it) and reconciles with rateLimit. */
+   * (github/query_cost.ts; `cost` overrides it) and reconciles with rateLimit. */
   graphql<T>(document: string, variables: Record<string, unknown>, cost?: number): Promise<Answered<T>>;
   /** One REST GET (a path below the API root, or an absolute URL on the API's origin such as a
    * Link header's) under the REST ("core") budget, 1 request each; `points` is 0 (GraphQL

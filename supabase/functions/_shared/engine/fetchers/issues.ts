@@ -4,7 +4,7 @@
 // In "updated" mode (scheduled syncs) the page asks for issues updated since the window start
 // (the last sync; GitHub's filterBy.since), most recently updated first.
 import { ChunkCollector, repositoryRow } from "../ingest.ts";
-import { bestPageSize, estimateCost, ISSUES_BY_UPDATE_QUERY, ISSUES_QUERY } from "../queries.ts";
+import { bestPageSize, estimateCost, ISSUES_BY_UPDATE_QUERY, ISSUES_QUERY } from "../../github/queries.ts";
 import { commentListChunk, listStart, parsePhase } from "./comment_lists.ts";
 import { fetchFollowUps, type Page, repositoryOf, takeNewestFirst } from "./common.ts";
 import type { Fetcher } from "./types.ts";
