@@ -3,7 +3,8 @@
 import type { Sql } from "../db.ts";
 import { createGithubClient } from "../github/graphql.ts";
 import { createRestClient } from "../github/rest.ts";
-import { configFromEnv, runWorker } from "./worker.ts";
+import { configFromEnv } from "./config.ts";
+import { runWorker } from "./worker.ts";
 import { type Budget, sqlBudget } from "./budget.ts";
 
 export interface HandlerDeps {

@@ -1,5 +1,6 @@
 // Turns GitHub GraphQL nodes into the row sets one chunk commits (engine.upsert_github_rows),
-// and lists the nested pages that did not fit so none is silently truncated.
+// and lists the nested pages that did not fit so none is silently truncated; strips the NUL that
+// Postgres refuses.
 import type { NestedConnection } from "../github/queries.ts";
 
 type Json = Record<string, unknown>;
@@ -170,4 +171,16 @@ export class ChunkCollector {
     }
     this.follow(page, connection, parentNodeId, parentDatabaseId, parentKind);
   }
+}
+
+/** Strings of GitHub's answers may hold NUL, which Postgres text and jsonb reject: removed. */
+export function stripNul<T>(value: T): T {
+  if (typeof value === "string") return (value.includes("\u0000") ? value.replaceAll("\u0000", "") : value) as T;
+  if (Array.isArray(value)) return value.map(stripNul) as T;
+  if (value && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = stripNul(v);
+    return out as T;
+  }
+  return value;
 }

@@ -1,5 +1,5 @@
 import { deepEqual as assertEquals } from "node:assert/strict";
-import { isTransientDbError, stripNul } from "./worker.ts";
+import { isTransientDbError } from "./db_errors.ts";
 
 function pgError(code: string): Error {
   return Object.assign(new Error(`error ${code}`), { name: "PostgresError", code });
@@ -13,11 +13,4 @@ Deno.test("isTransientDbError() retries serialization failures, deadlocks and lo
     assertEquals(isTransientDbError(pgError(code)), false, code);
   }
   assertEquals(isTransientDbError(new Error("no code")), false);
-});
-
-Deno.test("stripNul() removes NUL from every string of nested rows and keeps the rest", () => {
-  assertEquals(
-    stripNul({ pull_requests: [{ id: 1, body: "a\u0000b", labels: ["x\u0000"], merged_at: null }], n: 2 }),
-    { pull_requests: [{ id: 1, body: "ab", labels: ["x"], merged_at: null }], n: 2 },
-  );
 });
