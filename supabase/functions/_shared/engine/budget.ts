@@ -80,12 +80,9 @@ export interface SqlBudgetOptions {
   now?: () => number;
 }
 
-/** The budget in Postgres: engine.reserve_budget / reconcile_budget / pause_token. */
-export function sqlBudget(sql: Sql, options: SqlBudgetOptions = {}): Budget {
+/** The GitHub tokens a budget leases, and their values. */
+function tokenPool(sql: Sql, options: SqlBudgetOptions) {
   const envLabel = options.envLabel ?? "env:GITHUB_TOKEN";
-  const reserveKept = options.reserve ?? 1000;
-  const resource = options.resource ?? "graphql";
-  const now = options.now ?? Date.now;
   const useVault = options.vaultTokens ?? true;
   let pool: Promise<string[]> | null = null;
   let envTokenId: string | null = null;
@@ -129,9 +126,19 @@ export function sqlBudget(sql: Sql, options: SqlBudgetOptions = {}): Budget {
     return v;
   }
 
+  return { ids: tokenIds, value: tokenValue };
+}
+
+/** The budget in Postgres: engine.reserve_budget / reconcile_budget / pause_token. */
+export function sqlBudget(sql: Sql, options: SqlBudgetOptions = {}): Budget {
+  const reserveKept = options.reserve ?? 1000;
+  const resource = options.resource ?? "graphql";
+  const now = options.now ?? Date.now;
+  const tokens = tokenPool(sql, options);
+
   const budget: Budget = {
     async reserve(cost) {
-      const ids = await tokenIds();
+      const ids = await tokens.ids();
       const [r] = await sql<{ token_id: string | null; reserved: number; wait_until: Date | null; reason: string | null; reservation_id: string | null }[]>`
         select token_id, reserved, wait_until, reason, reservation_id
         from engine.reserve_budget(${Math.max(1, Math.ceil(cost))}, ${resource}, ${reserveKept}, ${ids}::uuid[])`;
@@ -146,7 +153,7 @@ export function sqlBudget(sql: Sql, options: SqlBudgetOptions = {}): Budget {
       try {
         const pausedUntil = localPauses.get(r.token_id) ?? 0;
         if (pausedUntil > now()) throw new BudgetWait(pausedUntil, "the token is paused by a GitHub secondary rate limit");
-        reservation.token = await tokenValue(r.token_id);
+        reservation.token = await tokens.value(r.token_id);
         return reservation;
       } catch (e) {
         await budget.reconcile(reservation, null).catch(() => {});

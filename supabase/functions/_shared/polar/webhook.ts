@@ -1,4 +1,4 @@
-// The Polar webhook handler: verify with the official SDK, then hand the delivery to ONE database
+// The Polar webhook handler: verify with the official SDK (events.ts), then hand the delivery to ONE database
 // call (private.process_polar_webhook) that dedupes, applies and records it in one transaction.
 // The handler itself writes nothing and decides only the HTTP answer:
 //
@@ -10,8 +10,8 @@
 //   replay of a webhook-id already recorded                       as the first answer, no second effect
 //   database unavailable, or no answer within the deadline        500  nothing written, Polar retries
 //   function not configured (no POLAR_WEBHOOK_SECRET)             500  nothing written
-import { webhooks } from "npm:@polar-sh/sdk@1.0.1/2026-10";
 import type { Sql } from "../db.ts";
+import { eventTimeOf, eventTypeOf, securityContext, verifyEvent } from "./events.ts";
 
 export type DeliveryOutcome = "processed" | "ignored" | "rejected" | "failed";
 
@@ -111,32 +111,12 @@ export function createPolarWebhookHandler(
     // The SDK reads headers with Object.entries, so it needs a plain object, not a Headers.
     const headers = Object.fromEntries(req.headers);
     const webhookId = headers["webhook-id"] ?? "";
-    const securityContext = {
-      webhook_id: webhookId || null,
-      webhook_timestamp: headers["webhook-timestamp"] ?? null,
-      has_signature: Boolean(headers["webhook-signature"]),
-      user_agent: headers["user-agent"] ?? null,
-      forwarded_for: headers["x-forwarded-for"] ?? null,
-    };
-
-    let payload: unknown;
-    let malformed = false;
-    try {
-      payload = await webhooks.validateEvent(body, headers, deps.secret);
-    } catch (e) {
-      if (e instanceof webhooks.PolarWebhookVerificationError) {
-        log({ event: "polar_webhook.signature_rejected", reason: e.message, ...securityContext });
-        return json(403, { error: "webhook signature verification failed" });
-      } else if (e instanceof webhooks.PolarWebhookUnknownTypeError) {
-        payload = JSON.parse(body); // the SDK verified and parsed it before judging the type
-      } else if (e instanceof webhooks.PolarWebhookError && !parsesAsJson(body)) {
-        malformed = true; // the SDK verifies before parsing: only a verified body gets here
-        payload = null;
-      } else {
-        log({ event: "polar_webhook.verification_error", error: String(e), ...securityContext });
-        return json(403, { error: "webhook signature verification failed" });
-      }
+    const verified = await verifyEvent(body, headers, deps.secret);
+    if ("refused" in verified) {
+      log({ ...verified.refused, ...securityContext(headers) });
+      return json(403, { error: "webhook signature verification failed" });
     }
+    const { payload, malformed } = verified;
 
     const delivery: VerifiedDelivery = {
       webhookId,
@@ -170,34 +150,6 @@ export function createPolarWebhookHandler(
     const status = malformed ? 400 : result.outcome === "processed" ? 200 : 202;
     return json(status, result);
   };
-}
-
-function parsesAsJson(text: string): boolean {
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function eventTypeOf(payload: unknown): string | null {
-  if (typeof payload !== "object" || payload === null) return null;
-  const type = (payload as { type?: unknown }).type;
-  return typeof type === "string" ? type : null;
-}
-
-/** The payload's `timestamp` when it is a date, else the signed `webhook-timestamp` (seconds). */
-export function eventTimeOf(payload: unknown, headerTimestamp: string | undefined): Date {
-  if (typeof payload === "object" && payload !== null) {
-    const ts = (payload as { timestamp?: unknown }).timestamp;
-    if (typeof ts === "string") {
-      const d = new Date(ts);
-      if (!Number.isNaN(d.getTime())) return d;
-    }
-  }
-  const seconds = Number(headerTimestamp);
-  return Number.isFinite(seconds) ? new Date(seconds * 1000) : new Date();
 }
 
 async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {

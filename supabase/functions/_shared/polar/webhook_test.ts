@@ -4,7 +4,6 @@ import { signPolarWebhook, subscriptionEvent } from "../../../../dev/polar/deliv
 import {
   createPolarWebhookHandler,
   type DeliveryResult,
-  eventTimeOf,
   parseProductIds,
   type VerifiedDelivery,
 } from "./webhook.ts";
@@ -193,16 +192,4 @@ Deno.test("only POST is accepted", async () => {
 Deno.test("parseProductIds() accepts a comma-separated list with spaces and empty items", () => {
   assert.deepEqual(parseProductIds(" a, b ,,c "), ["a", "b", "c"]);
   assert.deepEqual(parseProductIds(undefined), []);
-});
-
-Deno.test("eventTimeOf() prefers the payload timestamp and falls back to the signed header", () => {
-  assert.equal(
-    eventTimeOf({ timestamp: "2026-01-02T03:04:05Z" }, "1").toISOString(),
-    "2026-01-02T03:04:05.000Z",
-  );
-  assert.equal(
-    eventTimeOf({ timestamp: "nonsense" }, "1700000000").toISOString(),
-    "2023-11-14T22:13:20.000Z",
-  );
-  assert.equal(eventTimeOf(null, "1700000000").getTime(), 1_700_000_000_000);
 });
