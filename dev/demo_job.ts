@@ -6,11 +6,11 @@
 //   gateway → chunks committed → the job ends; then the database is compared with the
 //   simulator's ground truth (GET /_sim/truth over HTTP, ids compared inside the job's window).
 // Nothing here drives the worker: the demo only watches the public.backfill_* tables and views.
-import postgres from "npm:postgres@3.4.9";
+import { createSql, type Sql } from "../supabase/functions/_shared/db.ts";
 import { signPolarWebhook, subscriptionEvent } from "./polar/deliveries.ts";
 import { readFunctionsEnv } from "./stack/functions-env.ts";
 
-export type Sql = ReturnType<typeof postgres>;
+export type { Sql };
 
 export interface StackUrls {
   dbUrl: string;
@@ -19,7 +19,7 @@ export interface StackUrls {
 }
 
 export function connectDb(dbUrl: string, max = 3): Sql {
-  return postgres(dbUrl, { max, prepare: false, onnotice: () => {} });
+  return createSql(dbUrl, { max });
 }
 
 /** The content types the engine stores today, as the simulator's ground truth names them, with

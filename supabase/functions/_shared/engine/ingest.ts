@@ -20,6 +20,10 @@ interface Connection<T> {
   pageInfo: PageInfo;
   nodes: T[];
 }
+interface Label {
+  name: string;
+  color: string;
+}
 
 export interface FollowUp {
   connection: NestedConnection;
@@ -83,6 +87,13 @@ export class ChunkCollector {
 
   constructor(readonly repositoryId: number) {}
 
+  /** A collector for the chunk of an answer's `repository`, holding its metadata row. */
+  static forRepository<C extends ChunkCollector>(this: new (repositoryId: number) => C, repo: Json): C {
+    const collector = new this(repo.databaseId as number);
+    collector.rows.repository = repositoryRow(repo);
+    return collector;
+  }
+
   /** The contributor id of an actor; actors without a databaseId (ghosts) are null. */
   actor(a: Actor | null | undefined): number | null {
     if (!a || a.databaseId === undefined || a.databaseId === null) return null;
@@ -102,24 +113,13 @@ export class ChunkCollector {
 
   addPullRequest(n: Json): void {
     const id = n.databaseId as number;
-    const labels = n.labels as Connection<{ name: string; color: string }>;
+    const labels = n.labels as Connection<Label>;
     const row: Json = {
-      id,
-      node_id: n.id,
-      repository_id: this.repositoryId,
-      number: n.number,
-      title: n.title,
-      body: n.body,
-      state: n.state,
+      ...this.issueColumns(n, labels),
       is_draft: n.isDraft,
-      author_id: this.actor(n.author as Actor),
-      labels: labels.nodes.map((l) => ({ name: l.name, color: l.color })),
       additions: n.additions,
       deletions: n.deletions,
       changed_files: n.changedFiles,
-      created_at: n.createdAt,
-      updated_at: n.updatedAt,
-      closed_at: n.closedAt,
       merged_at: n.mergedAt,
     };
     this.rows.pull_requests.push(row);
@@ -131,9 +131,17 @@ export class ChunkCollector {
 
   addIssue(n: Json): void {
     const id = n.databaseId as number;
-    const labels = n.labels as Connection<{ name: string; color: string }>;
-    const row: Json = {
-      id,
+    const labels = n.labels as Connection<Label>;
+    const row = this.issueColumns(n, labels);
+    this.rows.issues.push(row);
+    this.issuesByDbId.set(id, row);
+    this.follow(labels, "Issue.labels", n.id as string, id, "issue");
+  }
+
+  /** The columns pull requests and issues share (on GitHub a pull request is an issue). */
+  private issueColumns(n: Json, labels: Connection<Label>): Json {
+    return {
+      id: n.databaseId,
       node_id: n.id,
       repository_id: this.repositoryId,
       number: n.number,
@@ -146,9 +154,6 @@ export class ChunkCollector {
       updated_at: n.updatedAt,
       closed_at: n.closedAt,
     };
-    this.rows.issues.push(row);
-    this.issuesByDbId.set(id, row);
-    this.follow(labels, "Issue.labels", n.id as string, id, "issue");
   }
 
   /** Adds one page of a nested connection and queues its next page, if any. */

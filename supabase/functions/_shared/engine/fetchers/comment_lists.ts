@@ -15,6 +15,8 @@
 // comment is deleted between two reads (or before a resume), skipping one. Only when a whole
 // page shares one updated_at second does the walk step to the next page number of that second.
 import { GithubError } from "../../github/graphql.ts";
+import type { ChunkRows } from "../ingest.ts";
+import type { WindowedPage } from "./common.ts";
 import type { Answered, Fetched, FetchContext } from "./types.ts";
 
 type Json = Record<string, unknown>;
@@ -63,6 +65,21 @@ export function parseListCursor(value: string): ListCursor {
  * recently updated first. */
 export function listStart(list: CommentList, since: string | null): string {
   return cursorValue(list, { from: since, since, page: 1 });
+}
+
+/** A chunk of a GraphQL phase (`prs`, `issues`) that a comment list follows: the phase goes on
+ * at the page's cursor, and after its last page the data type goes on with the list at
+ * `listCursor` (estimated total: the items done so far). */
+export function pageThenList(
+  ctx: FetchContext,
+  phase: "prs" | "issues",
+  rows: ChunkRows,
+  page: WindowedPage,
+  points: number,
+  listCursor: string,
+): Fetched {
+  if (!page.done) return { rows, ...page, nextCursor: `${phase}:${page.nextCursor ?? ""}`, points };
+  return { rows, ...page, done: false, nextCursor: listCursor, estimatedTotal: ctx.itemsDone + page.items, points };
 }
 
 /** The start (`from`) of a stored list cursor, null when it has none. */

@@ -7,7 +7,7 @@
 // COMMITS_OVERLAP_DAYS (14, ctx.commitsOverlapDays) before the window start; commits already
 // stored are upserted again unchanged (by sha). Commits reaching the branch later than that
 // overlap after their date are still missed until a backfill covers them.
-import { type Actor, ChunkCollector, repositoryRow } from "../ingest.ts";
+import { type Actor, ChunkCollector } from "../ingest.ts";
 import { RATE_LIMIT, withFragments } from "../../github/queries.ts";
 import { type Page, repositoryOf } from "./common.ts";
 import type { Fetcher, FetchContext } from "./types.ts";
@@ -51,8 +51,7 @@ export const fetchCommits: Fetcher = async (ctx) => {
     owner: ctx.owner, name: ctx.name, first, after: ctx.cursor, since: commitsSince(ctx),
   }, 1);
   const repo = repositoryOf(r.data);
-  const collector = new ChunkCollector(repo.databaseId as number);
-  collector.rows.repository = repositoryRow(repo);
+  const collector = ChunkCollector.forRepository(repo);
   const target = (repo.defaultBranchRef as { target?: { history?: Page } } | null)?.target;
   // An empty repository has no default branch; a non-commit target has no history.
   const history = target?.history;

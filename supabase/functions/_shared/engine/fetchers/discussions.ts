@@ -4,7 +4,7 @@
 // In "updated" mode (scheduled syncs) discussions come most recently updated first and the walk
 // stops at the first one updated before the window start (the last sync), so an old discussion
 // answered or commented on since is fetched again with all its comments.
-import { type Actor, ChunkCollector, repositoryRow } from "../ingest.ts";
+import { type Actor, ChunkCollector } from "../ingest.ts";
 import { RATE_LIMIT, withFragments } from "../../github/queries.ts";
 import { firstUnderCap, type Page, repositoryOf, takeNewestFirst } from "./common.ts";
 import type { FetchContext, Fetcher } from "./types.ts";
@@ -143,8 +143,7 @@ export const fetchDiscussions: Fetcher = async (ctx) => {
     owner: ctx.owner, name: ctx.name, first, after: ctx.cursor, nested, replies,
   }, discussionsCost("page", first, nested, replies));
   const repo = repositoryOf(r.data);
-  const collector = new DiscussionCollector(repo.databaseId as number);
-  collector.rows.repository = repositoryRow(repo);
+  const collector = DiscussionCollector.forRepository(repo);
   const page = takeNewestFirst(ctx, repo.discussions as Page, (n) => (byUpdate ? n.updatedAt : n.createdAt) as string,
     (n) => collector.addDiscussion(n));
   const points = r.points + await fetchDiscussionFollowUps(ctx, collector);

@@ -1,6 +1,6 @@
 // Forks newest first by creation time, stopping at the window's edge. A flat connection: a page
 // costs 1 point whatever its size, so pages are twice the chunk page size, up to 100.
-import { ChunkCollector, repositoryRow } from "../ingest.ts";
+import { ChunkCollector } from "../ingest.ts";
 import { RATE_LIMIT, withFragments } from "../../github/queries.ts";
 import { type Page, repositoryOf, takeNewestFirst } from "./common.ts";
 import type { Fetcher } from "./types.ts";
@@ -26,8 +26,7 @@ export const fetchForks: Fetcher = async (ctx) => {
     owner: ctx.owner, name: ctx.name, first, after: ctx.cursor,
   }, 1);
   const repo = repositoryOf(r.data);
-  const collector = new ChunkCollector(repo.databaseId as number);
-  collector.rows.repository = repositoryRow(repo);
+  const collector = ChunkCollector.forRepository(repo);
   const forks: Json[] = collector.rows.forks = [];
   const page = takeNewestFirst(ctx, repo.forks as Page, (n) => n.createdAt as string, (n) =>
     forks.push({

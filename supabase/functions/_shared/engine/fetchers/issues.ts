@@ -3,9 +3,9 @@
 // The cursor carries the phase: `issues:<GraphQL cursor>` → `issue_comments:<list cursor>`.
 // In "updated" mode (scheduled syncs) the page asks for issues updated since the window start
 // (the last sync; GitHub's filterBy.since), most recently updated first.
-import { ChunkCollector, repositoryRow } from "../ingest.ts";
+import { ChunkCollector } from "../ingest.ts";
 import { bestPageSize, estimateCost, ISSUES_BY_UPDATE_QUERY, ISSUES_QUERY } from "../../github/queries.ts";
-import { commentListChunk, listStart, parsePhase } from "./comment_lists.ts";
+import { commentListChunk, listStart, pageThenList, parsePhase } from "./comment_lists.ts";
 import { fetchFollowUps, type Page, repositoryOf, takeNewestFirst } from "./common.ts";
 import type { Fetcher } from "./types.ts";
 
@@ -22,19 +22,10 @@ export const fetchIssues: Fetcher = async (ctx) => {
   const first = bestPageSize(max, (f) => estimateCost(query, { ...vars, first: f }));
   const r = await ctx.graphql<{ repository: Json | null }>(query, { ...vars, first });
   const repo = repositoryOf(r.data);
-  const collector = new ChunkCollector(repo.databaseId as number);
-  collector.rows.repository = repositoryRow(repo);
+  const collector = ChunkCollector.forRepository(repo);
   const page = takeNewestFirst(ctx, repo.issues as Page, (n) => (byUpdate ? n.updatedAt : n.createdAt) as string, (n) => collector.addIssue(n));
   const points = r.points + await fetchFollowUps(ctx, collector);
-  if (!page.done) return { rows: collector.rows, ...page, nextCursor: `issues:${page.nextCursor ?? ""}`, points };
   // The list covers this task's PRs too (their window starts at the same time), so it starts at
   // the window's start rather than at the oldest issue.
-  return {
-    rows: collector.rows,
-    ...page,
-    done: false,
-    nextCursor: listStart("issue_comments", ctx.windowStart),
-    estimatedTotal: ctx.itemsDone + page.items,
-    points,
-  };
+  return pageThenList(ctx, "issues", collector.rows, page, points, listStart("issue_comments", ctx.windowStart));
 };

@@ -5,9 +5,9 @@
 // An initial job caps the count (ctx.cap); its lists start at its oldest PR. In "updated" mode
 // (scheduled syncs) PRs come most recently updated first down to the window start (the last
 // sync), and the lists start there too: comments updated since.
-import { ChunkCollector, repositoryRow } from "../ingest.ts";
+import { ChunkCollector } from "../ingest.ts";
 import { bestPageSize, estimateCost, PULL_REQUESTS_BY_UPDATE_QUERY, PULL_REQUESTS_QUERY } from "../../github/queries.ts";
-import { commentListChunk, listFrom, listStart, parsePhase, runsIssueComments } from "./comment_lists.ts";
+import { commentListChunk, listFrom, listStart, pageThenList, parsePhase, runsIssueComments } from "./comment_lists.ts";
 import { fetchFollowUps, type Page, repositoryOf, takeNewestFirst } from "./common.ts";
 import type { Fetcher, FetchContext } from "./types.ts";
 
@@ -33,24 +33,16 @@ export const fetchPullRequests: Fetcher = async (ctx) => {
     owner: ctx.owner, name: ctx.name, first: pullRequestPageSize(ctx), after: value, nested: 100,
   });
   const repo = repositoryOf(r.data);
-  const collector = new ChunkCollector(repo.databaseId as number);
-  collector.rows.repository = repositoryRow(repo);
+  const collector = ChunkCollector.forRepository(repo);
   let oldest: string | null = null;
   const page = takeNewestFirst(ctx, repo.pullRequests as Page, (n) => (byUpdate ? n.updatedAt : n.createdAt) as string, (n) => {
     collector.addPullRequest(n);
     oldest = n.createdAt as string;
   });
   const points = r.points + await fetchFollowUps(ctx, collector);
-  if (!page.done) return { rows: collector.rows, ...page, nextCursor: `prs:${page.nextCursor ?? ""}`, points };
-  // The last PR page: the comment lists follow, from this task's oldest PR (pages go newest
+  // After the last PR page the comment lists follow, from this task's oldest PR (pages go newest
   // first, so it is the last one kept here) or, when this page kept none, the window's start.
   // An incremental sync wants the comments updated since its window start, whatever their PR.
-  return {
-    rows: collector.rows,
-    ...page,
-    done: false,
-    nextCursor: listStart("review_comments", byUpdate ? ctx.windowStart : oldest ?? ctx.windowStart),
-    estimatedTotal: ctx.itemsDone + page.items,
-    points,
-  };
+  const listCursor = listStart("review_comments", byUpdate ? ctx.windowStart : oldest ?? ctx.windowStart);
+  return pageThenList(ctx, "prs", collector.rows, page, points, listCursor);
 };
