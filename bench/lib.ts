@@ -1,8 +1,8 @@
 // What every scenario shares: the figures and their targets (DESIGN.md §6), a database client,
 // the stack's simulator control endpoints, timing helpers.
-import postgres from "npm:postgres@3.4.9";
+import { createSql, type Sql } from "../supabase/functions/_shared/db.ts";
 
-export type Sql = ReturnType<typeof postgres>;
+export type { Sql };
 
 /** The keys of bench/results.json; null when a scenario could not run. */
 export interface Figures {
@@ -58,12 +58,7 @@ export interface BenchEnv {
 }
 
 export function connectDb(url: string, max = 6): Sql {
-  return postgres(url, {
-    max,
-    prepare: false,
-    onnotice: () => {},
-    connection: { application_name: "bench" },
-  });
+  return createSql(url, { max, connection: { application_name: "bench" } });
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

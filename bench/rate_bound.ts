@@ -6,8 +6,8 @@
 // stops are left out. Violations are the simulator's counters (a request sent while the budget
 // was known exhausted, or inside a retry-after).
 import { createSimulator, type RepoSpec } from "../dev/github-sim/mod.ts";
-import { createGithubClient } from "../supabase/functions/_shared/github.ts";
-import { runWorker, type WorkerReport } from "../supabase/functions/_shared/worker.ts";
+import { createGithubClient } from "../supabase/functions/_shared/github/graphql.ts";
+import { runWorker, type WorkerReport } from "../supabase/functions/_shared/engine/worker.ts";
 import {
   createJob,
   freshBudget,

@@ -5,7 +5,7 @@
 // line with VmHWM (the peak resident set).
 //   DB_URL=… GITHUB_API_URL=… RUN_SECONDS=90 deno run -A bench/worker_memory_runner.ts
 import { connect } from "../supabase/functions/_shared/db.ts";
-import { createWorkerHandler } from "../supabase/functions/_shared/worker_handler.ts";
+import { createWorkerHandler } from "../supabase/functions/_shared/engine/handler.ts";
 
 const need = (name: string) => {
   const v = Deno.env.get(name);

@@ -6,11 +6,11 @@
 //   gateway → chunks committed → the job ends; then the database is compared with the
 //   simulator's ground truth (GET /_sim/truth over HTTP, ids compared inside the job's window).
 // Nothing here drives the worker: the demo only watches the public.backfill_* tables and views.
-import postgres from "npm:postgres@3.4.9";
-import { signPolarWebhook, subscriptionEvent } from "../supabase/functions/_shared/polar_events.ts";
+import { createSql, type Sql } from "../supabase/functions/_shared/db.ts";
+import { signPolarWebhook, subscriptionEvent } from "./polar/deliveries.ts";
 import { readFunctionsEnv } from "./stack/functions-env.ts";
 
-export type Sql = ReturnType<typeof postgres>;
+export type { Sql };
 
 export interface StackUrls {
   dbUrl: string;
@@ -19,7 +19,7 @@ export interface StackUrls {
 }
 
 export function connectDb(dbUrl: string, max = 3): Sql {
-  return postgres(dbUrl, { max, prepare: false, onnotice: () => {} });
+  return createSql(dbUrl, { max });
 }
 
 /** The content types the engine stores today, as the simulator's ground truth names them, with
@@ -117,7 +117,7 @@ export async function createDemoWorkspace(
 }
 
 /** Sends a signed `subscription.active` for the addon to the real polar-webhook function, the way
- * Polar does after a checkout whose metadata names the workspace (dev/polar-send.ts's signer). */
+ * Polar does after a checkout whose metadata names the workspace (dev/polar/deliveries.ts's signer). */
 export async function sendAddonPurchase(
   functionsUrl: string,
   workspaceId: string,

@@ -9,11 +9,10 @@
 // through the polar-webhook function over HTTP, the other entry points are the public and
 // private SQL functions pg_cron and supabase-js call, and the workers run the worker module
 // the edge function runs, against the same database.
-import postgres from "npm:postgres@3.4.9";
 import { mulberry32 } from "../github-sim/prng.ts";
 import { createSimulator, type Simulator } from "../github-sim/mod.ts";
-import { createGithubClient } from "../../supabase/functions/_shared/github.ts";
-import type { Sql } from "../demo_job.ts";
+import { createGithubClient } from "../../supabase/functions/_shared/github/graphql.ts";
+import { createSql, type Sql } from "../../supabase/functions/_shared/db.ts";
 import {
   cancelOne,
   createWorkspace,
@@ -144,7 +143,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
   const allRepos = specs.map((s) => `${s.owner}/${s.name}`.toLowerCase());
   const existing = allRepos.filter((r) => !EXPECTED_NOT_FOUND.includes(r));
   const sim = createSimulator({ seed: o.seed, repos: specs });
-  const sql: Sql = postgres(o.dbUrl, { max: 4, prepare: false, onnotice: () => {} });
+  const sql: Sql = createSql(o.dbUrl, { max: 4 });
   const [{ automatic_invocations: wasOn }] =
     await sql`select automatic_invocations from engine.worker_settings`;
   const jobIds: string[] = [];

@@ -6,15 +6,15 @@
 // - a mid-flight abort: a timer destroys a pass's pool at a random moment — during a GitHub
 //   request, a budget reservation, a claim or a commit — as a killed isolate would.
 // What a dead pass held comes back through the message's visibility timeout.
-import postgres from "npm:postgres@3.4.9";
 import type { Simulator } from "../github-sim/mod.ts";
 import { InjectedCrash, workerDeps } from "../../supabase/tests/e2e/engine_helpers.ts";
 import {
   runWorker,
   type WorkerConfig,
   type WorkerReport,
-} from "../../supabase/functions/_shared/worker.ts";
-import { sqlBudget } from "../../supabase/functions/_shared/budget.ts";
+} from "../../supabase/functions/_shared/engine/worker.ts";
+import { sqlBudget } from "../../supabase/functions/_shared/engine/budget.ts";
+import { createSql } from "../../supabase/functions/_shared/db.ts";
 
 export interface WorkerPoolOptions {
   dbUrl: string;
@@ -65,12 +65,7 @@ export function startWorkerPool(o: WorkerPoolOptions) {
   let stopping = false;
 
   async function onePass(n: number): Promise<boolean> {
-    const sql = postgres(o.dbUrl, {
-      max: 4,
-      prepare: false,
-      onnotice: () => {},
-      connection: { application_name: `soak-worker-${n}` },
-    });
+    const sql = createSql(o.dbUrl, { max: 4, connection: { application_name: `soak-worker-${n}` } });
     let crashed = false;
     const deps = workerDeps(sql, o.sim, {
       budget: sqlBudget(sql, {

@@ -6,6 +6,15 @@ import postgres from "npm:postgres@3.4.9";
 
 export type Sql = ReturnType<typeof postgres>;
 
+/** postgres.js options, as `postgres(url, options)` takes them. */
+export type SqlOptions = NonNullable<Parameters<typeof postgres>[1]>;
+
+/** A postgres.js pool as the project opens them, for the functions and the local tooling alike:
+ * notices dropped, prepared statements off unless `options` turns them on. */
+export function createSql(url: string, options: SqlOptions & { max: number }): Sql {
+  return postgres(url, { prepare: false, onnotice: () => {}, ...options });
+}
+
 export function connect(url = Deno.env.get("SUPABASE_DB_URL"), max = 4): Sql {
   if (!url) {
     throw new Error(
@@ -13,12 +22,10 @@ export function connect(url = Deno.env.get("SUPABASE_DB_URL"), max = 4): Sql {
         "provided automatically; locally `npm run stack:up` sets it.",
     );
   }
-  return postgres(url, {
+  return createSql(url, {
     max,
-    prepare: false,
     idle_timeout: 20,
     connect_timeout: 10,
-    onnotice: () => {},
     connection: { application_name: "edge-function" },
   });
 }

@@ -1,6 +1,6 @@
 // What end-to-end tests need from the running stack. `npm test` sets these from the stack it
 // brings up; by hand, export the KEY=value lines `npm run stack:up` prints.
-import postgres from "npm:postgres@3.4.9";
+import { createSql, type Sql } from "../../functions/_shared/db.ts";
 
 export function stackEnv(name: "DB_URL" | "API_URL" | "FUNCTIONS_URL" | "ANON_KEY" | "SERVICE_ROLE_KEY" | "GITHUB_API_URL" | "JWT_SECRET"): string {
   const v = Deno.env.get(name);
@@ -13,8 +13,9 @@ export function stackEnv(name: "DB_URL" | "API_URL" | "FUNCTIONS_URL" | "ANON_KE
   return v;
 }
 
-export function testDb(max = 2) {
-  return postgres(stackEnv("DB_URL"), { max, onnotice: () => {} });
+// Tests reach Postgres directly, not through the transaction pooler: prepared statements work.
+export function testDb(max = 2): Sql {
+  return createSql(stackEnv("DB_URL"), { max, prepare: true });
 }
 
 export async function eventually<T>(

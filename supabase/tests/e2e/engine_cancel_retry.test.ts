@@ -2,7 +2,7 @@
 import { deepEqual as assertEquals } from "node:assert/strict";
 import { testDb } from "./_env.ts";
 import { createJob, drain, setupWorkspace, simulator, workerDeps } from "./engine_helpers.ts";
-import { runWorker } from "../../functions/_shared/worker.ts";
+import { runWorker } from "../../functions/_shared/engine/worker.ts";
 
 Deno.test("cancel_backfill cancels every queued task and the worker then sends no request", async () => {
   const sql = testDb(4);

@@ -4,7 +4,7 @@
 import { deepEqual as assertEquals } from "node:assert/strict";
 import { testDb } from "./_env.ts";
 import { assertMatchesTruth, createJob, itemsDone, setupWorkspace, simulator, windowStartOf, workerDeps } from "./engine_helpers.ts";
-import { runWorker, type WorkerReport } from "../../functions/_shared/worker.ts";
+import { runWorker, type WorkerReport } from "../../functions/_shared/engine/worker.ts";
 
 const REPOS = ["acme/web", "acme/api", "acme/tiny", "acme/empty"];
 const CONFIG = { concurrency: 2, pageSize: 5, timeBudgetMs: 20_000 };

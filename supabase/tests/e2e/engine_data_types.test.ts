@@ -5,8 +5,8 @@
 import assert, { deepEqual as assertEquals } from "node:assert/strict";
 import { testDb } from "./_env.ts";
 import { createJob, drain, freshBudget, itemsDone, jobStatus, setupWorkspace, simulator, windowStartOf, workerDeps } from "./engine_helpers.ts";
-import { sqlBudget } from "../../functions/_shared/budget.ts";
-import { createGithubClient } from "../../functions/_shared/github.ts";
+import { sqlBudget } from "../../functions/_shared/engine/budget.ts";
+import { createGithubClient } from "../../functions/_shared/github/graphql.ts";
 import type { RepoSpec, Simulator } from "../../../dev/github-sim/mod.ts";
 import type { Sql } from "../../functions/_shared/db.ts";
 

@@ -3,12 +3,12 @@
 // with the simulator's ground truth.
 import { deepEqual as assertEquals } from "node:assert/strict";
 import { createSimulator, type RepoSpec, type Simulator } from "../../../dev/github-sim/mod.ts";
-import { createGithubClient } from "../../functions/_shared/github.ts";
-import { createRestClient } from "../../functions/_shared/github_rest.ts";
-import { runWorker, type WorkerDeps, type WorkerReport } from "../../functions/_shared/worker.ts";
+import { createGithubClient } from "../../functions/_shared/github/graphql.ts";
+import { createRestClient } from "../../functions/_shared/github/rest.ts";
+import { runWorker, type WorkerDeps, type WorkerReport } from "../../functions/_shared/engine/worker.ts";
 import type { Sql } from "../../functions/_shared/db.ts";
 import { resetEngineState } from "./_env.ts";
-import { type Budget, sqlBudget } from "../../functions/_shared/budget.ts";
+import { type Budget, sqlBudget } from "../../functions/_shared/engine/budget.ts";
 
 export const SMALL_REPOS: RepoSpec[] = [
   { owner: "acme", name: "web", prs: 60, issues: 40, days: 60, heavyItems: 1, reviewsPerPr: 2, commentsPerPr: 2, reviewCommentsPerPr: 2 },

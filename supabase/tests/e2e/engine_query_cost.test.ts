@@ -9,13 +9,13 @@ import { createJob, drain, itemsDone, jobStatus, setupWorkspace, simulator, wind
 import { analyzeQuery } from "../../../dev/github-sim/cost.ts";
 import { githubSchema } from "../../../dev/github-sim/schema.ts";
 import { DEFAULT_REPOS } from "../../../dev/github-sim/mod.ts";
-import { queryCost } from "../../functions/_shared/query_cost.ts";
-import { ISSUES_BY_UPDATE_QUERY, ISSUES_QUERY, nestedQuery, PULL_REQUESTS_BY_UPDATE_QUERY, PULL_REQUESTS_QUERY, REPOSITORY_QUERY } from "../../functions/_shared/queries.ts";
-import { COMMITS_QUERY } from "../../functions/_shared/fetchers/commits.ts";
+import { queryCost } from "../../functions/_shared/github/query_cost.ts";
+import { ISSUES_BY_UPDATE_QUERY, ISSUES_QUERY, nestedQuery, PULL_REQUESTS_BY_UPDATE_QUERY, PULL_REQUESTS_QUERY, REPOSITORY_QUERY } from "../../functions/_shared/github/queries.ts";
+import { COMMITS_QUERY } from "../../functions/_shared/engine/fetchers/commits.ts";
 import {
   DISCUSSION_COMMENTS_QUERY, DISCUSSION_REPLIES_QUERY, DISCUSSIONS_BY_UPDATE_QUERY, DISCUSSIONS_QUERY,
-} from "../../functions/_shared/fetchers/discussions.ts";
-import { FORKS_QUERY } from "../../functions/_shared/fetchers/forks.ts";
+} from "../../functions/_shared/engine/fetchers/discussions.ts";
+import { FORKS_QUERY } from "../../functions/_shared/engine/fetchers/forks.ts";
 
 Deno.test("the worker's cost estimate of every document it sends equals GitHub's formula on the real schema", () => {
   const repo = { owner: "acme", name: "web", after: null };

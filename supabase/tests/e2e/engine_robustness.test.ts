@@ -3,8 +3,8 @@
 import { deepEqual as assertEquals, match } from "node:assert/strict";
 import { testDb } from "./_env.ts";
 import { assertMatchesTruth, createJob, drain, forgetRepositories, jobStatus, setupWorkspace, simulator, windowStartOf, workerDeps } from "./engine_helpers.ts";
-import { runWorker } from "../../functions/_shared/worker.ts";
-import { createGithubClient, type GithubClient } from "../../functions/_shared/github.ts";
+import { runWorker } from "../../functions/_shared/engine/worker.ts";
+import { createGithubClient, type GithubClient } from "../../functions/_shared/github/graphql.ts";
 import type { Simulator } from "../../../dev/github-sim/mod.ts";
 
 /** A GitHub client over the simulator whose answers pass through `edit` (faults GitHub may

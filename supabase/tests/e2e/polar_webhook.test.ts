@@ -2,8 +2,8 @@
 // (`npm test` sets FUNCTIONS_URL and DB_URL). Each test makes its own workspaces with unique
 // slugs, so tests neither depend on nor disturb each other or other suites.
 import assert from "node:assert/strict";
-import postgres from "npm:postgres@3.4.9";
-import { orderPaidEvent, signPolarWebhook, subscriptionEvent } from "../../functions/_shared/polar_events.ts";
+import { createSql, type Sql } from "../../functions/_shared/db.ts";
+import { orderPaidEvent, signPolarWebhook, subscriptionEvent } from "../../../dev/polar/deliveries.ts";
 import { readFunctionsEnv } from "../../../dev/stack/functions-env.ts";
 
 const FUNCTIONS_URL = Deno.env.get("FUNCTIONS_URL");
@@ -29,8 +29,6 @@ const ALL_TYPES = [
   "forks",
 ];
 
-type Sql = ReturnType<typeof postgres>;
-
 function e2e(name: string, fn: (sql: Sql) => Promise<void>) {
   Deno.test({
     name,
@@ -38,7 +36,7 @@ function e2e(name: string, fn: (sql: Sql) => Promise<void>) {
     sanitizeOps: false,
     sanitizeResources: false,
     fn: async () => {
-      const sql = postgres(DB_URL!, { max: 4, prepare: false, onnotice: () => {} });
+      const sql = createSql(DB_URL!, { max: 4 });
       try {
         await fn(sql);
       } finally {

@@ -1,0 +1,115 @@
+// Builds and signs Polar-shaped deliveries, for the dev sender (send.ts) and the tests.
+// The webhook function never signs: it verifies with the SDK only. Signing follows Standard
+// Webhooks (what Polar sends): `v1,` + base64 HMAC-SHA256 of `id.timestamp.body`, keyed by the
+// base64 part of a `whsec_` secret. The SDK ships no signer, so this uses the Standard Webhooks
+// reference library (`standardwebhooks`); deliveries_test.ts proves the SDK accepts it.
+import { Webhook } from "npm:standardwebhooks@1.1.1";
+
+export interface SubscriptionEventInput {
+  type: string;
+  subscriptionId: string;
+  productId: string;
+  status?: string;
+  /** Checkout metadata as Polar copies it onto the subscription, e.g. { workspace_id: "acme" }. */
+  metadata?: Record<string, unknown>;
+  cancelAtPeriodEnd?: boolean;
+  currentPeriodEnd?: Date;
+  endedAt?: Date | null;
+  /** The event's time (payload `timestamp`); orders events for the out-of-order rule. */
+  at?: Date;
+  customerId?: string;
+}
+
+/** A `subscription.*` payload: status follows the event unless given (revoked → canceled). */
+export function subscriptionEvent(input: SubscriptionEventInput): Record<string, unknown> {
+  const at = input.at ?? new Date();
+  const revoked = input.type === "subscription.revoked";
+  const status = input.status ?? (revoked ? "canceled" : "active");
+  const periodEnd = input.currentPeriodEnd ?? new Date(at.getTime() + 30 * 86_400_000);
+  const canceled = revoked || input.type === "subscription.canceled" ||
+    Boolean(input.cancelAtPeriodEnd);
+  return {
+    type: input.type,
+    timestamp: at.toISOString(),
+    data: {
+      id: input.subscriptionId,
+      created_at: at.toISOString(),
+      modified_at: at.toISOString(),
+      status,
+      amount: 10000,
+      currency: "usd",
+      recurring_interval: "month",
+      current_period_start: new Date(periodEnd.getTime() - 30 * 86_400_000).toISOString(),
+      current_period_end: periodEnd.toISOString(),
+      cancel_at_period_end: input.cancelAtPeriodEnd ?? input.type === "subscription.canceled",
+      canceled_at: canceled ? at.toISOString() : null,
+      started_at: at.toISOString(),
+      ended_at: input.endedAt !== undefined
+        ? input.endedAt?.toISOString() ?? null
+        : revoked
+        ? at.toISOString()
+        : null,
+      customer_id: input.customerId ?? `cus_${input.subscriptionId}`,
+      product_id: input.productId,
+      metadata: input.metadata ?? {},
+    },
+  };
+}
+
+/** An `order.paid` payload for a subscription renewal paid until `paidUntil`. */
+export function orderPaidEvent(input: {
+  orderId: string;
+  subscriptionId: string;
+  productId: string;
+  paidUntil: Date;
+  at?: Date;
+}): Record<string, unknown> {
+  const at = input.at ?? new Date();
+  return {
+    type: "order.paid",
+    timestamp: at.toISOString(),
+    data: {
+      id: input.orderId,
+      created_at: at.toISOString(),
+      status: "paid",
+      paid: true,
+      billing_reason: "subscription_cycle",
+      product_id: input.productId,
+      subscription_id: input.subscriptionId,
+      subscription: { id: input.subscriptionId, current_period_end: input.paidUntil.toISOString() },
+    },
+  };
+}
+
+export interface SignOptions {
+  webhookId?: string;
+  /** Signing time; Polar's verifier refuses more than 5 minutes of skew. */
+  at?: Date;
+}
+
+/** Standard Webhooks headers for `body`, signed with `secret` (whole `whsec_…` or raw). */
+// Async for callers that await it; the library signs synchronously.
+// deno-lint-ignore require-await
+export async function signPolarWebhook(
+  body: string,
+  secret: string,
+  options: SignOptions = {},
+): Promise<Record<string, string>> {
+  const id = options.webhookId ?? `msg_${crypto.randomUUID()}`;
+  const timestamp = Math.floor((options.at ?? new Date()).getTime() / 1000);
+  const signature = new Webhook(signingKey(secret), { format: "raw" }).sign(id, new Date(timestamp * 1000), body);
+  return {
+    "content-type": "application/json",
+    "webhook-id": id,
+    "webhook-timestamp": String(timestamp),
+    "webhook-signature": signature,
+  };
+}
+
+function signingKey(secret: string): Uint8Array<ArrayBuffer> {
+  if (secret.startsWith("whsec_")) {
+    const raw = atob(secret.slice("whsec_".length));
+    return Uint8Array.from(raw, (c) => c.charCodeAt(0));
+  }
+  return new TextEncoder().encode(secret);
+}

@@ -1,0 +1,74 @@
+// One chunk of a task's data type: the fetcher's GitHub request(s) from the stored cursor, then
+// ONE transaction (engine.commit_backfill_chunk) that upserts the rows, advances the cursor from
+// the one the chunk started at, updates progress and deletes or extends the message.
+import { FETCHERS, type Fetched, fetchModeForJob } from "./fetchers/mod.ts";
+import { stripNul } from "./ingest.ts";
+import type { Claim, Pass, TaskOutcome, TaskStep } from "./pass.ts";
+import { beforeRequest, graphqlRequest, restRequest } from "./requests.ts";
+
+/** Where a chunk starts: the data type's stored cursor and counters, and this chunk's page size. */
+export interface ChunkStart {
+  dataType: string;
+  cursor: string | null;
+  windowStart: string | null;
+  itemsDone: number;
+  pageSize: number;
+}
+
+export async function fetchChunk(pass: Pass, claim: Claim, start: ChunkStart): Promise<Fetched> {
+  const { dataType } = start;
+  const fetcher = FETCHERS[dataType];
+  if (!fetcher) throw new Error(`no fetcher for data type "${dataType}": add one to supabase/functions/_shared/engine/fetchers/mod.ts`);
+  return await fetcher({
+    owner: claim.owner,
+    name: claim.name,
+    mode: fetchModeForJob(claim.job_kind),
+    cursor: start.cursor,
+    windowStart: start.windowStart,
+    itemsDone: start.itemsDone,
+    sizes: { first: start.pageSize, nested: pass.config.nestedPageSize, threadComments: pass.config.threadCommentsPageSize },
+    // Initial backfills take the last N pull requests of each repository.
+    cap: dataType === "pull_requests" && claim.job_kind === "initial" && claim.max_prs_per_repo ? claim.max_prs_per_repo : Infinity,
+    dataTypes: claim.progress.map((p) => p.data_type),
+    repositoryId: claim.repository_id,
+    now: pass.now,
+    graphql: async (doc, vars, cost) => graphqlRequest(pass, await beforeRequest(pass, claim), doc, vars, cost),
+    rest: async (path) => restRequest(pass, await beforeRequest(pass, claim), path),
+  });
+}
+
+/** Commits a fetched chunk that started at `cursor`. Returns how the task ends, or null when it
+ * goes on. */
+export async function commitChunk(
+  pass: Pass,
+  claim: Claim,
+  dataType: string,
+  cursor: string | null,
+  fetched: Fetched,
+  step: TaskStep,
+): Promise<TaskOutcome | null> {
+  const { sql, config, report } = pass;
+  if (pass.beforeCommit) {
+    try {
+      await pass.beforeCommit({ taskId: claim.task_id, dataType, cursor });
+    } catch (e) {
+      if (e && typeof e === "object") pass.hookErrors.add(e);
+      throw e;
+    }
+  }
+  step.step = "committing a chunk";
+  const [{ outcome }] = await sql<{ outcome: string }[]>`
+    select engine.commit_backfill_chunk(${claim.task_id}, ${dataType}, ${claim.msg_id}, ${cursor},
+      ${fetched.nextCursor}, ${fetched.done}, ${sql.json(stripNul(fetched.rows) as never)}, ${fetched.items},
+      ${fetched.estimatedTotal}, ${fetched.points}, ${config.visibilityTimeoutSeconds}, ${claim.claim_id}) as outcome`;
+  claim.sentSinceCommit = 0;
+  report.pointsUsed += fetched.points;
+  if (fetched.rows.repository) claim.repository_id = fetched.rows.repository.id as number;
+  if (outcome === "stale" || outcome === "cancelled") return outcome;
+  report.chunksCommitted++;
+  if (outcome === "task_completed") {
+    report.tasksCompleted++;
+    return "completed";
+  }
+  return null;
+}

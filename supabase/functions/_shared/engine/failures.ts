@@ -1,0 +1,115 @@
+// What a failed fetch or database call means for the task. A fetch that failed is waited out
+// (budget, rate limits), tried again in the chunk (transient GitHub errors, with a smaller page),
+// or recorded as a failed attempt whose message says what to do (engine.fail_backfill_task backs
+// off, or fails the task for good). A database call that failed gives the task back (passing
+// errors) or fails it, so it does not loop through the sweeper forever.
+import { GithubError } from "../github/graphql.ts";
+import { BudgetWait } from "./budget.ts";
+import { releaseTask } from "./claims.ts";
+import type { WorkerConfig } from "./config.ts";
+import { dbErrorCode, isTransientDbError, WorkerStepError } from "./db_errors.ts";
+import { type Claim, type Pass, repoNameOf, type TaskOutcome, type TaskStep, TaskStop } from "./pass.ts";
+
+/** How the task goes on after fetching a chunk of `dataType` threw `e`, `transientRetries`
+ * transient errors into this chunk: an outcome, or "retry" the chunk (smaller page, after a pause). */
+export async function afterFetchError(
+  pass: Pass,
+  claim: Claim,
+  dataType: string,
+  e: unknown,
+  transientRetries: number,
+  at: TaskStep,
+): Promise<TaskOutcome | "retry"> {
+  if (e instanceof TaskStop) {
+    if (e.outcome !== "deadline") return e.outcome;
+    // No room left for another request: the cursor stays at the chunk's start, and no slot
+    // claims more work in this pass.
+    pass.outOfTime = true;
+    at.step = "releasing the task at the end of the time budget";
+    return await releaseTask(pass, claim, 0, null);
+  }
+  // The database behind the shared budget failed: not GitHub's doing.
+  if (dbErrorCode(e)) {
+    at.step = "reserving GitHub budget";
+    throw e;
+  }
+  if (e instanceof BudgetWait) {
+    pass.report.budgetWaits++;
+    pass.budgetWaitUntil = Math.max(pass.budgetWaitUntil, e.until);
+    const delay = Math.max(1, Math.ceil((e.until - pass.now()) / 1000));
+    at.step = "releasing the task to wait for the GitHub budget";
+    return await releaseTask(pass, claim, delay,
+      `waiting for the GitHub rate limit (${e.message}): resumes after ${new Date(e.until).toISOString()}`);
+  }
+  const ge = e instanceof GithubError ? e : null;
+  if (ge?.kind === "secondary" || ge?.kind === "rate_limited") {
+    // Still limited after several tries within one chunk: come back in a minute.
+    at.step = "releasing the task after a GitHub rate limit";
+    return await releaseTask(pass, claim, 60,
+      `GitHub ${ge.kind === "secondary" ? "secondary" : "primary"} rate limit hit repeatedly: resumes in 60 s`);
+  }
+  if (ge?.kind === "transient" && transientRetries < pass.config.transientRetries) return "retry";
+  at.step = "recording a failed attempt";
+  return await recordFailedAttempt(pass, claim, dataType, attemptFailure(e, repoNameOf(claim), dataType, pass.config));
+}
+
+/** A failed attempt as engine.fail_backfill_task takes it. */
+export interface AttemptFailure {
+  message: string;
+  /** Retrying cannot help: the task fails now. */
+  permanent: boolean;
+  maxAttempts: number;
+}
+
+/** The failed attempt that fetching `dataType` of `repoName` made by throwing `e`: permanent for
+ * a repository GitHub does not show or refuses and for a query it rejects, with a message that
+ * says what to do. Passing GitHub errors get more attempts than others. */
+export function attemptFailure(e: unknown, repoName: string, dataType: string, config: WorkerConfig): AttemptFailure {
+  const ge = e instanceof GithubError ? e : null;
+  const permanent = ge?.kind === "not_found" || ge?.kind === "forbidden" || ge?.kind === "invalid";
+  const message = ge?.kind === "not_found"
+    ? `repository ${repoName} was not found or is not visible to the configured token: check the name or grant access, then retry`
+    : ge?.kind === "forbidden"
+    ? `GitHub refused access to ${repoName} (${ge.message}): check the token's scopes and the repository's access settings, then retry`
+    : ge?.kind === "invalid"
+    ? `GitHub rejected the ${dataType} query for ${repoName} (${ge.message}): this is a bug in the worker; report it`
+    : `fetching ${dataType} of ${repoName} failed (${(e as Error).message})`;
+  const maxAttempts = ge?.kind === "transient" ? Math.max(config.maxAttempts, config.maxTransientAttempts) : config.maxAttempts;
+  return { message, permanent, maxAttempts };
+}
+
+// The SQL backs off and says whether it retries or how to retry by hand.
+async function recordFailedAttempt(pass: Pass, claim: Claim, dataType: string, f: AttemptFailure): Promise<TaskOutcome> {
+  const { config } = pass;
+  const [{ outcome }] = await pass.sql<{ outcome: string }[]>`
+    select engine.fail_backfill_task(${claim.task_id}, ${claim.msg_id}, ${dataType}, ${f.message},
+      ${f.permanent}, ${f.maxAttempts}, ${config.retryDelaySeconds}, ${claim.claim_id},
+      ${config.maxRetryDelaySeconds}) as outcome`;
+  if (outcome === "failed") pass.report.tasksFailed++;
+  return outcome === "failed" ? "failed" : outcome === "stale" ? "stale" : "retrying";
+}
+
+/** A database call of the task failed (`e`, while doing `at`): a passing error gives the task
+ * back for a later try; any other fails it with a message naming the step. Only when even that
+ * call fails does an error (WorkerStepError) reach the slot. */
+export async function afterTaskError(pass: Pass, claim: Claim, at: TaskStep, e: unknown): Promise<TaskOutcome> {
+  const { sql, config } = pass;
+  const what = `${at.step}${at.dataType ? ` of ${at.dataType}` : ""} for ${repoNameOf(claim)}`;
+  const detail = `${(e as Error)?.message ?? String(e)}${dbErrorCode(e) ? ` (${dbErrorCode(e)})` : ""}`;
+  console.error(`backfill task ${claim.task_id}: ${what} failed: ${detail}`);
+  try {
+    if (isTransientDbError(e)) {
+      return await releaseTask(pass, claim, config.dbRetryDelaySeconds,
+        `${what} failed (${detail}): a passing database error; the task resumes in ${config.dbRetryDelaySeconds} s`);
+    }
+    const message = `${what} failed (${detail}): this is a bug in the worker or the data; report it, ` +
+      `then retry with select retry_backfill('${claim.job_id}', '${claim.tracked_repository_id}')`;
+    const [{ outcome }] = await sql<{ outcome: string }[]>`
+      select engine.fail_backfill_task(${claim.task_id}, ${claim.msg_id}, ${at.dataType}, ${message},
+        true, ${config.maxAttempts}, ${config.retryDelaySeconds}, ${claim.claim_id}) as outcome`;
+    if (outcome === "failed") pass.report.tasksFailed++;
+    return outcome === "failed" ? "failed" : "stale";
+  } catch (again) {
+    throw new WorkerStepError(`${what} (and recording that failure)`, again);
+  }
+}

@@ -1,0 +1,82 @@
+// What several fetchers share: nested follow-up pages and the window edge of newest-first lists.
+import { GithubError } from "../../github/graphql.ts";
+import { type ChunkCollector, type ChunkRows, emptyRows, repositoryRow } from "../ingest.ts";
+import { nestedQuery } from "../../github/queries.ts";
+import type { FetchContext } from "./types.ts";
+
+type Json = Record<string, unknown>;
+
+export interface Page<T = Json> {
+  totalCount: number;
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  nodes: T[];
+}
+
+/** The `repository` of an answer, or not_found (GitHub answers null for a missing repository). */
+export function repositoryOf(data: { repository: Json | null }): Json {
+  if (!data.repository) throw new GithubError("not_found", "repository is null");
+  return data.repository;
+}
+
+/** Rows holding only the repository's metadata, which every repository-level query returns. */
+export function rowsWithRepository(repo: Json): ChunkRows {
+  return { ...emptyRows(), repository: repositoryRow(repo) };
+}
+
+/** Fetches every nested page that overflowed (node(id:) follow-ups) into the collector, so the
+ * chunk is complete before it commits. Returns the points spent. */
+export async function fetchFollowUps(ctx: FetchContext, collector: ChunkCollector): Promise<number> {
+  let points = 0;
+  while (collector.followUps.length > 0) {
+    const f = collector.followUps.shift()!;
+    const r = await ctx.graphql<{ node: Json }>(nestedQuery(f.connection), { id: f.id, first: 100, after: f.after });
+    points += r.points;
+    const field = f.connection.split(".")[1];
+    collector.addNested(f.connection, r.data.node[field] as never, f.id, f.parentDatabaseId, f.parentKind);
+  }
+  return points;
+}
+
+export interface WindowedPage {
+  items: number;
+  done: boolean;
+  nextCursor: string | null;
+  estimatedTotal: number | null;
+}
+
+/**
+ * Walks one page of a connection ordered newest first by `dateOf` (created, or updated in an
+ * incremental sync), handing `add` each node dated inside the window and under the cap; the
+ * first node past either ends the data type. The estimate extrapolates the time span covered so
+ * far to the whole window.
+ */
+export function takeNewestFirst<T>(ctx: FetchContext, page: Page<T>, dateOf: (n: T) => string, add: (n: T) => void): WindowedPage {
+  const edge = ctx.windowStart ? Date.parse(ctx.windowStart) : -Infinity;
+  const now = ctx.now();
+  let reachedEdge = false;
+  let oldest = now;
+  let kept = 0;
+  for (const n of page.nodes) {
+    const dated = Date.parse(dateOf(n));
+    if (dated < edge || ctx.itemsDone + kept >= ctx.cap) {
+      reachedEdge = true;
+      break;
+    }
+    oldest = Math.min(oldest, dated);
+    add(n);
+    kept++;
+  }
+  const done = reachedEdge || !page.pageInfo.hasNextPage || ctx.itemsDone + kept >= ctx.cap;
+  let estimatedTotal: number | null = Math.min(page.totalCount, ctx.cap);
+  if (!done && ctx.windowStart && kept > 0) {
+    const span = Math.max(1, now - oldest);
+    const windowMs = now - edge;
+    estimatedTotal = Math.min(estimatedTotal, Math.max(ctx.itemsDone + kept + 1, Math.round((ctx.itemsDone + kept) * windowMs / span)));
+  }
+  return { items: kept, done, nextCursor: done ? ctx.cursor : page.pageInfo.endCursor, estimatedTotal };
+}
+
+/** This chunk's `first`: the page size, never past the cap. */
+export function firstUnderCap(ctx: FetchContext): number {
+  return Math.max(1, Math.min(ctx.sizes.first, ctx.cap - ctx.itemsDone));
+}

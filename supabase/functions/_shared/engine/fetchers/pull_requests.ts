@@ -1,0 +1,48 @@
+// Pull requests newest first with labels and reviews (nested overflow through node(id:)
+// follow-ups), then the review comment list and, when this task fetches no issues, the
+// conversation comment list (comment_lists.ts). The cursor carries the phase:
+// `prs:<GraphQL cursor>` → `review_comments:<list cursor>` → `issue_comments:<list cursor>`.
+// An initial job caps the count (ctx.cap); its lists start at its oldest PR. In "updated" mode
+// (scheduled syncs) PRs come most recently updated first down to the window start (the last
+// sync), and the lists start there too: comments updated since.
+import { ChunkCollector } from "../ingest.ts";
+import { bestPageSize, estimateCost, PULL_REQUESTS_BY_UPDATE_QUERY, PULL_REQUESTS_QUERY } from "../../github/queries.ts";
+import { commentListChunk, listFrom, listStart, pageThenList, parsePhase, runsIssueComments } from "./comment_lists.ts";
+import { fetchFollowUps, type Page, repositoryOf, takeNewestFirst } from "./common.ts";
+import type { Fetcher, FetchContext } from "./types.ts";
+
+type Json = Record<string, unknown>;
+
+/** A PR page's `first`: the most PRs per point up to twice the chunk page size (100 at most;
+ * halved page sizes after 502/504 halve it too), never past the cap. */
+export function pullRequestPageSize(ctx: FetchContext): number {
+  const max = Math.max(1, Math.min(100, ctx.sizes.first * 2, ctx.cap - ctx.itemsDone));
+  const vars = { owner: ctx.owner, name: ctx.name, after: null, nested: 100 };
+  return bestPageSize(max, (first) => estimateCost(PULL_REQUESTS_QUERY, { ...vars, first }));
+}
+
+export const fetchPullRequests: Fetcher = async (ctx) => {
+  const { phase, value } = parsePhase(ctx.cursor, "prs");
+  const afterReviewComments = (since: string | null) =>
+    runsIssueComments(ctx, "pull_requests") ? listStart("issue_comments", since) : null;
+  if (phase === "review_comments") return await commentListChunk(ctx, "review_comments", value!, afterReviewComments(listFrom(value!)));
+  if (phase === "issue_comments") return await commentListChunk(ctx, "issue_comments", value!, null);
+
+  const byUpdate = ctx.mode === "updated";
+  const r = await ctx.graphql<{ repository: Json | null }>(byUpdate ? PULL_REQUESTS_BY_UPDATE_QUERY : PULL_REQUESTS_QUERY, {
+    owner: ctx.owner, name: ctx.name, first: pullRequestPageSize(ctx), after: value, nested: 100,
+  });
+  const repo = repositoryOf(r.data);
+  const collector = ChunkCollector.forRepository(repo);
+  let oldest: string | null = null;
+  const page = takeNewestFirst(ctx, repo.pullRequests as Page, (n) => (byUpdate ? n.updatedAt : n.createdAt) as string, (n) => {
+    collector.addPullRequest(n);
+    oldest = n.createdAt as string;
+  });
+  const points = r.points + await fetchFollowUps(ctx, collector);
+  // After the last PR page the comment lists follow, from this task's oldest PR (pages go newest
+  // first, so it is the last one kept here) or, when this page kept none, the window's start.
+  // An incremental sync wants the comments updated since its window start, whatever their PR.
+  const listCursor = listStart("review_comments", byUpdate ? ctx.windowStart : oldest ?? ctx.windowStart);
+  return pageThenList(ctx, "prs", collector.rows, page, points, listCursor);
+};

@@ -1,0 +1,147 @@
+// One draining pass of the worker and the task it works on: what every step of the pass shares
+// (settings, injected dependencies, deadline, report, the signals that end the pass early, the
+// GitHub clients of the leased tokens) and the words the steps answer in.
+import type { Sql } from "../db.ts";
+import type { GithubClient } from "../github/graphql.ts";
+import type { RestClient } from "../github/rest.ts";
+import { type Budget, type Reservation, unlimitedBudget } from "./budget.ts";
+import { DEFAULT_CONFIG, type WorkerConfig } from "./config.ts";
+
+export interface WorkerDeps {
+  sql: Sql;
+  /** Builds a GitHub client for a leased token. */
+  github: (token: string) => GithubClient;
+  /** Budget of GraphQL points (default: unlimited). */
+  budget?: Budget;
+  /** Builds a GitHub REST client for a leased token (star history, comment lists). */
+  rest?: (token: string) => RestClient;
+  /** Budget of REST requests, resource "core" (default: unlimited). */
+  restBudget?: Budget;
+  config?: Partial<WorkerConfig>;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  /** Test hook called before each chunk commit; throwing aborts the chunk like a crash would. */
+  beforeCommit?: (chunk: { taskId: number; dataType: string; cursor: string | null }) => void | Promise<void>;
+}
+
+export interface WorkerReport {
+  tasksClaimed: number;
+  chunksCommitted: number;
+  tasksCompleted: number;
+  tasksFailed: number;
+  tasksReleased: number;
+  requests: number;
+  pointsUsed: number;
+  /** Requests not sent because the budget could not cover them (or the token was paused). */
+  budgetWaits: number;
+  stoppedBy: "empty" | "time" | "budget";
+}
+
+export interface Pass {
+  readonly config: WorkerConfig;
+  readonly sql: Sql;
+  readonly now: () => number;
+  readonly sleep: (ms: number) => Promise<void>;
+  /** GraphQL points. */
+  readonly budget: Budget;
+  /** REST requests (resource "core"). */
+  readonly restBudget: Budget;
+  readonly deadline: number;
+  readonly report: WorkerReport;
+  /** Set when the budget refused a request: nothing can be sent before then, so the slots stop
+   * claiming work (the refused task waits in its queue until then). */
+  budgetWaitUntil: number;
+  /** Set when a request no longer fits in the time budget: the pass ends. */
+  outOfTime: boolean;
+  /** The client of a reservation's token, built once per token. */
+  githubFor(r: Reservation): GithubClient;
+  restFor(r: Reservation): RestClient;
+  readonly beforeCommit: WorkerDeps["beforeCommit"];
+  /** Errors thrown by beforeCommit: they reach the slot as they are, like a crash would. */
+  readonly hookErrors: WeakSet<object>;
+}
+
+export function startPass(deps: WorkerDeps): Pass {
+  const config = { ...DEFAULT_CONFIG, ...deps.config };
+  const now = deps.now ?? Date.now;
+  const clients = new Map<string, GithubClient>();
+  const restClients = new Map<string, RestClient>();
+  return {
+    config,
+    sql: deps.sql,
+    now,
+    sleep: deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms))),
+    budget: deps.budget ?? unlimitedBudget(undefined, now),
+    restBudget: deps.restBudget ?? unlimitedBudget(undefined, now),
+    deadline: now() + config.timeBudgetMs,
+    report: {
+      tasksClaimed: 0, chunksCommitted: 0, tasksCompleted: 0, tasksFailed: 0, tasksReleased: 0,
+      requests: 0, pointsUsed: 0, budgetWaits: 0, stoppedBy: "empty",
+    },
+    budgetWaitUntil: 0,
+    outOfTime: false,
+    githubFor(r) {
+      let c = clients.get(r.token);
+      if (!c) clients.set(r.token, c = deps.github(r.token));
+      return c;
+    },
+    restFor(r) {
+      if (!deps.rest) throw new Error("no GitHub REST client: pass WorkerDeps.rest to fetch star history and comment lists");
+      let c = restClients.get(r.token);
+      if (!c) restClients.set(r.token, c = deps.rest(r.token));
+      return c;
+    },
+    beforeCommit: deps.beforeCommit,
+    hookErrors: new WeakSet<object>(),
+  };
+}
+
+/** A claimed task, as engine.claim_backfill_tasks returns it. */
+export interface Claim {
+  msg_id: number;
+  read_ct: number;
+  task_id: number;
+  job_id: string;
+  workspace_id: string;
+  job_kind: string;
+  window_days: number;
+  max_prs_per_repo: number | null;
+  tracked_repository_id: string;
+  owner: string;
+  name: string;
+  repository_id: number | null;
+  progress: ClaimedProgress[];
+  /** This claim's token: commit, fail, release and heartbeat of an older claim are stale. */
+  claim_id: string;
+  /** Kept by the worker: requests sent since the claim or the last commit. */
+  sentSinceCommit?: number;
+}
+
+export interface ClaimedProgress {
+  data_type: string;
+  status: string;
+  cursor: string | null;
+  window_start: string | null;
+  items_done: number;
+}
+
+export type TaskOutcome = "completed" | "failed" | "released" | "stale" | "cancelled" | "retrying";
+
+/** What the task is doing, for the message when a database call fails. */
+export interface TaskStep {
+  step: string;
+  dataType: string | null;
+}
+
+/** The task can no longer go on in this worker: its claim was taken over or it was cancelled
+ * (heartbeat), or the time budget cannot fit another request. */
+export class TaskStop extends Error {
+  constructor(readonly outcome: "stale" | "cancelled" | "deadline") {
+    super(`task stopped: ${outcome}`);
+    this.name = "TaskStop";
+  }
+}
+
+export function repoNameOf(claim: Claim): string {
+  return `${claim.owner}/${claim.name}`;
+}

@@ -1,0 +1,67 @@
+// One claimed task: its data types in order, each chunk by chunk from the stored cursor until it
+// is done, the time budget ends, or the task stops (released, failed, stale, cancelled).
+import { commitChunk, fetchChunk } from "./chunk.ts";
+import { releaseTask } from "./claims.ts";
+import { afterFetchError, afterTaskError } from "./failures.ts";
+import type { Fetched } from "./fetchers/mod.ts";
+import type { Claim, ClaimedProgress, Pass, TaskOutcome, TaskStep } from "./pass.ts";
+
+// A task whose database call failed must not take the pass down with it (afterTaskError); only
+// the beforeCommit hook's errors go through as they are, like a crash.
+export async function runTask(pass: Pass, claim: Claim): Promise<TaskOutcome> {
+  const at: TaskStep = { step: "starting the task", dataType: null };
+  try {
+    return await processTask(pass, claim, at);
+  } catch (e) {
+    if (e && typeof e === "object" && pass.hookErrors.has(e)) throw e;
+    return await afterTaskError(pass, claim, at, e);
+  }
+}
+
+async function processTask(pass: Pass, claim: Claim, at: TaskStep): Promise<TaskOutcome> {
+  if (claim.progress.length === 0) {
+    at.step = "closing the task";
+    await pass.sql`select engine.close_backfill_task(${claim.task_id}, 'completed', null)`;
+    return "completed";
+  }
+  for (const p of claim.progress) {
+    const outcome = await runDataType(pass, claim, p, at);
+    if (outcome) return outcome;
+  }
+  return "completed";
+}
+
+/** Runs the chunks of one data type; null when it is done and the task goes on to the next. */
+async function runDataType(pass: Pass, claim: Claim, p: ClaimedProgress, at: TaskStep): Promise<TaskOutcome | null> {
+  const { config } = pass;
+  at.dataType = p.data_type;
+  let cursor = p.cursor;
+  let itemsDone = Number(p.items_done);
+  let pageSize = config.pageSize;
+  let transient = 0;
+  while (true) {
+    if (pass.now() >= pass.deadline) {
+      at.step = "releasing the task at the end of the time budget";
+      return await releaseTask(pass, claim, 0, null);
+    }
+    let fetched: Fetched;
+    try {
+      at.step = "fetching a chunk";
+      fetched = await fetchChunk(pass, claim, { dataType: p.data_type, cursor, windowStart: p.window_start, itemsDone, pageSize });
+    } catch (e) {
+      const next = await afterFetchError(pass, claim, p.data_type, e, transient, at);
+      if (next !== "retry") return next;
+      transient++;
+      pageSize = Math.max(config.minPageSize, Math.floor(pageSize / 2));
+      await pass.sleep(Math.min(5000, 100 * 2 ** transient) * (0.5 + Math.random() / 2));
+      continue;
+    }
+    const outcome = await commitChunk(pass, claim, p.data_type, cursor, fetched, at);
+    if (outcome) return outcome;
+    cursor = fetched.nextCursor;
+    itemsDone += fetched.items;
+    transient = 0;
+    pageSize = Math.min(config.pageSize, pageSize * 2);
+    if (fetched.done) return null;
+  }
+}
