@@ -1,9 +1,7 @@
 // Builds and signs Polar-shaped deliveries, for the dev sender (send.ts) and the tests.
-// The webhook function never signs: it verifies with the SDK only. Signing follows Standard
-// Webhooks (what Polar sends): `v1,` + base64 HMAC-SHA256 of `id.timestamp.body`, keyed by the
-// base64 part of a `whsec_` secret. The SDK ships no signer, so this uses the Standard Webhooks
-// reference library (`standardwebhooks`); deliveries_test.ts proves the SDK accepts it.
-import { Webhook } from "npm:standardwebhooks@1.1.1";
+// The webhook function never signs: it verifies with the SDK only. The signer is the Polar
+// simulator's (dev/polar-sim/sign.ts, Standard Webhooks); deliveries_test.ts proves the SDK
+// accepts what it signs.
 
 export interface SubscriptionEventInput {
   type: string;
@@ -81,35 +79,5 @@ export function orderPaidEvent(input: {
   };
 }
 
-export interface SignOptions {
-  webhookId?: string;
-  /** Signing time; Polar's verifier refuses more than 5 minutes of skew. */
-  at?: Date;
-}
-
-/** Standard Webhooks headers for `body`, signed with `secret` (whole `whsec_…` or raw). */
-// Async for callers that await it; the library signs synchronously.
-// deno-lint-ignore require-await
-export async function signPolarWebhook(
-  body: string,
-  secret: string,
-  options: SignOptions = {},
-): Promise<Record<string, string>> {
-  const id = options.webhookId ?? `msg_${crypto.randomUUID()}`;
-  const timestamp = Math.floor((options.at ?? new Date()).getTime() / 1000);
-  const signature = new Webhook(signingKey(secret), { format: "raw" }).sign(id, new Date(timestamp * 1000), body);
-  return {
-    "content-type": "application/json",
-    "webhook-id": id,
-    "webhook-timestamp": String(timestamp),
-    "webhook-signature": signature,
-  };
-}
-
-function signingKey(secret: string): Uint8Array<ArrayBuffer> {
-  if (secret.startsWith("whsec_")) {
-    const raw = atob(secret.slice("whsec_".length));
-    return Uint8Array.from(raw, (c) => c.charCodeAt(0));
-  }
-  return new TextEncoder().encode(secret);
-}
+// One dev-side signer for every Polar-shaped delivery (tests, npm run polar:send, the simulator).
+export { type SignOptions, signPolarWebhook } from "../polar-sim/sign.ts";

@@ -42,3 +42,13 @@ begin
 end
 $$;
 revoke execute on function private.tg_set_updated_at() from public, anon, authenticated;
+
+-- UTC day of a timestamp; the one definition of "day" every metric and retention window uses.
+create or replace function private.utc_day(ts timestamptz)
+returns date
+language sql
+immutable
+set search_path = ''
+as $$ select (ts at time zone 'utc')::date $$;
+revoke execute on function private.utc_day(timestamptz) from public, anon;
+grant execute on function private.utc_day(timestamptz) to authenticated, service_role;

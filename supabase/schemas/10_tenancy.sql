@@ -6,7 +6,11 @@ create table public.tier_plans (
   retention_days int not null
     constraint tier_plans_retention_days_between_7_and_365 check (retention_days between 7 and 365),
   priority_points int not null default 0
-    constraint tier_plans_priority_points_between_0_and_30 check (priority_points between 0 and 30)
+    constraint tier_plans_priority_points_between_0_and_30 check (priority_points between 0 and 30),
+  max_tracked_repositories int not null default 50
+    constraint tier_plans_max_tracked_repositories_positive check (max_tracked_repositories > 0),
+  max_live_jobs int not null default 3
+    constraint tier_plans_max_live_jobs_positive check (max_live_jobs > 0)
 );
 alter table public.tier_plans enable row level security;
 revoke all on public.tier_plans from anon, authenticated;
@@ -16,6 +20,11 @@ comment on table public.tier_plans is
   'Per-plan defaults: the retention a workspace of that tier gets without the addon, and the points '
   'the tier adds to sync priority (max 30). Rows are editable per plan; free 30, pro 90, team 180, '
   'enterprise 365 days by default.';
+comment on column public.tier_plans.max_tracked_repositories is
+  'Quota: repositories a workspace of this tier may track (bulk_add_repositories refuses the rest).';
+comment on column public.tier_plans.max_live_jobs is
+  'Quota: manual and initial backfill jobs a workspace of this tier may have pending or running at once '
+  '(addon and scheduled jobs are the system''s and do not count).';
 
 create table public.workspaces (
   id uuid primary key default gen_random_uuid(),
@@ -184,8 +193,8 @@ create policy "members can read their workspaces" on public.workspaces
 create policy "members can read who belongs to their workspaces" on public.workspace_members
   for select to authenticated using (workspace_id in (select private.member_workspace_ids()));
 
-insert into public.tier_plans (tier, retention_days, priority_points) values
-  ('free', 30, 0),
-  ('pro', 90, 15),
-  ('team', 180, 25),
-  ('enterprise', 365, 30);
+insert into public.tier_plans (tier, retention_days, priority_points, max_tracked_repositories, max_live_jobs) values
+  ('free', 30, 0, 50, 3),
+  ('pro', 90, 15, 500, 10),
+  ('team', 180, 25, 2000, 25),
+  ('enterprise', 365, 30, 10000, 50);

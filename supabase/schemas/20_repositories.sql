@@ -60,8 +60,9 @@ comment on table public.tracked_repositories is
   'A repository somebody asked to track, by owner/name. repository_id stays null until the engine '
   'first fetches its metadata; status says whether GitHub found it.';
 comment on column public.tracked_repositories.status is
-  'pending (not fetched yet), active, not_found / forbidden (the last backfill failed: see last_error), '
-  'renamed (GitHub now serves it under another name, see last_error and repositories.full_name; its data keeps syncing).';
+  'What GitHub says of the name, the same for every workspace: pending (not fetched yet), active, renamed (GitHub '
+  'now serves it under another name, see last_error and repositories.full_name; its data keeps syncing). Whether a '
+  'workspace can read it (not_found, forbidden, private) is workspace_tracked_repositories.status.';
 
 create unique index tracked_repositories_full_name_lower_key on public.tracked_repositories (lower(full_name));
 
@@ -88,6 +89,10 @@ create table public.workspace_tracked_repositories (
   last_sync_status text,
   sync_attempts int not null default 0 check (sync_attempts >= 0),
   priority_score int not null default 0,
+  status text not null default 'pending'
+    constraint workspace_tracked_repositories_status_is_known
+    check (status in ('pending', 'active', 'not_found', 'forbidden', 'private')),
+  last_error text,
   unique (workspace_id, tracked_repository_id)
 );
 alter table public.workspace_tracked_repositories enable row level security;
@@ -98,6 +103,11 @@ comment on table public.workspace_tracked_repositories is
   'Which tracked repositories a workspace follows, with its own settings (sync every 1-168 h, '
   'retention 7-365 days, what to fetch) and sync state. Owners/admins change settings through '
   'update_workspace_repository_settings().';
+comment on column public.workspace_tracked_repositories.status is
+  'The repository as this workspace sees it: pending (not fetched yet), active, not_found / forbidden (its last '
+  'backfill failed: see last_error), private (GitHub says it is private and the workspace has no token that can '
+  'read it: connect_github_token). Another workspace''s jobs never change it; a rename, which is the same for '
+  'everybody, shows in tracked_repositories.status.';
 
 create index workspace_tracked_repositories_next_sync_at_idx
   on public.workspace_tracked_repositories (next_sync_at);
@@ -125,25 +135,66 @@ end
 $$;
 revoke execute on function private.tg_tracked_repositories__validate_name() from public, anon, authenticated;
 
--- Repositories the caller may read content of: those tracked by any workspace they belong to.
+-- A workspace's access to a PRIVATE repository: recorded by the chunk commit when one of the
+-- workspace's own tokens fetched it. Public repositories need none.
+create table public.repository_access_grants (
+  workspace_id uuid not null references public.workspaces (id) on delete cascade,
+  repository_id bigint not null references public.repositories (id) on delete cascade,
+  token_id uuid not null references engine.github_tokens (id) on delete cascade,
+  granted_at timestamptz not null default now(),
+  primary key (workspace_id, repository_id)
+);
+alter table public.repository_access_grants enable row level security;
+revoke all on public.repository_access_grants from anon, authenticated;
+grant select on public.repository_access_grants to authenticated;
+grant all on public.repository_access_grants to service_role;
+comment on table public.repository_access_grants is
+  'Private repositories a workspace may read: a grant is recorded when one of the workspace''s own GitHub tokens '
+  'fetched the repository, and goes with that token.';
+
+create index repository_access_grants_repository_id_idx on public.repository_access_grants (repository_id);
+create index repository_access_grants_token_id_idx on public.repository_access_grants (token_id);
+
+-- What the caller may read, per repository: the repositories tracked by a workspace they belong
+-- to (private ones only through that workspace's grant), and from when: the start of the UTC day
+-- of the longest retention among those workspaces. Content dated before it is not theirs to
+-- read, whatever another workspace's retention kept in the table.
+create or replace function private.readable_repository_windows()
+returns table (repository_id bigint, since timestamptz)
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select t.repository_id,
+         min((private.utc_day(now()) - ws.retention_days)::timestamp at time zone 'utc') as since
+  from public.workspace_members m
+  join public.workspaces ws on ws.id = m.workspace_id
+  join public.workspace_tracked_repositories w on w.workspace_id = m.workspace_id
+  join public.tracked_repositories t on t.id = w.tracked_repository_id
+  join public.repositories r on r.id = t.repository_id
+  where m.user_id = (select auth.uid())
+    and (not r.is_private or exists (
+      select 1 from public.repository_access_grants g where g.workspace_id = m.workspace_id and g.repository_id = r.id))
+  group by t.repository_id
+$$;
+revoke execute on function private.readable_repository_windows() from public, anon, authenticated;
+grant execute on function private.readable_repository_windows() to authenticated, service_role;
+comment on function private.readable_repository_windows() is
+  'Per repository the calling user may read (tracked by one of their workspaces; private ones only with that '
+  'workspace''s grant): since = the earliest date their longest workspace retention covers.';
+
 create or replace function private.readable_repository_ids()
 returns setof bigint
 language sql
 stable
 security definer
 set search_path = ''
-as $$
-  select distinct t.repository_id
-  from public.workspace_members m
-  join public.workspace_tracked_repositories w on w.workspace_id = m.workspace_id
-  join public.tracked_repositories t on t.id = w.tracked_repository_id
-  where m.user_id = (select auth.uid())
-    and t.repository_id is not null
-$$;
+as $$ select w.repository_id from private.readable_repository_windows() w $$;
 revoke execute on function private.readable_repository_ids() from public, anon, authenticated;
 grant execute on function private.readable_repository_ids() to authenticated, service_role;
 comment on function private.readable_repository_ids() is
-  'GitHub ids of the repositories tracked by any workspace the calling user belongs to.';
+  'GitHub ids of the repositories the calling user may read (private.readable_repository_windows).';
 
 create or replace function private.readable_tracked_repository_ids()
 returns setof uuid
@@ -348,4 +399,7 @@ create policy "members can read the tracked repositories of their workspaces" on
   for select to authenticated using (id in (select private.readable_tracked_repository_ids()));
 
 create policy "members can read their workspace's repository settings" on public.workspace_tracked_repositories
+  for select to authenticated using (workspace_id in (select private.member_workspace_ids()));
+
+create policy "members can read their workspace's private repository grants" on public.repository_access_grants
   for select to authenticated using (workspace_id in (select private.member_workspace_ids()));

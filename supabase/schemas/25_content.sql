@@ -15,8 +15,8 @@ revoke all on public.contributors from anon, authenticated;
 grant select on public.contributors to authenticated;
 grant all on public.contributors to service_role;
 comment on table public.contributors is
-  'GitHub accounts that authored content. Public GitHub profile data: readable by any signed-in '
-  'user who belongs to a workspace.';
+  'GitHub accounts that authored content (public GitHub profile data), readable through the content the caller '
+  'may read: authors of rows inside the caller''s repositories and retention.';
 
 create index contributors_login_lower_idx on public.contributors (lower(login));
 
@@ -201,91 +201,118 @@ comment on table public.forks is 'Forks of a repository with their creation time
 
 create index forks_repository_id_created_at_idx on public.forks (repository_id, created_at);
 
--- Any signed-in user who belongs to a workspace may read contributors (public GitHub profiles).
-create or replace function private.is_in_any_workspace()
-returns boolean
-language sql
-stable
-security definer
-set search_path = ''
-as $$
-  select exists (select 1 from public.workspace_members m where m.user_id = (select auth.uid()))
-$$;
-revoke execute on function private.is_in_any_workspace() from public, anon, authenticated;
-grant execute on function private.is_in_any_workspace() to authenticated, service_role;
-
-create policy "workspace members can read contributors" on public.contributors
-  for select to authenticated using ((select private.is_in_any_workspace()));
-
--- Content is shared by every workspace tracking the repository: members read it through the
--- repositories their workspaces track.
+-- Content is shared by every workspace tracking the repository, and each reader sees it through
+-- their own workspaces: a row is readable when its repository is readable to the caller and the
+-- row's date (the one the retention clean-up goes by, 70_retention.sql) is inside the caller's
+-- window (private.readable_repository_windows).
 
 alter table public.pull_requests enable row level security;
-create policy "members can read pull requests of their workspace repos" on public.pull_requests
-  for select to authenticated using (repository_id in (select private.readable_repository_ids()));
+create policy "members can read pull requests of their workspace repos inside their retention" on public.pull_requests
+  for select to authenticated using (exists (
+    select 1 from private.readable_repository_windows() w
+    where w.repository_id = pull_requests.repository_id and coalesce(pull_requests.updated_at, pull_requests.closed_at, pull_requests.created_at) >= w.since));
 revoke all on public.pull_requests from anon, authenticated;
 grant select on public.pull_requests to authenticated;
 grant all on public.pull_requests to service_role;
 
 alter table public.reviews enable row level security;
-create policy "members can read reviews of their workspace repos" on public.reviews
-  for select to authenticated using (repository_id in (select private.readable_repository_ids()));
+create policy "members can read reviews of their workspace repos inside their retention" on public.reviews
+  for select to authenticated using (exists (
+    select 1 from private.readable_repository_windows() w
+    where w.repository_id = reviews.repository_id and coalesce(reviews.submitted_at, 'infinity') >= w.since));
 revoke all on public.reviews from anon, authenticated;
 grant select on public.reviews to authenticated;
 grant all on public.reviews to service_role;
 
 alter table public.issues enable row level security;
-create policy "members can read issues of their workspace repos" on public.issues
-  for select to authenticated using (repository_id in (select private.readable_repository_ids()));
+create policy "members can read issues of their workspace repos inside their retention" on public.issues
+  for select to authenticated using (exists (
+    select 1 from private.readable_repository_windows() w
+    where w.repository_id = issues.repository_id and coalesce(issues.updated_at, issues.closed_at, issues.created_at) >= w.since));
 revoke all on public.issues from anon, authenticated;
 grant select on public.issues to authenticated;
 grant all on public.issues to service_role;
 
 alter table public.issue_comments enable row level security;
-create policy "members can read issue comments of their workspace repos" on public.issue_comments
-  for select to authenticated using (repository_id in (select private.readable_repository_ids()));
+create policy "members can read issue comments of their workspace repos inside their retention" on public.issue_comments
+  for select to authenticated using (exists (
+    select 1 from private.readable_repository_windows() w
+    where w.repository_id = issue_comments.repository_id and coalesce(issue_comments.updated_at, issue_comments.created_at) >= w.since));
 revoke all on public.issue_comments from anon, authenticated;
 grant select on public.issue_comments to authenticated;
 grant all on public.issue_comments to service_role;
 
 alter table public.review_comments enable row level security;
-create policy "members can read review comments of their workspace repos" on public.review_comments
-  for select to authenticated using (repository_id in (select private.readable_repository_ids()));
+create policy "members can read review comments of their workspace repos inside their retention" on public.review_comments
+  for select to authenticated using (exists (
+    select 1 from private.readable_repository_windows() w
+    where w.repository_id = review_comments.repository_id and coalesce(review_comments.updated_at, review_comments.created_at) >= w.since));
 revoke all on public.review_comments from anon, authenticated;
 grant select on public.review_comments to authenticated;
 grant all on public.review_comments to service_role;
 
 alter table public.discussions enable row level security;
-create policy "members can read discussions of their workspace repos" on public.discussions
-  for select to authenticated using (repository_id in (select private.readable_repository_ids()));
+create policy "members can read discussions of their workspace repos inside their retention" on public.discussions
+  for select to authenticated using (exists (
+    select 1 from private.readable_repository_windows() w
+    where w.repository_id = discussions.repository_id and coalesce(discussions.updated_at, discussions.created_at) >= w.since));
 revoke all on public.discussions from anon, authenticated;
 grant select on public.discussions to authenticated;
 grant all on public.discussions to service_role;
 
 alter table public.discussion_comments enable row level security;
-create policy "members can read discussion comments of their workspace repos" on public.discussion_comments
-  for select to authenticated using (repository_id in (select private.readable_repository_ids()));
+create policy "members can read discussion comments of their workspace repos inside their retention" on public.discussion_comments
+  for select to authenticated using (exists (
+    select 1 from private.readable_repository_windows() w
+    where w.repository_id = discussion_comments.repository_id and coalesce(discussion_comments.updated_at, discussion_comments.created_at) >= w.since));
 revoke all on public.discussion_comments from anon, authenticated;
 grant select on public.discussion_comments to authenticated;
 grant all on public.discussion_comments to service_role;
 
 alter table public.commits enable row level security;
-create policy "members can read commits of their workspace repos" on public.commits
-  for select to authenticated using (repository_id in (select private.readable_repository_ids()));
+create policy "members can read commits of their workspace repos inside their retention" on public.commits
+  for select to authenticated using (exists (
+    select 1 from private.readable_repository_windows() w
+    where w.repository_id = commits.repository_id and commits.committed_at >= w.since));
 revoke all on public.commits from anon, authenticated;
 grant select on public.commits to authenticated;
 grant all on public.commits to service_role;
 
 alter table public.star_history enable row level security;
-create policy "members can read star history of their workspace repos" on public.star_history
-  for select to authenticated using (repository_id in (select private.readable_repository_ids()));
+create policy "members can read star history of their workspace repos inside their retention" on public.star_history
+  for select to authenticated using (exists (
+    select 1 from private.readable_repository_windows() w
+    where w.repository_id = star_history.repository_id and star_history.day::timestamp at time zone 'utc' >= w.since));
 revoke all on public.star_history from anon, authenticated;
 grant select on public.star_history to authenticated;
 grant all on public.star_history to service_role;
 
 alter table public.forks enable row level security;
-create policy "members can read forks of their workspace repos" on public.forks
-  for select to authenticated using (repository_id in (select private.readable_repository_ids()));
+create policy "members can read forks of their workspace repos inside their retention" on public.forks
+  for select to authenticated using (exists (
+    select 1 from private.readable_repository_windows() w
+    where w.repository_id = forks.repository_id and forks.created_at >= w.since));
 revoke all on public.forks from anon, authenticated;
 grant select on public.forks to authenticated;
 grant all on public.forks to service_role;
+
+-- Contributors are GitHub profiles, visible through the content the caller may read: someone who
+-- authored a row of a readable repository inside the caller's window. The subqueries run under
+-- the content policies above, as the caller.
+create index reviews_author_id_idx on public.reviews (author_id);
+create index issues_author_id_idx on public.issues (author_id);
+create index issue_comments_author_id_idx on public.issue_comments (author_id);
+create index review_comments_author_id_idx on public.review_comments (author_id);
+create index discussions_author_id_idx on public.discussions (author_id);
+create index discussion_comments_author_id_idx on public.discussion_comments (author_id);
+create index commits_author_id_idx on public.commits (author_id);
+create policy "members can read the contributors of content they can read" on public.contributors
+  for select to authenticated using (
+    exists (select 1 from public.pull_requests x where x.author_id = contributors.id)
+    or exists (select 1 from public.reviews x where x.author_id = contributors.id)
+    or exists (select 1 from public.issues x where x.author_id = contributors.id)
+    or exists (select 1 from public.issue_comments x where x.author_id = contributors.id)
+    or exists (select 1 from public.review_comments x where x.author_id = contributors.id)
+    or exists (select 1 from public.discussions x where x.author_id = contributors.id)
+    or exists (select 1 from public.discussion_comments x where x.author_id = contributors.id)
+    or exists (select 1 from public.commits x where x.author_id = contributors.id));

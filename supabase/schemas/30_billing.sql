@@ -5,8 +5,11 @@
 -- transaction (dedupe on webhook-id, subscription upsert, addon rules, workspace retention, the
 -- addon backfill job). The edge function polar-webhook verifies the signature and calls it;
 -- nothing else writes billing state. Rules (see the comment on private.process_polar_webhook):
---   * workspace: a subscription already recorded keeps its workspace; otherwise
---     data.metadata.workspace_id (a workspace uuid, or a slug) or data.metadata.workspace_slug.
+--   * workspace: a subscription already recorded keeps its workspace (a deleted workspace's
+--     subscription is never moved); a new one takes the workspace of its checkout, recorded by
+--     polar-checkout for an owner or admin (billing.checkouts), else metadata.workspace_id (a uuid,
+--     never a slug) when the customer's external id is an owner or admin of it. Otherwise the
+--     delivery is recorded as rejected with the reason.
 --   * addon: the subscription's product id is one of addon_product_ids
 --     (env POLAR_PRODUCT_ID_EXTENDED_RETENTION). Other products are ignored.
 --   * order: an event older than the subscription's last applied event is ignored.
@@ -52,7 +55,8 @@ create table public.polar_subscriptions (
   last_event_at timestamptz,                  -- timestamp of the newest event applied: older ones are ignored
   metadata jsonb not null default '{}'::jsonb,
   created_at timestamptz not null default now(),
-  updated_at timestamptz not null default now()
+  updated_at timestamptz not null default now(),
+  checkout_id text
 );
 alter table public.polar_subscriptions enable row level security;
 revoke all on public.polar_subscriptions from anon, authenticated;
@@ -63,6 +67,26 @@ comment on table public.polar_subscriptions is
   'deliveries. Owners and admins of the workspace can read them; only the service role writes.';
 
 create index polar_subscriptions_workspace_id_idx on public.polar_subscriptions (workspace_id);
+
+-- Checkouts of the addon, created server-side (edge function polar-checkout) by an owner or
+-- admin for their workspace: what binds a paid subscription to a workspace.
+create table billing.checkouts (
+  id text primary key,                        -- Polar checkout id
+  workspace_id uuid not null references public.workspaces (id) on delete cascade,
+  created_by uuid references auth.users (id) on delete set null,
+  product_id text not null,
+  url text not null,
+  expires_at timestamptz,
+  created_at timestamptz not null default now()
+);
+alter table billing.checkouts enable row level security;
+revoke all on billing.checkouts from public, anon, authenticated;
+grant all on billing.checkouts to service_role;
+comment on table billing.checkouts is
+  'Addon checkouts created through polar-checkout: a subscription is attached to a workspace only when it comes '
+  'from a checkout recorded here for that workspace (or its customer''s external id is an owner/admin of it).';
+
+create index checkouts_workspace_id_idx on billing.checkouts (workspace_id);
 
 create table public.subscription_addons (
   id uuid primary key default gen_random_uuid(),
@@ -79,6 +103,7 @@ create table public.subscription_addons (
   purchased_at timestamptz not null default now(),
   expires_at timestamptz,
   updated_at timestamptz not null default now(),
+  backfill_job_id uuid,                       -- public.backfill_jobs.id of the backfill the purchase started
   unique (subscription_id, addon_type)
 );
 alter table public.subscription_addons enable row level security;
@@ -105,33 +130,114 @@ revoke execute on function private.addon_is_entitled(text, timestamptz) from pub
 comment on function private.addon_is_entitled(text, timestamptz) is
   'True while an addon grants its retention: active, or canceled with its paid period not yet over.';
 
--- The workspace named by checkout metadata: metadata.workspace_id as a uuid, else as a slug,
--- else metadata.workspace_slug. Null when none matches.
-create or replace function private.resolve_polar_workspace(metadata jsonb)
-returns uuid
+-- The workspace a NEW subscription belongs to, or why it belongs to none. Bound to people, never
+-- to names: the checkout recorded for it (polar-checkout), whose workspace metadata.workspace_id
+-- must not contradict; else metadata.workspace_id (a uuid, never a slug) when the customer's
+-- external id is an owner or admin of that workspace.
+create or replace function private.polar_subscription_workspace(sub_id text, data jsonb)
+returns table (workspace_id uuid, reason text)
 language plpgsql
 stable
 set search_path = ''
 as $$
 declare
-  by_id text := nullif(btrim(metadata ->> 'workspace_id'), '');
-  by_slug text := nullif(btrim(metadata ->> 'workspace_slug'), '');
-  found_id uuid;
+  checkout text := nullif(data ->> 'checkout_id', '');
+  named text := nullif(btrim(data #>> '{metadata,workspace_id}'), '');
+  buyer text := nullif(data #>> '{customer,external_id}', '');
+  v_ws uuid;
 begin
-  if by_id ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' then
-    select w.id into found_id from public.workspaces w where w.id = by_id::uuid;
-  elsif by_id is not null then
-    select w.id into found_id from public.workspaces w where w.slug = by_id;
+  if checkout is not null then
+    select c.workspace_id into v_ws from billing.checkouts c where c.id = checkout;
   end if;
-  if found_id is null and by_slug is not null then
-    select w.id into found_id from public.workspaces w where w.slug = by_slug;
+  if v_ws is not null then
+    if named is not null and named is distinct from v_ws::text then
+      return query select null::uuid, format('subscription %s comes from checkout %s of workspace %s but its metadata names '
+        'workspace %s: refusing to guess; check the checkout', sub_id, checkout, v_ws, named);
+      return;
+    end if;
+    return query select v_ws, null::text;
+    return;
   end if;
-  return found_id;
+  if named is null then
+    return query select null::uuid, format('subscription %s comes from no checkout recorded by polar-checkout and names no '
+      'workspace: buy the addon through the polar-checkout function', sub_id);
+    return;
+  end if;
+  if named !~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' then
+    return query select null::uuid, format('subscription %s names workspace "%s", which is not a workspace id (slugs are not '
+      'accepted): buy the addon through the polar-checkout function', sub_id, named);
+    return;
+  end if;
+  select w.id into v_ws from public.workspaces w where w.id = named::uuid;
+  if v_ws is null then
+    return query select null::uuid, format('subscription %s names workspace %s, which does not exist', sub_id, named);
+    return;
+  end if;
+  if buyer is null or buyer !~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' or not exists (
+      select 1 from public.workspace_members m
+      where m.workspace_id = v_ws and m.user_id = buyer::uuid and m.role in ('owner', 'admin')) then
+    return query select null::uuid, format('subscription %s names workspace %s, but it comes from no checkout recorded for it '
+      'and its customer (external id %s) is not an owner or admin of it: the addon is bought by an owner or admin '
+      'through polar-checkout', sub_id, v_ws, coalesce(buyer, 'none'));
+    return;
+  end if;
+  return query select v_ws, null::text;
 end
 $$;
-revoke execute on function private.resolve_polar_workspace(jsonb) from public, anon, authenticated;
-comment on function private.resolve_polar_workspace(jsonb) is
-  'Workspace named by Polar checkout metadata: workspace_id (uuid or slug), else workspace_slug; null if none.';
+revoke execute on function private.polar_subscription_workspace(text, jsonb) from public, anon, authenticated;
+comment on function private.polar_subscription_workspace(text, jsonb) is
+  'Workspace of a new Polar subscription: its recorded checkout''s (billing.checkouts), else metadata.workspace_id '
+  'when the customer''s external id is an owner/admin there; otherwise null and the reason.';
+
+-- polar-checkout (service role) records the checkout it created for an owner or admin.
+create or replace function private.record_polar_checkout(workspace_id uuid, user_id uuid, checkout_id text,
+  product_id text, url text, expires_at timestamptz)
+returns void
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  if not exists (select 1 from public.workspace_members m where m.workspace_id = record_polar_checkout.workspace_id
+                 and m.user_id = record_polar_checkout.user_id and m.role in ('owner', 'admin')) then
+    raise exception 'polar-checkout: only owners and admins of workspace % can buy the addon for it', workspace_id
+      using errcode = '42501';
+  end if;
+  insert into billing.checkouts (id, workspace_id, created_by, product_id, url, expires_at)
+  values (checkout_id, record_polar_checkout.workspace_id, user_id, record_polar_checkout.product_id,
+          record_polar_checkout.url, record_polar_checkout.expires_at);
+end
+$$;
+revoke execute on function private.record_polar_checkout(uuid, uuid, text, text, text, timestamptz) from public, anon, authenticated;
+grant execute on function private.record_polar_checkout(uuid, uuid, text, text, text, timestamptz) to service_role;
+comment on function private.record_polar_checkout(uuid, uuid, text, text, text, timestamptz) is
+  'Records an addon checkout created by polar-checkout for an owner/admin (42501 otherwise).';
+
+-- What polar-checkout needs before it calls Polar: the buyer may buy for the workspace.
+create or replace function private.addon_checkout_buyer(workspace_id uuid, user_id uuid)
+returns table (workspace_slug text, email text)
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+begin
+  if not exists (select 1 from public.workspaces w where w.id = addon_checkout_buyer.workspace_id) then
+    raise exception 'polar-checkout: workspace % does not exist', workspace_id using errcode = 'P0002';
+  end if;
+  if not exists (select 1 from public.workspace_members m where m.workspace_id = addon_checkout_buyer.workspace_id
+                 and m.user_id = addon_checkout_buyer.user_id and m.role in ('owner', 'admin')) then
+    raise exception 'polar-checkout: only owners and admins of workspace % can buy the addon for it', workspace_id
+      using errcode = '42501', hint = 'Ask an owner or admin of the workspace.';
+  end if;
+  return query select w.slug, u.email::text from public.workspaces w, auth.users u
+    where w.id = addon_checkout_buyer.workspace_id and u.id = addon_checkout_buyer.user_id;
+end
+$$;
+revoke execute on function private.addon_checkout_buyer(uuid, uuid) from public, anon, authenticated;
+grant execute on function private.addon_checkout_buyer(uuid, uuid) to service_role;
+comment on function private.addon_checkout_buyer(uuid, uuid) is
+  'For polar-checkout: the workspace''s slug and the buyer''s email, or 42501 unless the user is an owner/admin.';
 
 -- Sets the workspace's effective retention: the tier default, raised by any entitled addon.
 create or replace function private.refresh_workspace_retention(workspace_id uuid)
@@ -218,6 +324,8 @@ declare
   job_id uuid;
   cancelled_jobs uuid[] := '{}';
   retention int;
+  recorded boolean := false;
+  why text;
 begin
   if sub_id is null then
     return jsonb_build_object('outcome', 'rejected', 'reason', 'malformed payload: data.id (the subscription id) is missing');
@@ -233,19 +341,18 @@ begin
       format('product %s of subscription %s is not an addon this webhook handles (POLAR_PRODUCT_ID_EXTENDED_RETENTION)', product, sub_id));
   end if;
 
-  -- A recorded subscription keeps its workspace; a new one takes it from checkout metadata.
-  select s.workspace_id into ws from public.polar_subscriptions s where s.id = sub_id;
-  if ws is null then
-    ws := private.resolve_polar_workspace(metadata);
+  -- A recorded subscription's workspace is fixed: it is never resolved again (not even after that
+  -- workspace is deleted); a new one is bound by its checkout or its buyer.
+  select s.workspace_id, true into ws, recorded from public.polar_subscriptions s where s.id = sub_id;
+  if recorded and ws is null then
+    return jsonb_build_object('outcome', 'rejected', 'reason', format(
+      'subscription %s belonged to a workspace that was deleted; it is not moved to another one', sub_id));
   end if;
   if ws is null then
-    if coalesce(metadata ->> 'workspace_id', metadata ->> 'workspace_slug') is null then
-      return jsonb_build_object('outcome', 'rejected', 'reason', format(
-        'subscription %s names no workspace: set metadata.workspace_id (workspace uuid or slug) on the checkout', sub_id));
-    end if;
-    return jsonb_build_object('outcome', 'rejected', 'reason', format(
-      'subscription %s names workspace %s, which does not exist: check metadata.workspace_id/workspace_slug on the checkout',
-      sub_id, coalesce(metadata ->> 'workspace_id', metadata ->> 'workspace_slug')));
+    select r.workspace_id, r.reason into ws, why from private.polar_subscription_workspace(sub_id, data) r;
+  end if;
+  if ws is null then
+    return jsonb_build_object('outcome', 'rejected', 'reason', why);
   end if;
 
   -- Every billing change of a workspace goes through this row lock, so concurrent deliveries
@@ -260,9 +367,9 @@ begin
   end if;
 
   insert into public.polar_subscriptions as s (id, workspace_id, customer_id, product_id, status,
-    current_period_end, cancel_at_period_end, canceled_at, ended_at, last_event_at, metadata)
+    current_period_end, cancel_at_period_end, canceled_at, ended_at, last_event_at, metadata, checkout_id)
   values (sub_id, ws, data ->> 'customer_id', product, status, period_end, cancel_at_end,
-    (data ->> 'canceled_at')::timestamptz, ended, event_at, metadata)
+    (data ->> 'canceled_at')::timestamptz, ended, event_at, metadata, nullif(data ->> 'checkout_id', ''))
   on conflict (id) do update
     set customer_id = excluded.customer_id,
         product_id = excluded.product_id,
@@ -301,10 +408,14 @@ begin
         expires_at = excluded.expires_at,
         updated_at = now();
 
+  -- Billing ids stay with the billing rows (owners and admins read them); members see the job's origin only.
   if not was_entitled and private.addon_is_entitled(addon_status, addon_expires) then
     job_id := private.start_addon_backfill_job(ws, 365, jsonb_build_object(
-      'origin', 'polar_webhook', 'webhook_id', webhook_id, 'event_type', event_type,
-      'subscription_id', sub_id, 'product_id', product));
+      'origin', 'polar_webhook', 'event_type', event_type));
+    if job_id is not null then
+      update public.subscription_addons a set backfill_job_id = job_id
+      where a.subscription_id = sub_id and a.addon_type = 'extended_retention';
+    end if;
   end if;
 
   retention := private.refresh_workspace_retention(ws);

@@ -83,6 +83,7 @@ create table public.backfill_tasks (
   heartbeat_at timestamptz,
   created_at timestamptz not null default now(),
   claim_id uuid,
+  deliveries int not null default 0 check (deliveries >= 0),
   unique (job_id, tracked_repository_id)
 );
 alter table public.backfill_tasks enable row level security;
@@ -91,12 +92,19 @@ grant select on public.backfill_tasks to authenticated;
 grant all on public.backfill_tasks to service_role;
 comment on table public.backfill_tasks is
   'One repository of a backfill job; carries the pgmq message currently driving it.';
+comment on column public.backfill_tasks.deliveries is
+  'Claims of the task since it last committed a chunk: a task whose deliveries keep ending without progress '
+  '(a worker killed every time) is failed by the worker after its attempts.';
 comment on column public.backfill_tasks.claim_id is
   'The current claim of a running task (engine.claim_backfill_tasks); calls of an older claim are stale.';
 
 create index backfill_tasks_job_id_status_idx on public.backfill_tasks (job_id, status);
 
 create index backfill_tasks_workspace_id_idx on public.backfill_tasks (workspace_id);
+
+-- Fair claiming groups the live tasks of a queue by workspace and finds each one's oldest message.
+create index backfill_tasks_live_by_queue_idx on public.backfill_tasks (queue_name, workspace_id, msg_id)
+  include (status) where status in ('pending', 'running');
 
 create index backfill_tasks_running_heartbeat_idx
   on public.backfill_tasks (heartbeat_at) where status = 'running';

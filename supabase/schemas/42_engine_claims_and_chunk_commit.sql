@@ -63,17 +63,23 @@ comment on function engine.finish_backfill_job_if_done(uuid) is
   'Sets a job''s final status once no task is pending or running; notifies its creator and the workspace '
   'owners (notifications.kind backfill_finished) and broadcasts backfill_finished on the workspace topic.';
 
--- A failed repository's tracked status says why, for the UI.
+-- A failed repository's status in the task's workspace says why, for the UI. Other workspaces
+-- tracking the same repository keep their own status.
 create or replace function private.tg_backfill_tasks__after_fail() returns trigger
 language plpgsql
 security definer
 set search_path = ''
 as $$
+declare
+  v_status text := case
+    when new.last_error like 'repository % was not found or is not visible%' then 'not_found'
+    when new.last_error like 'GitHub refused access to %' then 'forbidden'
+    when new.last_error like '% is private: connect %' then 'private'
+  end;
 begin
-  if new.last_error like 'repository % was not found or is not visible%' then
-    update public.tracked_repositories set status = 'not_found', last_error = new.last_error where id = new.tracked_repository_id;
-  elsif new.last_error like 'GitHub refused access to %' then
-    update public.tracked_repositories set status = 'forbidden', last_error = new.last_error where id = new.tracked_repository_id;
+  if v_status is not null then
+    update public.workspace_tracked_repositories w set status = v_status, last_error = new.last_error
+    where w.workspace_id = new.workspace_id and w.tracked_repository_id = new.tracked_repository_id;
   end if;
   return null;
 end;
@@ -88,13 +94,61 @@ grant execute on function engine.owner_limit_defer_seconds() to service_role;
 comment on function engine.owner_limit_defer_seconds() is
   'Seconds a message stays invisible when its job already runs max_in_flight_per_owner tasks of the repository''s owner.';
 
--- Reads up to p_qty messages and turns them into runnable tasks. Messages of finished or
--- cancelled tasks are deleted here, so a redelivery never repeats finished work.
+-- The next messages of a queue in fair order: every workspace with a visible message offers its
+-- oldest one, and the workspace running the fewest tasks for its weight goes first (the weight
+-- grows with the tier's priority points, tier_plans: free 1, enterprise 3). So N waiting
+-- workspaces each get about 1/N of the slots (more for paid tiers) whatever the size of their
+-- jobs, and within a workspace the oldest work goes first. Nothing is locked here.
+create or replace function engine.fair_claim_candidates(p_queue text, p_limit int)
+returns table (msg_id bigint, task_id bigint)
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+begin
+  if p_queue not in ('backfill_recent', 'backfill_bulk') then
+    raise exception 'unknown backfill queue "%": use backfill_recent or backfill_bulk', p_queue using errcode = '22023';
+  end if;
+  return query execute format($q$
+    select c.msg_id, c.task_id
+    from (
+      select t.workspace_id, count(*) filter (where t.status = 'running') as running
+      from public.backfill_tasks t
+      where t.queue_name = $1 and t.status in ('pending', 'running') and t.msg_id is not null
+      group by t.workspace_id
+    ) w
+    join public.workspaces ws on ws.id = w.workspace_id
+    join public.tier_plans tp on tp.tier = ws.tier
+    cross join lateral (
+      select q.msg_id, t2.id as task_id
+      from public.backfill_tasks t2
+      join pgmq.%I q on q.msg_id = t2.msg_id
+      where t2.workspace_id = w.workspace_id and t2.queue_name = $1
+        and t2.status in ('pending', 'running') and q.vt <= clock_timestamp()
+      order by q.msg_id
+      limit 1
+    ) c
+    order by w.running / (1 + tp.priority_points / 15.0), c.msg_id
+    limit $2 $q$, 'q_' || p_queue) using p_queue, greatest(p_limit, 1);
+end;
+$$;
+revoke all on function engine.fair_claim_candidates(text, int) from public;
+grant execute on function engine.fair_claim_candidates(text, int) to service_role;
+comment on function engine.fair_claim_candidates(text, int) is
+  'Visible messages of a queue, one per waiting workspace (its oldest), the workspace with the fewest running tasks '
+  'for its tier weight first: the order claim_backfill_tasks delivers in.';
+
+-- Delivers up to p_qty messages, fairly across workspaces, and turns them into runnable tasks.
+-- A message is taken with a row lock that skips what another claimer holds (as pgmq.read does)
+-- and its visibility timeout set with pgmq.set_vt; backfill_tasks.deliveries counts the claims
+-- since the task last committed a chunk. Messages of finished or cancelled tasks are deleted here,
+-- so a redelivery never repeats finished work.
 create or replace function engine.claim_backfill_tasks(p_queue text, p_qty int, p_vt_seconds int)
 returns table (
   msg_id bigint, read_ct int, task_id bigint, job_id uuid, workspace_id uuid, job_kind text,
   window_days int, max_prs_per_repo int, tracked_repository_id uuid, owner text, name text,
-  repository_id bigint, progress jsonb, claim_id uuid
+  repository_id bigint, progress jsonb, claim_id uuid, repository_is_private boolean, workspace_has_token boolean
 )
 language plpgsql
 security definer
@@ -112,17 +166,24 @@ declare
   v_holds_owner_lock boolean := false;
   v_claimed int := 0;
   v_claim uuid;
-  v_read int;
+  v_found int;
   v_scanned int := 0;
-  -- Deferred messages are skipped, so a claim may read more than p_qty; this bounds one call.
+  v_locked boolean;
+  -- Deferred and contended messages are skipped, so a claim may look at more than p_qty; this
+  -- bounds one call.
   v_max_scan int := greatest(p_qty, 0) + 50;
 begin
   while v_claimed < p_qty and v_scanned < v_max_scan loop
-    v_read := 0;
-    for m in select * from pgmq.read(p_queue, p_vt_seconds, least(p_qty - v_claimed, v_max_scan - v_scanned)) loop
-      v_read := v_read + 1;
+    v_found := 0;
+    for m in select * from engine.fair_claim_candidates(p_queue, least(p_qty - v_claimed + 10, v_max_scan - v_scanned)) loop
+      v_found := v_found + 1;
       v_scanned := v_scanned + 1;
-      v_task_id := (m.message ->> 'task_id')::bigint;
+      -- Another claimer may have taken it since the candidates were read.
+      execute format('select true from pgmq.%I q where q.msg_id = $1 and q.vt <= clock_timestamp() for update skip locked',
+                     'q_' || p_queue) into v_locked using m.msg_id;
+      continue when v_locked is null;
+      perform pgmq.set_vt(p_queue, m.msg_id, p_vt_seconds);
+      v_task_id := m.task_id;
 
       -- The owner limit, checked under the (job, owner) lock before the task row is locked.
       select t.job_id, j.max_in_flight_per_owner, lower(tr.owner)
@@ -160,7 +221,10 @@ begin
       -- The job row first, then the task: the order of cancel_backfill and chunk commits.
       select * into v_job from public.backfill_jobs j where j.id = v_job_id for update;
       select * into v_task from public.backfill_tasks t where t.id = v_task_id for update;
-      if v_task.id is null or v_task.status in ('completed', 'failed', 'cancelled') then
+      if v_task.id is null or v_task.status in ('completed', 'failed', 'cancelled') or v_task.msg_id is distinct from m.msg_id then
+        if v_task.msg_id is distinct from m.msg_id then
+          continue;  -- the task moved on to another message (a retry re-sent it): leave this one
+        end if;
         perform pgmq.delete(p_queue, m.msg_id);
         continue;
       end if;
@@ -168,35 +232,42 @@ begin
       v_claim := gen_random_uuid();
       update public.backfill_tasks t
       set status = 'running', msg_id = m.msg_id, queue_name = p_queue, heartbeat_at = now(),
-          started_at = coalesce(t.started_at, now()), claim_id = v_claim
-      where t.id = v_task.id;
+          started_at = coalesce(t.started_at, now()), claim_id = v_claim, deliveries = t.deliveries + 1
+      where t.id = v_task.id
+      returning * into v_task;
       if v_job.status = 'pending' then
         update public.backfill_jobs j set status = 'running', started_at = coalesce(j.started_at, now())
         where j.id = v_job.id and j.status = 'pending';
       end if;
       v_claimed := v_claimed + 1;
       return query
-        select m.msg_id, m.read_ct, v_task.id, v_job.id, v_job.workspace_id, v_job.kind, v_job.window_days,
+        select m.msg_id, v_task.deliveries, v_task.id, v_job.id, v_job.workspace_id, v_job.kind, v_job.window_days,
           v_job.max_prs_per_repo, tr.id, tr.owner, tr.name, coalesce(v_task.repository_id, tr.repository_id),
           (select coalesce(jsonb_agg(jsonb_build_object('data_type', p.data_type, 'status', p.status,
               'cursor', p.cursor, 'window_start', p.window_start, 'items_done', p.items_done)
               order by array_position(engine.supported_data_types(), p.data_type)), '[]')
            from public.backfill_progress p
            where p.task_id = v_task.id and p.status in ('pending', 'running')),
-          v_claim
+          v_claim,
+          (select r.is_private from public.repositories r where r.id = coalesce(v_task.repository_id, tr.repository_id)),
+          exists (select 1 from engine.github_tokens gt where gt.workspace_id = v_job.workspace_id and gt.enabled)
         from public.tracked_repositories tr where tr.id = v_task.tracked_repository_id;
+      exit when v_claimed >= p_qty;
     end loop;
-    exit when v_read = 0;
+    exit when v_found = 0;
   end loop;
 end;
 $$;
 revoke all on function engine.claim_backfill_tasks(text, int, int) from public;
 grant execute on function engine.claim_backfill_tasks(text, int, int) to service_role;
 comment on function engine.claim_backfill_tasks(text, int, int) is
-  'Reads messages (pgmq.read with a visibility timeout) and marks their tasks running; returns what the worker needs to run them. '
-  'A task whose job already runs max_in_flight_per_owner tasks of the same owner is deferred '
-  '(message invisible for engine.owner_limit_defer_seconds(), read_ct + 1) and further messages are read instead. '
-  'claim_id identifies this claim: commit, fail, release and heartbeat of an older claim are stale.';
+  'Delivers up to p_qty visible messages in fair order across workspaces (engine.fair_claim_candidates), each with a '
+  'visibility timeout of p_vt_seconds, and marks their tasks running; returns what the worker needs to run them '
+  '(read_ct = the task''s deliveries since its last committed chunk; repository_is_private: null until its metadata '
+  'was fetched; workspace_has_token: the job''s workspace connected a token for private repositories). A task whose job already runs '
+  'max_in_flight_per_owner tasks of the same owner is deferred (message invisible for '
+  'engine.owner_limit_defer_seconds()) and further messages are read instead. claim_id identifies this claim: '
+  'commit, fail, release and heartbeat of an older claim are stale.';
 
 -- Marks a task terminal, deletes its message and updates the job's counters (task row locked).
 create or replace function engine.close_backfill_task(p_task_id bigint, p_status text, p_error text)
@@ -240,7 +311,11 @@ comment on function engine.close_backfill_task(bigint, text, text) is
   'Ends a task (completed, failed or cancelled): progress rows, message deleted, job counters, job end.';
 
 -- One chunk, one transaction. Returns 'committed', 'task_completed', 'stale' (another worker
--- moved the cursor, or the message is no longer this task's) or 'cancelled'.
+-- moved the cursor, or the message is no longer this task's), 'cancelled', or 'private': the
+-- repository is private and the chunk was not fetched with a token of the task's workspace, so
+-- nothing of it is stored (the worker then uses the workspace's own token, or fails the task
+-- saying how to connect one). A private chunk fetched with the workspace's token records the
+-- workspace's grant to read it.
 create or replace function engine.commit_backfill_chunk(
   p_task_id bigint,
   p_data_type text,
@@ -253,7 +328,8 @@ create or replace function engine.commit_backfill_chunk(
   p_estimated_total int,
   p_points int,
   p_vt_seconds int default 300,
-  p_claim_id uuid default null
+  p_claim_id uuid default null,
+  p_token_id uuid default null
 ) returns text
 language plpgsql
 security definer
@@ -265,6 +341,9 @@ declare
   v_job public.backfill_jobs;
   v_done_items bigint;
   v_total bigint;
+  v_repository_id bigint;
+  v_private boolean;
+  v_token_workspace uuid;
 begin
   -- Chunk commits of one job are serialised on the job row, taken first: they all update its
   -- counters, and taking it last let two commits deadlock.
@@ -282,7 +361,24 @@ begin
     return 'stale';
   end if;
 
+  -- Private content is stored only from the task's workspace's own token, never the platform's.
+  v_repository_id := coalesce((p_rows -> 'repository' ->> 'id')::bigint, v_task.repository_id);
+  v_private := coalesce((p_rows -> 'repository' ->> 'is_private')::boolean,
+                        (select r.is_private from public.repositories r where r.id = v_repository_id), false);
+  if v_private then
+    select t.workspace_id into v_token_workspace from engine.github_tokens t where t.id = p_token_id;
+    if v_token_workspace is distinct from v_task.workspace_id then
+      return 'private';
+    end if;
+  end if;
+
   perform engine.upsert_github_rows(p_rows);
+  if v_private then
+    insert into public.repository_access_grants as g (workspace_id, repository_id, token_id)
+    values (v_task.workspace_id, v_repository_id, p_token_id)
+    on conflict (workspace_id, repository_id) do update set token_id = excluded.token_id, granted_at = now()
+      where g.token_id is distinct from excluded.token_id;
+  end if;
   if p_rows ? 'repository' and jsonb_typeof(p_rows -> 'repository') = 'object' then
     update public.tracked_repositories
     set repository_id = (p_rows -> 'repository' ->> 'id')::bigint, status = 'active', last_error = null
@@ -290,6 +386,9 @@ begin
       and (repository_id is distinct from (p_rows -> 'repository' ->> 'id')::bigint or status <> 'active');
     update public.backfill_tasks set repository_id = (p_rows -> 'repository' ->> 'id')::bigint
     where id = p_task_id and repository_id is null;
+    update public.workspace_tracked_repositories w set status = 'active', last_error = null
+    where w.workspace_id = v_task.workspace_id and w.tracked_repository_id = v_task.tracked_repository_id
+      and w.status <> 'active';
   end if;
 
   update public.backfill_progress
@@ -302,8 +401,8 @@ begin
 
   update public.backfill_tasks
   set points_used = points_used + p_points, heartbeat_at = now(),
-      -- Progress was made: earlier failed attempts (an outage that passed) no longer count.
-      attempts = 0
+      -- Progress was made: earlier failed attempts (an outage that passed) and deliveries no longer count.
+      attempts = 0, deliveries = 0
   where id = p_task_id;
 
   update public.backfill_jobs
@@ -331,10 +430,14 @@ begin
   return 'committed';
 end;
 $$;
-revoke all on function engine.commit_backfill_chunk(bigint, text, bigint, text, text, boolean, jsonb, int, int, int, int, uuid) from public;
-grant execute on function engine.commit_backfill_chunk(bigint, text, bigint, text, text, boolean, jsonb, int, int, int, int, uuid) to service_role;
-comment on function engine.commit_backfill_chunk(bigint, text, bigint, text, text, boolean, jsonb, int, int, int, int, uuid) is
-  'Commits one chunk atomically: upserts its rows, advances the cursor (only from p_expected_cursor), progress and job counters, broadcasts, and deletes the message when the task is done or extends its visibility otherwise. Stale (nothing changed) when p_claim_id is not the task''s current claim.';
+revoke all on function engine.commit_backfill_chunk(bigint, text, bigint, text, text, boolean, jsonb, int, int, int, int, uuid, uuid) from public;
+grant execute on function engine.commit_backfill_chunk(bigint, text, bigint, text, text, boolean, jsonb, int, int, int, int, uuid, uuid) to service_role;
+comment on function engine.commit_backfill_chunk(bigint, text, bigint, text, text, boolean, jsonb, int, int, int, int, uuid, uuid) is
+  'Commits one chunk atomically: upserts its rows, advances the cursor (only from p_expected_cursor), progress and job counters, '
+  'broadcasts, and deletes the message when the task is done or extends its visibility otherwise. Stale (nothing changed) '
+  'when p_claim_id is not the task''s current claim. p_token_id is the token that fetched it: a private repository''s chunk '
+  'is stored only when that is a token of the task''s workspace (else ''private'', nothing stored), and records the '
+  'workspace''s grant (repository_access_grants).';
 
 -- A failed attempt: retried later with exponential backoff (p_retry_in_seconds × 4^(attempt-1),
 -- at most p_max_retry_in_seconds: 30 s, 2 min, 8 min, 8 min …) until p_max_attempts, or failed

@@ -9,39 +9,6 @@
 -- (engine.budget_reservation_ttl()): an isolate killed mid-request cannot leak points.
 -- Budgets are per token, GitHub's limit per account: at most one enabled token per account.
 
--- The GITHUB_TOKEN of the functions' environment has no Vault secret: its value lives in the
--- function secrets. It still needs a row so its budget is shared; such rows are labelled
--- 'env:<VARIABLE>' and are the only ones allowed without a vault_secret_id.
-create table engine.github_tokens (
-  id uuid primary key default gen_random_uuid(),
-  label text not null unique,
-  vault_secret_id uuid,                       -- id of the vault.secrets row holding the token; never the token
-  kind text not null default 'pat'
-    constraint github_tokens_kind_is_pat_or_app check (kind in ('pat', 'app')),
-  enabled boolean not null default true,
-  created_at timestamptz not null default now(),
-  account text
-    constraint github_tokens_account_is_not_blank check (account is null or btrim(account) <> ''),
-  constraint github_tokens_vault_secret_or_env_label check (vault_secret_id is not null or label like 'env:%')
-);
-alter table engine.github_tokens enable row level security;
-revoke all on engine.github_tokens from public, anon, authenticated;
-grant all on engine.github_tokens to service_role;
-comment on table engine.github_tokens is
-  'Pool of GitHub credentials. Token values live only in Vault (vault_secret_id).';
-comment on column engine.github_tokens.vault_secret_id is
-  'Vault secret holding the token; null only for env:<VARIABLE> rows, whose value is in the function secrets.';
-comment on column engine.github_tokens.account is
-  'The GitHub account whose rate limit the token draws on: the user''s login for a PAT (all of a user''s tokens share '
-  'one limit), ''installation:<id>'' for an App installation. At most one enabled token per account (case-insensitive): '
-  'budgets are kept per token, so a second token of the same account would overdraw the one limit. Null: an account '
-  'of its own (set it, including on the env:GITHUB_TOKEN row, so a second token of that account is refused).';
-
--- The backstop for concurrent inserts (the trigger cannot see an uncommitted row of another
--- transaction; the index makes the second one wait and fail).
-create unique index github_tokens_one_enabled_per_account
-  on engine.github_tokens (lower(account)) where enabled and account is not null;
-
 create table engine.rate_limit_budgets (
   token_id uuid not null references engine.github_tokens (id) on delete cascade,
   resource text not null
@@ -171,7 +138,8 @@ create or replace function engine.reserve_budget(
   p_cost int,
   p_resource text default 'graphql',
   p_reserve int default 1000,
-  p_token_ids uuid[] default null
+  p_token_ids uuid[] default null,
+  p_workspace_id uuid default null
 )
 returns table (token_id uuid, label text, vault_secret_id uuid, reserved int, wait_until timestamptz, reason text,
   reservation_id bigint)
@@ -197,16 +165,22 @@ begin
   insert into engine.rate_limit_budgets (token_id, resource)
   select t.id, p_resource from engine.github_tokens t
   where t.enabled and (p_token_ids is null or t.id = any (p_token_ids))
+    and t.workspace_id is not distinct from p_workspace_id
   on conflict do nothing;
 
   -- Lock the candidates in one order, then work on what is committed under those locks.
   perform 1 from engine.rate_limit_budgets b
   join engine.github_tokens t on t.id = b.token_id
   where b.resource = p_resource and t.enabled and (p_token_ids is null or t.id = any (p_token_ids))
+    and t.workspace_id is not distinct from p_workspace_id
   order by b.token_id
   for update of b;
   get diagnostics v_count = row_count;
   if v_count = 0 then
+    if p_workspace_id is not null then
+      raise exception 'workspace % has no enabled GitHub token: an owner or admin connects one with connect_github_token', p_workspace_id
+        using errcode = 'P0002';
+    end if;
     raise exception 'no enabled GitHub token: set GITHUB_TOKEN in the function secrets or add a token to engine.github_tokens'
       using errcode = 'P0002';
   end if;
@@ -218,12 +192,14 @@ begin
   using engine.rate_limit_budgets b, engine.github_tokens t
   where r.token_id = b.token_id and r.resource = b.resource and t.id = b.token_id and b.resource = p_resource
     and t.enabled and (p_token_ids is null or t.id = any (p_token_ids))
+    and t.workspace_id is not distinct from p_workspace_id
     and b.reset_at is not null and b.reset_at + engine.budget_reset_margin() <= v_now and r.created_at <= b.reset_at;
   update engine.rate_limit_budgets b
   set remaining = b.limit_points, reset_at = null, updated_at = v_now
   from engine.github_tokens t
   where t.id = b.token_id and b.resource = p_resource and t.enabled
     and (p_token_ids is null or t.id = any (p_token_ids))
+    and t.workspace_id is not distinct from p_workspace_id
     and b.reset_at is not null and b.reset_at + engine.budget_reset_margin() <= v_now;
 
   -- In flight is what unexpired reservations hold: one a worker never reconciled (an isolate
@@ -231,19 +207,22 @@ begin
   delete from engine.budget_reservations r
   using engine.github_tokens t
   where t.id = r.token_id and r.resource = p_resource and t.enabled
-    and (p_token_ids is null or t.id = any (p_token_ids)) and r.expires_at <= v_now;
+    and (p_token_ids is null or t.id = any (p_token_ids))
+    and t.workspace_id is not distinct from p_workspace_id and r.expires_at <= v_now;
   update engine.rate_limit_budgets b
   set reserved = coalesce((select sum(r.points) from engine.budget_reservations r
                            where r.token_id = b.token_id and r.resource = b.resource), 0)
   from engine.github_tokens t
   where t.id = b.token_id and b.resource = p_resource and t.enabled
-    and (p_token_ids is null or t.id = any (p_token_ids));
+    and (p_token_ids is null or t.id = any (p_token_ids))
+    and t.workspace_id is not distinct from p_workspace_id;
 
   select b.token_id, t.label, t.vault_secret_id, b.remaining - b.reserved - p_reserve as headroom
   into v_best
   from engine.rate_limit_budgets b
   join engine.github_tokens t on t.id = b.token_id
   where b.resource = p_resource and t.enabled and (p_token_ids is null or t.id = any (p_token_ids))
+    and t.workspace_id is not distinct from p_workspace_id
     and (b.paused_until is null or b.paused_until <= v_now)
     and b.remaining - b.reserved - p_reserve >= p_cost
   order by b.remaining - b.reserved desc, b.token_id
@@ -274,7 +253,8 @@ begin
   into v_wait
   from engine.rate_limit_budgets b
   join engine.github_tokens t on t.id = b.token_id
-  where b.resource = p_resource and t.enabled and (p_token_ids is null or t.id = any (p_token_ids));
+  where b.resource = p_resource and t.enabled and (p_token_ids is null or t.id = any (p_token_ids))
+    and t.workspace_id is not distinct from p_workspace_id;
 
   select case
     when bool_and(b.paused_until > v_now) then 'every token is paused by a GitHub secondary rate limit'
@@ -285,18 +265,20 @@ begin
   into v_reason
   from engine.rate_limit_budgets b
   join engine.github_tokens t on t.id = b.token_id
-  where b.resource = p_resource and t.enabled and (p_token_ids is null or t.id = any (p_token_ids));
+  where b.resource = p_resource and t.enabled and (p_token_ids is null or t.id = any (p_token_ids))
+    and t.workspace_id is not distinct from p_workspace_id;
 
   return query select null::uuid, null::text, null::uuid, 0, v_wait, v_reason, null::bigint;
 end;
 $$;
-revoke all on function engine.reserve_budget(int, text, int, uuid[]) from public;
-grant execute on function engine.reserve_budget(int, text, int, uuid[]) to service_role;
-comment on function engine.reserve_budget(int, text, int, uuid[]) is
+revoke all on function engine.reserve_budget(int, text, int, uuid[], uuid) from public;
+grant execute on function engine.reserve_budget(int, text, int, uuid[], uuid) to service_role;
+comment on function engine.reserve_budget(int, text, int, uuid[], uuid) is
   'Reserves p_cost points on the enabled, unpaused token with the most headroom, keeping p_reserve '
   'points untouched. Returns the token and the points reserved, or (token null) wait_until: the '
   'earliest time a token may cover the request; then no request may be sent. The reservation '
-  '(reservation_id, a row of engine.budget_reservations) counts until reconciled or expired.';
+  '(reservation_id, a row of engine.budget_reservations) counts until reconciled or expired. p_workspace_id picks the '
+  'pool: null = the platform''s tokens (public repositories), else that workspace''s own tokens (its private repositories).';
 
 create or replace function engine.reconcile_budget(
   p_token_id uuid,
@@ -357,37 +339,3 @@ comment on function engine.reconcile_budget(uuid, int, int, int, timestamptz, in
   'After a request: releases its reservation and records GitHub''s report (remaining, resetAt, '
   'limit; a primary-limit answer is remaining 0). Without a report, p_cost (if known) is charged. '
   'p_reservation_id names the reservation (engine.reserve_budget''s reservation_id).';
-
-create or replace function private.tg_github_tokens__one_enabled_per_account()
-returns trigger
-language plpgsql
-security definer
-set search_path = ''
-as $$
-declare
-  v_other text;
-begin
-  if new.enabled and new.account is not null then
-    select t.label into v_other
-    from engine.github_tokens t
-    where t.enabled and lower(t.account) = lower(new.account) and t.id <> new.id
-    order by t.label
-    limit 1;
-    if v_other is not null then
-      raise exception 'GitHub tokens % and % belong to account %, which has ONE rate limit: disable one, or use tokens of different accounts/installations',
-        v_other, new.label, new.account
-        using errcode = '23505',
-              hint = format('update engine.github_tokens set enabled = false where label = %L;', new.label);
-    end if;
-  end if;
-  return new;
-end;
-$$;
-revoke all on function private.tg_github_tokens__one_enabled_per_account() from public, anon, authenticated;
-comment on function private.tg_github_tokens__one_enabled_per_account() is
-  'Refuses a second enabled engine.github_tokens row of one account (one GitHub rate limit) with a message naming both tokens.';
-
-create trigger tg_github_tokens__one_enabled_per_account
-  before insert or update of enabled, account on engine.github_tokens
-  for each row
-  execute function private.tg_github_tokens__one_enabled_per_account();

@@ -95,8 +95,11 @@ begin
   -- Resume from the stored cursors: only the data types that did not finish run again.
   update public.backfill_progress set status = 'pending', attempts = 0, last_error = null, updated_at = now()
   where task_id = any (v_ids) and status = 'failed';
-  update public.tracked_repositories tr set status = 'pending', last_error = null
-  from public.backfill_tasks t where t.id = any (v_ids) and tr.id = t.tracked_repository_id and tr.status in ('not_found', 'forbidden');
+  -- Only this workspace's view of the repositories changes; others tracking them keep theirs.
+  update public.workspace_tracked_repositories w set status = 'pending', last_error = null
+  from public.backfill_tasks t
+  where t.id = any (v_ids) and w.workspace_id = v_job.workspace_id and w.tracked_repository_id = t.tracked_repository_id
+    and w.status in ('not_found', 'forbidden', 'private');
   perform engine.enqueue_backfill_tasks(v_ids, v_queue);
   update public.backfill_jobs
   set status = 'running', failed_tasks = failed_tasks - cardinality(v_ids), finished_at = null
@@ -159,6 +162,45 @@ grant execute on function private.assert_workspace_admin(uuid, text) to authenti
 comment on function private.assert_workspace_admin(uuid, text) is
   'Raises 42501 naming the action unless the caller is an owner or admin of the workspace, or the service role.';
 
+-- The live-jobs quota of the workspace's tier (manual and initial jobs; addon and scheduled jobs
+-- are the system's). Call it holding the workspace's lock (private.lock_workspace_entry_points).
+create or replace function private.assert_live_jobs_quota(workspace_id uuid, action text)
+returns void
+language plpgsql
+stable
+set search_path = ''
+as $$
+declare
+  v_live int;
+  v_max int;
+  v_tier text;
+begin
+  select tp.max_live_jobs, tp.tier into v_max, v_tier
+  from public.workspaces w join public.tier_plans tp on tp.tier = w.tier
+  where w.id = assert_live_jobs_quota.workspace_id;
+  select count(*) into v_live from public.backfill_jobs j
+  where j.workspace_id = assert_live_jobs_quota.workspace_id and j.kind in ('manual', 'initial')
+    and j.status in ('pending', 'running');
+  if v_live >= v_max then
+    raise exception '%: workspace % already has % backfill jobs pending or running, the most its % plan allows',
+      action, workspace_id, v_live, v_tier
+      using errcode = '54000', hint = 'Wait for one to finish (backfill_job_status) or cancel one (cancel_backfill).';
+  end if;
+end
+$$;
+revoke execute on function private.assert_live_jobs_quota(uuid, text) from public, anon, authenticated;
+grant execute on function private.assert_live_jobs_quota(uuid, text) to service_role;
+
+-- Starts in one workspace run one at a time, so quotas and the identical-job check see each
+-- other's jobs.
+create or replace function private.lock_workspace_entry_points(workspace_id uuid)
+returns void
+language sql
+set search_path = ''
+as $$ select pg_advisory_xact_lock(hashtext('private.workspace_entry_points'), hashtext(workspace_id::text)) $$;
+revoke execute on function private.lock_workspace_entry_points(uuid) from public, anon, authenticated;
+grant execute on function private.lock_workspace_entry_points(uuid) to service_role;
+
 create or replace function private.start_manual_backfill(
   workspace_id uuid, tracked_repository_ids uuid[], days int, data_types text[])
 returns public.backfill_jobs
@@ -175,6 +217,7 @@ declare
   job public.backfill_jobs;
 begin
   perform private.assert_workspace_admin(start_manual_backfill.workspace_id, 'start_manual_backfill');
+  perform private.lock_workspace_entry_points(start_manual_backfill.workspace_id);
   select * into ws from public.workspaces w where w.id = start_manual_backfill.workspace_id;
 
   if days is null or days < 1 then
@@ -222,6 +265,20 @@ begin
       using errcode = '22023', hint = 'Add repositories first (bulk_add_repositories).';
   end if;
 
+  -- Asked again while the same backfill is live: the live job is the answer, not a second one.
+  select * into job from public.backfill_jobs j
+  where j.workspace_id = ws.id and j.kind = 'manual' and j.status in ('pending', 'running')
+    and j.window_days = days and j.data_types = types
+    and coalesce((select array_agg(x order by x) from unnest(j.tracked_repository_ids) x), '{}')
+        = coalesce((select array_agg(x order by x) from unnest(requested) x), '{}')
+    and (j.tracked_repository_ids is null) = (requested is null)
+  order by j.created_at
+  limit 1;
+  if job.id is not null then
+    return job;
+  end if;
+  perform private.assert_live_jobs_quota(ws.id, 'start_manual_backfill');
+
   insert into public.backfill_jobs (workspace_id, kind, window_days, data_types, tracked_repository_ids,
                                     created_by, source)
   values (ws.id, 'manual', days, types, requested, auth.uid(), jsonb_build_object('entry_point', 'manual_backfill'))
@@ -251,7 +308,8 @@ comment on function public.start_manual_backfill(uuid, uuid[], int, text[]) is
   'for the last days days (1 up to the workspace''s retention) and the chosen data_types (null = all '
   'of repository, pull_requests, issues, discussions, commits, stars, forks). Returns the job; follow '
   'it in backfill_job_status / backfill_repository_status, cancel or retry with cancel_backfill / '
-  'retry_backfill.';
+  'retry_backfill. The same backfill asked again while it is pending or running returns that job; at most '
+  'tier_plans.max_live_jobs manual and initial jobs run at once (54000 beyond).';
 
 -- Turns what a user pasted into owner/name (accepting github.com URLs and a trailing .git) and
 -- says, per entry, whether it would be added, is already in the workspace, or is invalid.
@@ -274,6 +332,13 @@ begin
   foreach raw in array coalesce(repositories, '{}') loop
     input := raw;
     owner := null; name := null; full_name := null; tracked_repository_id := null; reason := null;
+    if length(raw) > 200 then
+      -- Not parsed at all: a GitHub owner/name (or its URL) is far shorter.
+      input := left(raw, 60) || '…';
+      status := 'invalid'; reason := format('entry of %s characters: give the repository as owner/name (at most 200 characters)', length(raw));
+      return next;
+      continue;
+    end if;
     v := regexp_replace(btrim(coalesce(raw, '')), '^(https?://)?(www\.)?github\.com/', '', 'i');
     v := regexp_replace(v, '(\.git)?/*$', '');
     o := split_part(v, '/', 1);
@@ -409,46 +474,67 @@ returns jsonb
 language plpgsql
 security definer
 set search_path = ''
-set client_min_messages = warning  -- quiet "temp table already exists" on a second call
 as $$
 #variable_conflict use_column
 declare
   ws public.workspaces;
+  plan public.tier_plans;
+  room int;
+  entries jsonb;
   added_ids uuid[];
   owners text[];
-  results jsonb;
   job_id uuid;
   estimate jsonb;
 begin
   perform private.assert_workspace_admin(bulk_add_repositories.workspace_id, 'bulk_add_repositories');
   perform private.assert_repository_list(repositories, 'bulk_add_repositories');
+  perform private.lock_workspace_entry_points(bulk_add_repositories.workspace_id);
   select * into ws from public.workspaces w where w.id = bulk_add_repositories.workspace_id;
+  select * into plan from public.tier_plans p where p.tier = ws.tier;
+  select plan.max_tracked_repositories - count(*) into room
+  from public.workspace_tracked_repositories w where w.workspace_id = ws.id;
 
-  create temp table if not exists pg_temp.bulk_add_rows (
-    ord int, input text, owner text, name text, full_name text, status text, reason text,
-    tracked_repository_id uuid) on commit drop;
-  truncate pg_temp.bulk_add_rows;
-  insert into pg_temp.bulk_add_rows
-  select row_number() over (), c.* from private.classify_repository_names(ws.id, repositories) c;
+  -- Every entry classified, in the order given; new ones past the tier's quota are refused.
+  select coalesce(jsonb_agg(case
+           when c.status = 'added' and c.added_rank > room then
+             to_jsonb(c) - 'added_rank' || jsonb_build_object('status', 'over_quota', 'reason',
+               format('workspace %s may track %s repositories on its %s plan; remove some or upgrade', ws.slug,
+                      plan.max_tracked_repositories, plan.tier))
+           else to_jsonb(c) - 'added_rank' end order by c.ord), '[]')
+    into entries
+  from (select x.*, row_number() over () as ord,
+               count(*) filter (where x.status = 'added') over (order by x.ord_in rows unbounded preceding) as added_rank
+        from (select y.*, row_number() over () as ord_in
+              from private.classify_repository_names(ws.id, repositories) y) x) c;
+
+  if exists (select 1 from jsonb_array_elements(entries) e where e ->> 'status' = 'added') then
+    perform private.assert_live_jobs_quota(ws.id, 'bulk_add_repositories');
+  end if;
 
   insert into public.tracked_repositories (owner, name)
-  select r.owner, r.name from pg_temp.bulk_add_rows r
-  where r.status = 'added' and r.tracked_repository_id is null
+  select e.owner, e.name from jsonb_to_recordset(entries) as e(owner text, name text, status text, tracked_repository_id uuid)
+  where e.status = 'added' and e.tracked_repository_id is null
   on conflict ((lower(full_name))) do nothing;
 
-  update pg_temp.bulk_add_rows r set tracked_repository_id = t.id
-  from public.tracked_repositories t
-  where r.status = 'added' and lower(t.full_name) = lower(r.full_name);
+  -- The ids of the repositories just added (or already tracked by other workspaces).
+  select jsonb_agg(case when e.value ->> 'status' = 'added'
+                        then e.value || jsonb_build_object('tracked_repository_id', t.id) else e.value end
+                   order by e.ordinality)
+    into entries
+  from jsonb_array_elements(entries) with ordinality e
+  left join public.tracked_repositories t
+    on e.value ->> 'status' = 'added' and lower(t.full_name) = lower(e.value ->> 'full_name');
 
   insert into public.workspace_tracked_repositories (workspace_id, tracked_repository_id, added_by,
                                                      data_retention_days, next_sync_at)
-  select ws.id, r.tracked_repository_id, auth.uid(), ws.retention_days, now() + interval '24 hours'
-  from pg_temp.bulk_add_rows r where r.status = 'added'
+  select ws.id, (e.value ->> 'tracked_repository_id')::uuid, auth.uid(), ws.retention_days, now() + interval '24 hours'
+  from jsonb_array_elements(entries) e where e.value ->> 'status' = 'added'
   on conflict (workspace_id, tracked_repository_id) do nothing;
 
-  select array_agg(r.tracked_repository_id order by r.ord), array_agg(r.owner order by r.ord)
+  select array_agg((e.value ->> 'tracked_repository_id')::uuid order by e.ordinality),
+         array_agg(e.value ->> 'owner' order by e.ordinality)
     into added_ids, owners
-  from pg_temp.bulk_add_rows r where r.status = 'added';
+  from jsonb_array_elements(entries) with ordinality e where e.value ->> 'status' = 'added';
 
   if added_ids is not null then
     estimate := case when coalesce(start_initial_backfill, true)
@@ -466,17 +552,16 @@ begin
     returning id into job_id;
   end if;
 
-  select jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
-           'input', r.input, 'full_name', r.full_name, 'status', r.status, 'reason', r.reason,
-           'tracked_repository_id', r.tracked_repository_id)) order by r.ord)
-    into results
-  from pg_temp.bulk_add_rows r;
-
   return jsonb_build_object(
-    'results', results,
-    'added', (select count(*) from pg_temp.bulk_add_rows r where r.status = 'added'),
-    'already_present', (select count(*) from pg_temp.bulk_add_rows r where r.status = 'already_present'),
-    'invalid', (select count(*) from pg_temp.bulk_add_rows r where r.status = 'invalid'),
+    'results', (select jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
+                  'input', e.value ->> 'input', 'full_name', e.value ->> 'full_name', 'status', e.value ->> 'status',
+                  'reason', e.value ->> 'reason', 'tracked_repository_id', e.value ->> 'tracked_repository_id'))
+                  order by e.ordinality)
+                from jsonb_array_elements(entries) with ordinality e),
+    'added', coalesce(cardinality(added_ids), 0),
+    'already_present', (select count(*) from jsonb_array_elements(entries) e where e ->> 'status' = 'already_present'),
+    'invalid', (select count(*) from jsonb_array_elements(entries) e where e ->> 'status' = 'invalid'),
+    'over_quota', (select count(*) from jsonb_array_elements(entries) e where e ->> 'status' = 'over_quota'),
     'job_id', job_id,
     'initial_backfill', job_id is not null and coalesce(start_initial_backfill, true),
     'estimate', estimate);
@@ -497,8 +582,9 @@ as $$ select private.bulk_add_repositories(workspace_id, repositories, start_ini
 revoke execute on function public.bulk_add_repositories(uuid, text[], boolean) from public, anon;
 grant execute on function public.bulk_add_repositories(uuid, text[], boolean) to authenticated, service_role;
 comment on function public.bulk_add_repositories(uuid, text[], boolean) is
-  'Owners/admins add up to 500 repositories (owner/name or github.com URL) to a workspace. Returns '
-  '{results: [{input, full_name, status added|already_present|invalid, reason, tracked_repository_id}], '
-  'added, already_present, invalid, job_id, initial_backfill, estimate}. New repositories get one '
+  'Owners/admins add up to 500 repositories (owner/name or github.com URL, at most 200 characters each) to a '
+  'workspace. Returns {results: [{input, full_name, status added|already_present|invalid|over_quota, reason, '
+  'tracked_repository_id}], added, already_present, invalid, over_quota, job_id, initial_backfill, estimate}. '
+  'Repositories beyond the tier''s max_tracked_repositories are over_quota and not added. New repositories get one '
   '"initial" job that fetches their metadata and, unless start_initial_backfill is false, their last '
   '200 PRs, at most 5 repositories of one owner at once. Preview with estimate_bulk_add first.';

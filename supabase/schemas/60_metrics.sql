@@ -118,16 +118,6 @@ comment on table private.monthly_activity_metrics is
   'Sums of daily_activity_metrics per repository and calendar month (days = rows summed); kept in '
   'step by statement triggers on daily_activity_metrics.';
 
--- UTC day of a timestamp; the one definition of "day" every metric uses.
-create or replace function private.utc_day(ts timestamptz)
-returns date
-language sql
-immutable
-set search_path = ''
-as $$ select (ts at time zone 'utc')::date $$;
-revoke execute on function private.utc_day(timestamptz) from public, anon;
-grant execute on function private.utc_day(timestamptz) to authenticated, service_role;
-
 -- Marks a whole range dirty, for an operator who wants a repository recomputed from scratch.
 create or replace function private.mark_daily_activity_dirty(repository_id bigint, from_date date, to_date date)
 returns int
@@ -164,21 +154,66 @@ comment on function private.percent_change(numeric, numeric) is
   'Change from previous to current in percent, one decimal; null when the previous value is 0 or null '
   '(an empty previous period has no trend, not +100%).';
 
-create or replace function private.assert_metrics_period(period_days int, action text)
+-- A workspace reads metrics of its own retention only: a period beyond it would be computed from
+-- rows another workspace's retention kept.
+create or replace function private.assert_metrics_period(workspace_id uuid, period_days int, action text)
 returns void
 language plpgsql
-immutable
+stable
 set search_path = ''
 as $$
+declare
+  ws public.workspaces;
 begin
   if period_days is null or period_days not in (7, 30, 90, 365) then
     raise exception '%: period_days must be 7, 30, 90 or 365, got %', action, coalesce(period_days::text, 'null')
       using errcode = '22023';
   end if;
+  select * into ws from public.workspaces w where w.id = assert_metrics_period.workspace_id;
+  if period_days > ws.retention_days then
+    raise exception '%: a period of % days exceeds workspace %''s retention of % days', action, period_days, ws.slug,
+      ws.retention_days
+      using errcode = '22023',
+            hint = 'Choose a period of at most ' || ws.retention_days || ' days, or buy the Extended Data Retention addon for 365 days.';
+  end if;
 end
 $$;
-revoke execute on function private.assert_metrics_period(int, text) from public, anon, authenticated;
-grant execute on function private.assert_metrics_period(int, text) to authenticated, service_role;
+revoke execute on function private.assert_metrics_period(uuid, int, text) from public, anon, authenticated;
+grant execute on function private.assert_metrics_period(uuid, int, text) to authenticated, service_role;
+
+-- The repositories whose content counts in a workspace's metrics: the ones it tracks, private
+-- ones only with its grant (as private.readable_repository_windows decides for readers).
+create or replace function private.workspace_repository_ids(workspace_id uuid)
+returns bigint[]
+language sql
+stable
+set search_path = ''
+as $$
+  select coalesce(array_agg(distinct t.repository_id), '{}')
+  from public.workspace_tracked_repositories w
+  join public.tracked_repositories t on t.id = w.tracked_repository_id
+  join public.repositories r on r.id = t.repository_id
+  where w.workspace_id = workspace_repository_ids.workspace_id
+    and (not r.is_private or exists (select 1 from public.repository_access_grants g
+                                     where g.workspace_id = w.workspace_id and g.repository_id = r.id))
+$$;
+revoke execute on function private.workspace_repository_ids(uuid) from public, anon, authenticated;
+grant execute on function private.workspace_repository_ids(uuid) to service_role;
+comment on function private.workspace_repository_ids(uuid) is
+  'Repositories a workspace''s metrics cover: tracked, and readable to it (public, or private with its grant). '
+  'No membership check: callers check first.';
+
+-- The first day of a workspace's retention window: metrics never read a day before it.
+create or replace function private.workspace_retention_start(workspace_id uuid)
+returns date
+language sql
+stable
+set search_path = ''
+as $$
+  select private.utc_day(now()) - w.retention_days from public.workspaces w where w.id = workspace_retention_start.workspace_id
+$$;
+revoke execute on function private.workspace_retention_start(uuid) from public, anon, authenticated;
+grant execute on function private.workspace_retention_start(uuid) to service_role;
 
 -- Two chunk commits of different jobs over the same repository (an addon backfill and a
 -- scheduled sync, say) both mark that repository's activity days. Inserting the same keys in
@@ -345,7 +380,8 @@ begin
   select w.id, p.d, private.compute_workspace_activity(w.id, p.d), now(), now() + interval '65 minutes'
   from public.workspaces w
   cross join (values (7), (30), (90), (365)) p(d)
-  where refresh_workspace_metrics_cache.workspace_id is null or w.id = refresh_workspace_metrics_cache.workspace_id
+  where (refresh_workspace_metrics_cache.workspace_id is null or w.id = refresh_workspace_metrics_cache.workspace_id)
+    and p.d <= w.retention_days
   order by w.id, p.d
   on conflict on constraint workspace_metrics_cache_pkey do update
     set metrics = excluded.metrics, computed_at = excluded.computed_at, expires_at = excluded.expires_at;
@@ -356,7 +392,7 @@ $$;
 revoke execute on function private.refresh_workspace_metrics_cache(uuid) from public, anon, authenticated;
 grant execute on function private.refresh_workspace_metrics_cache(uuid) to service_role;
 comment on function private.refresh_workspace_metrics_cache(uuid) is
-  'Recomputes workspace_metrics_cache (periods 7, 30, 90, 365) for one workspace or all; hourly by '
+  'Recomputes workspace_metrics_cache (periods 7, 30, 90, 365 within the workspace''s retention) for one workspace or all; hourly by '
   'pg_cron, and for the workspaces of the repositories refresh_daily_activity_metrics recomputed.';
 
 -- The refresh of 20261122003000 plus the contributors of the claimed days (same statement, so a
@@ -709,17 +745,18 @@ declare
   repos bigint[];
 begin
   perform private.assert_workspace_reader(star_fork_velocity.workspace_id, 'get_star_fork_velocity');
-  perform private.assert_metrics_period(star_fork_velocity.period_days, 'get_star_fork_velocity');
+  perform private.assert_metrics_period(star_fork_velocity.workspace_id, star_fork_velocity.period_days, 'get_star_fork_velocity');
   cur_start := today - (star_fork_velocity.period_days - 1);
-  prev_start := cur_start - star_fork_velocity.period_days;
-  select array_agg(distinct t.repository_id) into repos
-  from public.workspace_tracked_repositories w
-  join public.tracked_repositories t on t.id = w.tracked_repository_id
-  where w.workspace_id = star_fork_velocity.workspace_id
-    and t.repository_id is not null
-    and (star_fork_velocity.repository_id is null or t.repository_id = star_fork_velocity.repository_id);
+  -- The previous period is compared only when it lies inside the workspace's retention.
+  prev_start := case when cur_start - star_fork_velocity.period_days > private.workspace_retention_start(star_fork_velocity.workspace_id)
+                     then cur_start - star_fork_velocity.period_days end;
+  select array_agg(r) into repos
+  from unnest(private.workspace_repository_ids(star_fork_velocity.workspace_id)) r
+  where star_fork_velocity.repository_id is null or r = star_fork_velocity.repository_id;
   select a.stars, a.forks into cur_stars, cur_forks from private.activity_totals(repos, cur_start, today) a;
-  select a.stars, a.forks into prev_stars, prev_forks from private.activity_totals(repos, prev_start, cur_start - 1) a;
+  if prev_start is not null then
+    select a.stars, a.forks into prev_stars, prev_forks from private.activity_totals(repos, prev_start, cur_start - 1) a;
+  end if;
   return query
   select v.metric, v.cur, v.prev,
          round(v.cur::numeric / star_fork_velocity.period_days, 2),
@@ -779,15 +816,14 @@ set search_path = ''
 set jit = off
 as $$
   with bounds as (
+    -- The previous period is compared only when it lies inside the workspace's retention.
     select private.utc_day(now()) as today,
            private.utc_day(now()) - (period_days - 1) as cur_start,
-           private.utc_day(now()) - (2 * period_days - 1) as prev_start
+           case when private.utc_day(now()) - (2 * period_days - 1) > private.workspace_retention_start(compute_workspace_activity.workspace_id)
+                then private.utc_day(now()) - (2 * period_days - 1) end as prev_start
   ),
   repos as (
-    select distinct t.repository_id
-    from public.workspace_tracked_repositories w
-    join public.tracked_repositories t on t.id = w.tracked_repository_id
-    where w.workspace_id = compute_workspace_activity.workspace_id and t.repository_id is not null
+    select r.repository_id from unnest(private.workspace_repository_ids(compute_workspace_activity.workspace_id)) r(repository_id)
   ),
   ids as (select array_agg(r.repository_id) as repository_ids from repos r),
   sums as (
@@ -797,8 +833,9 @@ as $$
            p.issues_opened as prev_issues_opened, p.issues_closed as prev_issues_closed,
            p.stars as prev_stars, p.forks as prev_forks
     from bounds b, ids i,
-         lateral private.activity_totals(i.repository_ids, b.cur_start, b.today) c,
-         lateral private.activity_totals(i.repository_ids, b.prev_start, b.cur_start - 1) p
+         lateral private.activity_totals(i.repository_ids, b.cur_start, b.today) c
+         left join lateral (select * from private.activity_totals(i.repository_ids, b.prev_start, b.cur_start - 1)
+                            where b.prev_start is not null) p on true
   ),
   people as (
     select count(distinct rc.contributor_id) as contributors
@@ -847,7 +884,7 @@ declare
   cached jsonb;
 begin
   perform private.assert_workspace_reader(workspace_activity.workspace_id, 'get_workspace_activity');
-  perform private.assert_metrics_period(workspace_activity.period_days, 'get_workspace_activity');
+  perform private.assert_metrics_period(workspace_activity.workspace_id, workspace_activity.period_days, 'get_workspace_activity');
   select c.metrics || jsonb_build_object('computed_at', c.computed_at) into cached
   from public.workspace_metrics_cache c
   where c.workspace_id = workspace_activity.workspace_id
@@ -905,8 +942,11 @@ create trigger tg_daily_activity_metrics__roll_up_months_on_delete after delete 
   referencing old table as old_rows for each statement
   execute function private.tg_daily_activity_metrics__roll_up_months();
 
-create policy "members can read daily activity of their workspace repos" on public.daily_activity_metrics
-  for select to authenticated using (repository_id in (select private.readable_repository_ids()));
+create policy "members can read daily activity of their workspace repos inside their retention" on public.daily_activity_metrics
+  for select to authenticated using (exists (
+    select 1 from private.readable_repository_windows() w
+    where w.repository_id = daily_activity_metrics.repository_id
+      and daily_activity_metrics.date::timestamp at time zone 'utc' >= w.since));
 
 create policy "members can read their workspace's metrics" on public.workspace_metrics_cache
   for select to authenticated using (workspace_id in (select private.member_workspace_ids()));

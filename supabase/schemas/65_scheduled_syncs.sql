@@ -88,7 +88,10 @@ as $$
     join public.tracked_repositories t on t.id = w.tracked_repository_id
     left join public.repositories r on r.id = t.repository_id
     where (w.next_sync_at is null or w.next_sync_at <= now())
-      and t.status not in ('not_found', 'forbidden')
+      and w.status not in ('not_found', 'forbidden', 'private')
+      -- A private repository is synced only by a workspace with a token of its own.
+      and (r.is_private is not true or exists (
+        select 1 from engine.github_tokens gt where gt.workspace_id = w.workspace_id and gt.enabled))
   )
   select d.tracked_repository_id,
          min(d.repository_id),
@@ -108,6 +111,15 @@ as $$
            'stars', 'forks'], null)
   from due d
   group by d.tracked_repository_id
+  -- Never while a backfill of the same data types is live on the repository: it fetches them anyway.
+  having not exists (
+    select 1 from public.backfill_tasks bt join public.backfill_jobs j on j.id = bt.job_id
+    where bt.tracked_repository_id = d.tracked_repository_id and bt.status in ('pending', 'running')
+      and j.data_types @> array_remove(array['repository', 'pull_requests',
+           case when bool_or(d.fetch_issues) then 'issues' end,
+           case when bool_or(d.fetch_discussions) then 'discussions' end,
+           case when bool_or(d.fetch_commits) then 'commits' end,
+           'stars', 'forks'], null))
   order by max(d.score) desc, min(d.next_sync_at) nulls first, min(d.full_name)
   limit greatest(coalesce("limit", 50), 0)
 $$;
@@ -180,6 +192,10 @@ declare
   batch record;
   n int := 0;
 begin
+  -- The operator switch that pauses the worker pauses new syncs too: no pile-up while it is off.
+  if not coalesce((select s.automatic_invocations from engine.worker_settings s), true) then
+    return 0;
+  end if;
   perform public.calculate_workspace_repo_priority();
   for batch in
     with due as (select * from public.get_workspace_repos_for_sync(max_repositories)),
@@ -210,7 +226,8 @@ revoke execute on function private.enqueue_due_syncs(int) from public, anon, aut
 grant execute on function private.enqueue_due_syncs(int) to service_role;
 comment on function private.enqueue_due_syncs(int) is
   'Enqueues up to max_repositories due repositories as scheduled jobs (one per carrier workspace, '
-  'highest priority first; a shared repository once) and marks them queued. pg_cron every 10 minutes.';
+  'highest priority first; a shared repository once; none while a live backfill covers its data types) and marks '
+  'them queued. Does nothing while engine.worker_settings.automatic_invocations is off. pg_cron every 10 minutes.';
 
 -- Closes the loop without the engine's help: a finished task of a scheduled job records the
 -- result for every workspace tracking the repository.

@@ -10,9 +10,10 @@ select tests.create_supabase_user('member');
 select tests.create_supabase_user('outsider');
 select tests.create_supabase_user('other_owner');
 
-insert into public.workspaces (id, slug, name, tier) values
-  ('00000000-0000-4000-8000-00000000000a', 'acme', 'Acme', 'pro'),
-  ('00000000-0000-4000-8000-00000000000b', 'globex', 'Globex', 'free');
+-- Both have the Extended Data Retention addon (below), so both read 365 days of content.
+insert into public.workspaces (id, slug, name, tier, retention_days) values
+  ('00000000-0000-4000-8000-00000000000a', 'acme', 'Acme', 'pro', 365),
+  ('00000000-0000-4000-8000-00000000000b', 'globex', 'Globex', 'free', 365);
 
 insert into public.workspace_members (workspace_id, user_id, role) values
   ('00000000-0000-4000-8000-00000000000a', tests.get_supabase_uid('owner'), 'owner'),

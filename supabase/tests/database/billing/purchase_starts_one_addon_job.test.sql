@@ -20,8 +20,9 @@ select results_eq(
 select is((select data_types from public.backfill_jobs where workspace_id = pg_temp.ws()),
   array['repository', 'pull_requests', 'issues', 'discussions', 'commits', 'stars', 'forks'],
   'It covers every data type.');
-select is((select source ->> 'subscription_id' from public.backfill_jobs where workspace_id = pg_temp.ws()), 'sub_1',
-  'Its source names the subscription that paid for it.');
+select is((select backfill_job_id from public.subscription_addons where subscription_id = 'sub_1'),
+  (select id from public.backfill_jobs where workspace_id = pg_temp.ws()),
+  'The addon row (owners and admins read it) names the job the purchase started.');
 select is((select outcome from billing.webhook_deliveries where webhook_id = 'wh_1'), 'processed',
   'The delivery is recorded as processed.');
 

@@ -4,14 +4,14 @@ begin;
 select plan(9);
 \ir _setup.sql
 
-select is(pg_temp.deliver('wh_none', pg_temp.sub_event('subscription.active', 'sub_x', now(), metadata => '{}')) ->> 'outcome',
+select is(pg_temp.deliver('wh_none', pg_temp.sub_event('subscription.active', 'sub_x', now(), metadata => '{}', checkout_id => null)) ->> 'outcome',
   'rejected', 'A subscription naming no workspace is rejected.');
-select matches((select error from billing.webhook_deliveries where webhook_id = 'wh_none'), 'names no workspace',
+select matches((select error from billing.webhook_deliveries where webhook_id = 'wh_none'), 'comes from no checkout.*names no workspace',
   'The reason says the workspace is missing.');
 select is(pg_temp.deliver('wh_unknown', pg_temp.sub_event('subscription.active', 'sub_y', now(),
-  metadata => '{"workspace_id": "no-such-workspace"}')) ->> 'outcome',
+  metadata => '{"workspace_id": "00000000-0000-4000-8000-00000000dead"}', checkout_id => null)) ->> 'outcome',
   'rejected', 'A subscription naming an unknown workspace is rejected.');
-select matches((select error from billing.webhook_deliveries where webhook_id = 'wh_unknown'), 'no-such-workspace.*does not exist',
+select matches((select error from billing.webhook_deliveries where webhook_id = 'wh_unknown'), '00000000-0000-4000-8000-00000000dead, which does not exist',
   'The reason names the unknown workspace.');
 select is(private.process_polar_webhook('wh_notjson', null, now(), null, array['prod_addon']) ->> 'outcome',
   'rejected', 'A body that was not JSON (payload null) is rejected.');

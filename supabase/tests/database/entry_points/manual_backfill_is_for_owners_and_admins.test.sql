@@ -18,7 +18,7 @@ select tests.authenticate_as('admin');
 select is((public.start_manual_backfill('00000000-0000-4000-8000-00000000000a', null, 30)).kind, 'manual',
   'an admin can start a manual backfill');
 select tests.authenticate_as('owner');
-select is((public.start_manual_backfill('00000000-0000-4000-8000-00000000000a', null, 30)).created_by, tests.get_supabase_uid('owner'),
+select is((public.start_manual_backfill('00000000-0000-4000-8000-00000000000a', null, 14)).created_by, tests.get_supabase_uid('owner'),
   'an owner can start one, and the job records who started it');
 select tests.authenticate_as_service_role();
 select lives_ok($$ select public.start_manual_backfill('00000000-0000-4000-8000-00000000000a', null, 7) $$,

@@ -1,12 +1,13 @@
 -- Small fixed dataset for the metrics tests (included with \ir inside the test's transaction).
--- Workspace rockets (pro) tracks acme/rockets (5001) and acme/boosters (5002); acme/other (5003)
+-- Workspace rockets (pro, with the addon: 365 days) tracks acme/rockets (5001) and acme/boosters (5002); acme/other (5003)
 -- is tracked by nobody's workspace here. Users: owner5 (owner), member5 (member), outsider5.
 select tests.create_supabase_user('owner5');
 select tests.create_supabase_user('member5');
 select tests.create_supabase_user('outsider5');
 
-insert into public.workspaces (id, slug, name, tier) values
-  ('00000000-0000-4000-8000-000000000501', 'rockets', 'Rockets', 'pro');
+-- With the Extended Data Retention addon: its metrics cover 365 days.
+insert into public.workspaces (id, slug, name, tier, retention_days) values
+  ('00000000-0000-4000-8000-000000000501', 'rockets', 'Rockets', 'pro', 365);
 insert into public.workspace_members (workspace_id, user_id, role) values
   ('00000000-0000-4000-8000-000000000501', tests.get_supabase_uid('owner5'), 'owner'),
   ('00000000-0000-4000-8000-000000000501', tests.get_supabase_uid('member5'), 'member');

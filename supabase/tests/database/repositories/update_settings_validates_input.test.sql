@@ -3,6 +3,7 @@
 begin;
 \ir ../_fixtures/two_workspaces.sql
 select plan(7);
+update public.workspaces set retention_days = 90 where id = '00000000-0000-4000-8000-00000000000a';  -- pro, no addon
 
 select tests.authenticate_as('owner');
 

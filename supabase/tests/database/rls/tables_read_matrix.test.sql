@@ -14,6 +14,7 @@ insert into expected values
   ('repositories',                  null, 0, 1, 1, 1, 2),
   ('tracked_repositories',          null, 0, 1, 1, 1, 2),
   ('workspace_tracked_repositories',null, 0, 1, 1, 1, 2),
+  ('repository_access_grants',      null, 0, 0, 0, 0, 0),
   ('polar_subscriptions',           null, 0, 0, 1, 1, 2),
   ('subscription_addons',           null, 0, 0, 1, 1, 2),
   ('backfill_jobs',                 null, 0, 1, 1, 1, 2),
