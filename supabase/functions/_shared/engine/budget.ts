@@ -1,7 +1,7 @@
 // The shared GitHub budget, kept in Postgres (engine.rate_limit_budgets) so every worker sees
 // the same numbers: reserve a request's estimated cost before sending it, reconcile with what
 // GitHub reported afterwards, pause a token for everyone after a secondary limit.
-// SQL side: supabase/migrations/20261122002300_engine_budget.sql.
+// SQL side: supabase/schemas/44_engine_budget_and_tokens.sql (tokens: 15_github_credentials.sql).
 import type { Sql } from "../db.ts";
 import type { RateLimitInfo } from "../github/graphql.ts";
 
@@ -23,8 +23,10 @@ export interface Reservation {
 }
 
 export interface Budget {
-  /** Reserves `cost` points on the token with the most headroom, or throws BudgetWait. */
-  reserve(cost: number): Promise<Reservation>;
+  /** Reserves `cost` points on the token with the most headroom, or throws BudgetWait. The pool
+   * is the platform's (public repositories) unless `workspaceId` names the workspace whose own
+   * tokens must be used (its private repositories). */
+  reserve(cost: number, workspaceId?: string | null): Promise<Reservation>;
   /** Releases the reservation and records what GitHub reported (null: no answer). */
   reconcile(reservation: Reservation, rateLimit: RateLimitInfo | null): Promise<void>;
   /** Secondary limit: no worker uses the token before `untilMs`. Returns the pause's end. */
@@ -32,6 +34,10 @@ export interface Budget {
   /** Primary limit exhausted until `resetMs`. */
   exhausted(tokenId: string, resetMs: number): Promise<void>;
 }
+
+/** The token id of an unlimited budget's reservations: no engine.github_tokens row, so no
+ * workspace's (a private repository's chunk fetched with it is never stored). */
+export const UNLIMITED_TOKEN_ID = "00000000-0000-0000-0000-000000000000";
 
 /** A budget without a limit on points, for tests that are not about limits (and the REST pool
  * of in-process tests); it still honours what GitHub answered: after a secondary or primary
@@ -42,7 +48,7 @@ export function unlimitedBudget(token = "test-token", now: () => number = Date.n
     reserve: (cost) =>
       blockedUntil > now()
         ? Promise.reject(new BudgetWait(blockedUntil, "the token is paused by a GitHub rate limit"))
-        : Promise.resolve({ tokenId: "unlimited", token, reserved: cost }),
+        : Promise.resolve({ tokenId: UNLIMITED_TOKEN_ID, token, reserved: cost }),
     reconcile: () => Promise.resolve(),
     pause: (_t, until) => Promise.resolve(blockedUntil = Math.max(blockedUntil, until)),
     exhausted: (_t, reset) => Promise.resolve(void (blockedUntil = Math.max(blockedUntil, reset))),
@@ -99,8 +105,10 @@ function tokenPool(sql: Sql, options: SqlBudgetOptions) {
         ids.push(id);
       }
       if (useVault) {
+        // The platform's pool only: workspaces' own tokens serve their private repositories.
         const rows = await sql<{ id: string }[]>`
-          select id from engine.github_tokens where enabled and vault_secret_id is not null order by id`;
+          select id from engine.github_tokens
+          where enabled and vault_secret_id is not null and workspace_id is null order by id`;
         ids.push(...rows.map((r) => r.id));
       }
       if (ids.length === 0) {
@@ -137,11 +145,13 @@ export function sqlBudget(sql: Sql, options: SqlBudgetOptions = {}): Budget {
   const tokens = tokenPool(sql, options);
 
   const budget: Budget = {
-    async reserve(cost) {
-      const ids = await tokens.ids();
+    async reserve(cost, workspaceId = null) {
+      // A workspace's pool is all of its enabled tokens, whose values are in Vault.
+      const ids = workspaceId ? null : await tokens.ids();
       const [r] = await sql<{ token_id: string | null; reserved: number; wait_until: Date | null; reason: string | null; reservation_id: string | null }[]>`
         select token_id, reserved, wait_until, reason, reservation_id
-        from engine.reserve_budget(${Math.max(1, Math.ceil(cost))}, ${resource}, ${reserveKept}, ${ids}::uuid[])`;
+        from engine.reserve_budget(${Math.max(1, Math.ceil(cost))}, ${resource}, ${reserveKept}, ${ids}::uuid[],
+          ${workspaceId}::uuid)`;
       if (!r.token_id) {
         throw new BudgetWait(r.wait_until ? new Date(r.wait_until).getTime() : now() + 60_000, r.reason ?? "the GitHub budget is exhausted");
       }

@@ -32,13 +32,14 @@ export async function fetchChunk(pass: Pass, claim: Claim, start: ChunkStart): P
     dataTypes: claim.progress.map((p) => p.data_type),
     repositoryId: claim.repository_id,
     now: pass.now,
-    graphql: async (doc, vars, cost) => graphqlRequest(pass, await beforeRequest(pass, claim), doc, vars, cost),
-    rest: async (path) => restRequest(pass, await beforeRequest(pass, claim), path),
+    graphql: async (doc, vars, cost) => graphqlRequest(pass, claim, await beforeRequest(pass, claim), doc, vars, cost),
+    rest: async (path) => restRequest(pass, claim, await beforeRequest(pass, claim), path),
   });
 }
 
-/** Commits a fetched chunk that started at `cursor`. Returns how the task ends, or null when it
- * goes on. */
+/** Commits a fetched chunk that started at `cursor`. Returns how the task ends, null when it
+ * goes on, or "private": GitHub says the repository is private and the chunk was not fetched with
+ * a token of the job's workspace, so nothing was stored (the task decides what next). */
 export async function commitChunk(
   pass: Pass,
   claim: Claim,
@@ -46,7 +47,7 @@ export async function commitChunk(
   cursor: string | null,
   fetched: Fetched,
   step: TaskStep,
-): Promise<TaskOutcome | null> {
+): Promise<TaskOutcome | "private" | null> {
   const { sql, config, report } = pass;
   if (pass.beforeCommit) {
     try {
@@ -60,8 +61,10 @@ export async function commitChunk(
   const [{ outcome }] = await sql<{ outcome: string }[]>`
     select engine.commit_backfill_chunk(${claim.task_id}, ${dataType}, ${claim.msg_id}, ${cursor},
       ${fetched.nextCursor}, ${fetched.done}, ${sql.json(stripNul(fetched.rows) as never)}, ${fetched.items},
-      ${fetched.estimatedTotal}, ${fetched.points}, ${config.visibilityTimeoutSeconds}, ${claim.claim_id}) as outcome`;
+      ${fetched.estimatedTotal}, ${fetched.points}, ${config.visibilityTimeoutSeconds}, ${claim.claim_id},
+      ${claim.lastTokenId ?? null}) as outcome`;
   claim.sentSinceCommit = 0;
+  if (outcome === "private") return "private";
   report.pointsUsed += fetched.points;
   if (fetched.rows.repository) claim.repository_id = fetched.rows.repository.id as number;
   if (outcome === "stale" || outcome === "cancelled") return outcome;

@@ -1,4 +1,5 @@
-// A task's claim on its queue message: taken with a visibility timeout (recent work first),
+// A task's claim on its queue message: taken with a visibility timeout (recent work first, fair
+// across workspaces: engine.claim_backfill_tasks),
 // renewed while the task works (heartbeat), given back for later (release). Committing a chunk
 // (chunk.ts) and failing an attempt (failures.ts) end or extend the claim as well.
 import { type Claim, type Pass, TaskStop } from "./pass.ts";
@@ -11,11 +12,6 @@ export async function claimOne(pass: Pass): Promise<Claim | null> {
     const rows = await pass.sql<Claim[]>`
       select * from engine.claim_backfill_tasks(${queue}, 1, ${pass.config.visibilityTimeoutSeconds})`;
     if (rows.length > 0) return rows[0];
-    // A claim may have consumed only messages of finished tasks; the queue may still hold work.
-    const [{ visible }] = await pass.sql.unsafe(
-      `select exists(select 1 from pgmq.q_${queue} where vt <= clock_timestamp()) as visible`,
-    );
-    if (visible) return claimOne(pass);
   }
   return null;
 }

@@ -19,7 +19,7 @@ export async function afterFetchError(
   e: unknown,
   transientRetries: number,
   at: TaskStep,
-): Promise<TaskOutcome | "retry"> {
+): Promise<TaskOutcome | "retry" | "rescope"> {
   if (e instanceof TaskStop) {
     if (e.outcome !== "deadline") return e.outcome;
     // No room left for another request: the cursor stays at the chunk's start, and no slot
@@ -49,8 +49,25 @@ export async function afterFetchError(
       `GitHub ${ge.kind === "secondary" ? "secondary" : "primary"} rate limit hit repeatedly: resumes in 60 s`);
   }
   if (ge?.kind === "transient" && transientRetries < pass.config.transientRetries) return "retry";
+  // Invisible to the platform's tokens: a private repository the workspace's own token may see.
+  if (ge?.kind === "not_found" && !claim.tokenScope && claim.workspace_has_token) return "rescope";
   at.step = "recording a failed attempt";
   return await recordFailedAttempt(pass, claim, dataType, attemptFailure(e, repoNameOf(claim), dataType, pass.config));
+}
+
+/** The message of a private repository the job's workspace cannot read (the SQL marks the
+ * workspace's repository 'private' from its wording: "… is private: connect …"). */
+export function privateRepositoryMessage(claim: Claim): string {
+  return `${repoNameOf(claim)} is private: connect a GitHub installation or token that can read it ` +
+    `(an owner or admin: select connect_github_token('${claim.workspace_id}', '<token>')), ` +
+    `then retry with select retry_backfill('${claim.job_id}', '${claim.tracked_repository_id}')`;
+}
+
+/** Fails the task for good: its repository is private and the workspace has no token for it. */
+export async function failPrivate(pass: Pass, claim: Claim, dataType: string | null, at: TaskStep): Promise<TaskOutcome> {
+  at.step = "recording that the repository is private";
+  return await recordFailedAttempt(pass, claim, dataType,
+    { message: privateRepositoryMessage(claim), permanent: true, maxAttempts: pass.config.maxAttempts });
 }
 
 /** A failed attempt as engine.fail_backfill_task takes it. */
@@ -79,7 +96,7 @@ export function attemptFailure(e: unknown, repoName: string, dataType: string, c
 }
 
 // The SQL backs off and says whether it retries or how to retry by hand.
-async function recordFailedAttempt(pass: Pass, claim: Claim, dataType: string, f: AttemptFailure): Promise<TaskOutcome> {
+async function recordFailedAttempt(pass: Pass, claim: Claim, dataType: string | null, f: AttemptFailure): Promise<TaskOutcome> {
   const { config } = pass;
   const [{ outcome }] = await pass.sql<{ outcome: string }[]>`
     select engine.fail_backfill_task(${claim.task_id}, ${claim.msg_id}, ${dataType}, ${f.message},

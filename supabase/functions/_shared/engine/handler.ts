@@ -1,6 +1,7 @@
-// HTTP face of the worker: checks that the caller is the service role (the gateway has already
-// verified the JWT's signature), then runs one draining pass and reports what it did.
+// HTTP face of the worker: checks itself that the caller holds one of the project's secret keys
+// (not only the gateway's verify_jwt), then runs one draining pass and reports what it did.
 import type { Sql } from "../db.ts";
+import { isServiceCaller } from "../http/auth.ts";
 import { createGithubClient } from "../github/graphql.ts";
 import { createRestClient } from "../github/rest.ts";
 import { configFromEnv } from "./config.ts";
@@ -14,21 +15,9 @@ export interface HandlerDeps {
   budget?: (sql: Sql, token: string, reserve: number) => Budget;
 }
 
-export function jwtRole(authorization: string | null): string | null {
-  const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? "")?.[1];
-  const payload = token?.split(".")[1];
-  if (!payload) return null;
-  try {
-    const json = atob(payload.replace(/-/g, "+").replace(/_/g, "/").padEnd(Math.ceil(payload.length / 4) * 4, "="));
-    return (JSON.parse(json) as { role?: string }).role ?? null;
-  } catch {
-    return null;
-  }
-}
-
 export function createWorkerHandler(deps: HandlerDeps): (req: Request) => Promise<Response> {
   return async (req) => {
-    if (jwtRole(req.headers.get("authorization")) !== "service_role") {
+    if (!isServiceCaller(req, deps.env)) {
       return Response.json(
         { error: "the backfill worker runs only with the service role key: call it from pg_cron or the database kick" },
         { status: 403 },

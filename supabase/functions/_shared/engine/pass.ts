@@ -113,8 +113,17 @@ export interface Claim {
   progress: ClaimedProgress[];
   /** This claim's token: commit, fail, release and heartbeat of an older claim are stale. */
   claim_id: string;
+  /** GitHub said the repository is private (null: its metadata was never fetched). */
+  repository_is_private: boolean | null;
+  /** The job's workspace connected a GitHub token of its own. */
+  workspace_has_token: boolean;
   /** Kept by the worker: requests sent since the claim or the last commit. */
   sentSinceCommit?: number;
+  /** Kept by the worker: whose tokens fetch this task, the platform's (null) or the workspace's
+   * (its id: private repositories). */
+  tokenScope?: string | null;
+  /** Kept by the worker: the token of the chunk's last request (commit_backfill_chunk's p_token_id). */
+  lastTokenId?: string;
 }
 
 export interface ClaimedProgress {

@@ -12,12 +12,14 @@ import { type Claim, type Pass, TaskStop } from "./pass.ts";
 // out while a token is known limited.
 export async function underBudget<A extends { rateLimit: RateLimitInfo | null }>(
   pass: Pass,
+  claim: Claim,
   pool: Budget,
   cost: number,
   send: (r: Reservation) => Promise<A>,
 ): Promise<A> {
   for (let limited = 0;; limited++) {
-    const reservation = await pool.reserve(cost);
+    const reservation = await pool.reserve(cost, claim.tokenScope ?? null);
+    claim.lastTokenId = reservation.tokenId;
     pass.report.requests++;
     let answer: A;
     try {
@@ -51,6 +53,7 @@ export async function underBudget<A extends { rateLimit: RateLimitInfo | null }>
 // an estimate that differs from what GitHub charged is logged, as it skews the shared budget.
 export async function graphqlRequest<T>(
   pass: Pass,
+  claim: Claim,
   timeoutMs: number,
   doc: string,
   vars: Record<string, unknown>,
@@ -58,7 +61,7 @@ export async function graphqlRequest<T>(
 ): Promise<Answered<T>> {
   const estimated = queryCost(doc, vars).points;
   const reserved = cost ?? estimated;
-  const { data, rateLimit } = await underBudget(pass, pass.budget, reserved, async (r) => {
+  const { data, rateLimit } = await underBudget(pass, claim, pass.budget, reserved, async (r) => {
     const data = await pass.githubFor(r).query<T>(doc, vars, timeoutMs);
     return { data, rateLimit: (data as { rateLimit?: RateLimitInfo }).rateLimit ?? null };
   });
@@ -69,8 +72,8 @@ export async function graphqlRequest<T>(
 }
 
 // REST requests draw on the REST budget, not GraphQL points: they add 0 to points_used.
-export async function restRequest<T>(pass: Pass, timeoutMs: number, path: string): Promise<Answered<T>> {
-  const { data, next } = await underBudget(pass, pass.restBudget, 1, (r) => pass.restFor(r).get<T>(path, timeoutMs));
+export async function restRequest<T>(pass: Pass, claim: Claim, timeoutMs: number, path: string): Promise<Answered<T>> {
+  const { data, next } = await underBudget(pass, claim, pass.restBudget, 1, (r) => pass.restFor(r).get<T>(path, timeoutMs));
   return { data, points: 0, next };
 }
 

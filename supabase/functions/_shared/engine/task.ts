@@ -2,7 +2,7 @@
 // is done, the time budget ends, or the task stops (released, failed, stale, cancelled).
 import { commitChunk, fetchChunk } from "./chunk.ts";
 import { releaseTask } from "./claims.ts";
-import { afterFetchError, afterTaskError } from "./failures.ts";
+import { afterFetchError, afterTaskError, failPrivate } from "./failures.ts";
 import type { Fetched } from "./fetchers/mod.ts";
 import type { Claim, ClaimedProgress, Pass, TaskOutcome, TaskStep } from "./pass.ts";
 
@@ -24,6 +24,9 @@ async function processTask(pass: Pass, claim: Claim, at: TaskStep): Promise<Task
     await pass.sql`select engine.close_backfill_task(${claim.task_id}, 'completed', null)`;
     return "completed";
   }
+  // The platform's tokens serve public repositories; a private one only the workspace's own.
+  claim.tokenScope = claim.repository_is_private ? claim.workspace_id : null;
+  if (claim.repository_is_private && !claim.workspace_has_token) return await failPrivate(pass, claim, null, at);
   for (const p of claim.progress) {
     const outcome = await runDataType(pass, claim, p, at);
     if (outcome) return outcome;
@@ -50,6 +53,10 @@ async function runDataType(pass: Pass, claim: Claim, p: ClaimedProgress, at: Tas
       fetched = await fetchChunk(pass, claim, { dataType: p.data_type, cursor, windowStart: p.window_start, itemsDone, pageSize });
     } catch (e) {
       const next = await afterFetchError(pass, claim, p.data_type, e, transient, at);
+      if (next === "rescope") {
+        claim.tokenScope = claim.workspace_id;
+        continue;
+      }
       if (next !== "retry") return next;
       transient++;
       pageSize = Math.max(config.minPageSize, Math.floor(pageSize / 2));
@@ -57,6 +64,13 @@ async function runDataType(pass: Pass, claim: Claim, p: ClaimedProgress, at: Tas
       continue;
     }
     const outcome = await commitChunk(pass, claim, p.data_type, cursor, fetched, at);
+    if (outcome === "private") {
+      // Fetched with the platform's tokens: nothing was stored; fetch it again with the
+      // workspace's own token, or tell the workspace to connect one.
+      if (claim.tokenScope || !claim.workspace_has_token) return await failPrivate(pass, claim, p.data_type, at);
+      claim.tokenScope = claim.workspace_id;
+      continue;
+    }
     if (outcome) return outcome;
     cursor = fetched.nextCursor;
     itemsDone += fetched.items;

@@ -11,6 +11,7 @@
 //   database unavailable, or no answer within the deadline        500  nothing written, Polar retries
 //   function not configured (no POLAR_WEBHOOK_SECRET)             500  nothing written
 import type { Sql } from "../db.ts";
+import { BodyTooLarge, readBodyLimited } from "../http/body.ts";
 import { eventTimeOf, eventTypeOf, securityContext, verifyEvent } from "./events.ts";
 
 export type DeliveryOutcome = "processed" | "ignored" | "rejected" | "failed";
@@ -101,11 +102,12 @@ export function createPolarWebhookHandler(
       log({ event: "polar_webhook.not_configured", error: "POLAR_WEBHOOK_SECRET is not set" });
       return json(500, { error: "polar-webhook is not configured: set POLAR_WEBHOOK_SECRET" });
     }
-    const raw = new Uint8Array(await req.arrayBuffer());
-    if (raw.byteLength > maxBodyBytes) {
-      return json(413, {
-        error: `body of ${raw.byteLength} bytes exceeds the ${maxBodyBytes}-byte limit`,
-      });
+    let raw: Uint8Array;
+    try {
+      raw = await readBodyLimited(req, maxBodyBytes);
+    } catch (e) {
+      if (e instanceof BodyTooLarge) return json(413, { error: e.message });
+      throw e;
     }
     const body = new TextDecoder().decode(raw);
     // The SDK reads headers with Object.entries, so it needs a plain object, not a Headers.
