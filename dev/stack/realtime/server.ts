@@ -221,9 +221,10 @@ export function createRealtime(opts: RealtimeOptions) {
       if (e instanceof RealtimeTokenError) return upgradeRefusal(e);
       throw e;
     }
+    // Realtime passes the upgrade request's x- headers to policies as request.headers.
+    const headers = Object.fromEntries([...req.headers].filter(([k]) => k.toLowerCase().startsWith("x-")));
     const { socket, response } = Deno.upgradeWebSocket(req);
     socket.binaryType = "arraybuffer";
-    const headers = Object.fromEntries([...req.headers].filter(([k]) => k.toLowerCase().startsWith("x-")));
     const conn: Conn = { ws: socket, vsn, tenantToken: apikey, headers, channels: new Map(), queue: Promise.resolve() };
     socket.onmessage = (ev) => {
       // One frame at a time per socket, so a join is answered before what the client sends next.

@@ -47,7 +47,7 @@ function callSql(r: Routine, args: Record<string, unknown>, post: boolean, p: Pa
   const scalar = r.returns === "scalar" || r.returns === "setof_scalar";
   const wrap = (call: string) => (scalar ? `(select ${call} as pgrst_scalar) pgrst_call` : `${call} pgrst_call`);
   if (post && singleUnnamedJson(r)) {
-    return `from ${wrap(`${fn}(${p.add(JSON.stringify(args))}::${r.params[0].type})`)}`;
+    return `from ${wrap(`${fn}(${p.add(JSON.stringify(args))}::text::${r.params[0].type})`)}`;
   }
   const given = r.params.filter((prm) => prm.name in args);
   if (given.length === 0) return `from ${wrap(`${fn}()`)}`;
@@ -56,7 +56,7 @@ function callSql(r: Routine, args: Record<string, unknown>, post: boolean, p: Pa
     `${prm.variadic ? "variadic " : ""}${ident(prm.name)} := pgrst_body.${ident(prm.name)}`
   ).join(", ");
   const values = Object.fromEntries(given.map((prm) => [prm.name, args[prm.name]]));
-  return `from json_to_record(${p.add(JSON.stringify(values))}::json) as pgrst_body(${record}), ` +
+  return `from json_to_record(${p.add(JSON.stringify(values))}::text::json) as pgrst_body(${record}), ` +
     `lateral ${wrap(`${fn}(${named})`)}`;
 }
 
