@@ -19,7 +19,7 @@ export const adminDb = () => postgres(env("DB_URL"), { max: 2, onnotice: () => {
 /** supabase-js as a client app would use it with a token from elsewhere (the `accessToken` option). */
 export function clientWithToken(token: string | null, key = env("ANON_KEY")): SupabaseClient {
   return createClient(env("API_URL"), key, {
-    accessToken: async () => token ?? key,
+    accessToken: () => Promise.resolve(token ?? key),
   });
 }
 

@@ -41,6 +41,14 @@ interface Channel {
   expiry?: ReturnType<typeof setTimeout>;
 }
 
+/** The `config` of a phx_join payload (RealtimeWeb.Channels.Payloads.Config). */
+interface JoinConfig {
+  private?: boolean;
+  broadcast?: { self?: boolean; ack?: boolean };
+  presence?: { enabled?: boolean };
+  postgres_changes?: unknown[];
+}
+
 interface DbMessage {
   id: string;
   topic: string;
@@ -113,7 +121,7 @@ export function createRealtime(opts: RealtimeOptions) {
     if (!f.topic.startsWith("realtime:")) return fail("unmatched topic");
     const subTopic = f.topic.slice("realtime:".length);
     if (subTopic === "") return fail("TopicNameRequired: You must provide a topic name");
-    const config = (f.payload.config ?? {}) as Record<string, any>;
+    const config = (f.payload.config ?? {}) as JoinConfig;
     if (Array.isArray(config.postgres_changes) && config.postgres_changes.length > 0) {
       return fail(`PostgresChangesNotSupported: ${unsupported("postgres_changes")}`);
     }

@@ -10,18 +10,28 @@ export interface Relation {
   schema: string;
   name: string;
   columns: Map<string, string>;
+  /** Primary-key columns (the conflict target of an upsert without `on_conflict`). */
+  primaryKey: string[];
 }
 
 export async function findRelation(tx: Tx, schema: string, name: string): Promise<Relation | null> {
-  const rows = await tx<{ attname: string | null; type: string | null }[]>`
-    select a.attname, format_type(a.atttypid, a.atttypmod) as type
+  const rows = await tx<{ attname: string | null; type: string | null; pk: boolean }[]>`
+    select a.attname, format_type(a.atttypid, a.atttypmod) as type,
+      coalesce(a.attnum = any(i.indkey::int2[]), false) as pk
     from pg_catalog.pg_class c
+    left join pg_catalog.pg_index i on i.indrelid = c.oid and i.indisprimary
     join pg_catalog.pg_namespace n on n.oid = c.relnamespace
     left join pg_catalog.pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
     where n.nspname = ${schema} and c.relname = ${name} and c.relkind in ('r', 'v', 'm', 'f', 'p')
     order by a.attnum`;
   if (rows.length === 0) return null;
-  return { schema, name, columns: new Map(rows.filter((r) => r.attname).map((r) => [r.attname!, r.type!])) };
+  const cols = rows.filter((r) => r.attname);
+  return {
+    schema,
+    name,
+    columns: new Map(cols.map((r) => [r.attname!, r.type!])),
+    primaryKey: cols.filter((r) => r.pk).map((r) => r.attname!),
+  };
 }
 
 export interface RoutineParam {

@@ -335,3 +335,16 @@ export function parseOrder(key: string, value: string): OrderTerm[] {
   } while (c.eat(","));
   return terms;
 }
+
+/** `columns=` and `on_conflict=`: field names, quoted or not, separated by commas. */
+export function parseColumns(what: string, value: string): string[] {
+  const c = new Cursor(value, `${what} parameter`);
+  const out: string[] = [];
+  do {
+    c.skipSpaces();
+    out.push(fieldName(c));
+    c.skipSpaces();
+  } while (c.eat(","));
+  if (!c.done()) c.fail('"," or end of input');
+  return out;
+}

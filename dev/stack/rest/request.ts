@@ -95,12 +95,18 @@ export function restrictRange(r: Range, maxRows: number | null): Range {
 export interface Preferences {
   count: "exact" | "planned" | "estimated" | null;
   returnRepresentation: boolean;
+  /** Upsert: `resolution=merge-duplicates` / `ignore-duplicates`. */
+  resolution: "merge" | "ignore" | null;
 }
 
 export function parsePrefer(headers: Headers): Preferences {
+  // Several Prefer headers arrive joined by ", " (postgrest-js appends one per preference).
   const values = (headers.get("prefer") ?? "").split(",").map((s) => s.trim());
   const count = values.find((v) => /^count=(exact|planned|estimated)$/.test(v))?.slice(6) as Preferences["count"];
-  return { count: count ?? null, returnRepresentation: values.includes("return=representation") };
+  const resolution = values.includes("resolution=merge-duplicates") ? "merge"
+    : values.includes("resolution=ignore-duplicates") ? "ignore"
+    : null;
+  return { count: count ?? null, returnRepresentation: values.includes("return=representation"), resolution };
 }
 
 export interface MediaType {

@@ -185,3 +185,41 @@ Deno.test("bearer tokens are checked like PostgREST does; sb_ keys stand for ano
   const noKey = await fetch(`${env("API_URL")}/rest/v1/tier_plans`);
   assert.deepEqual([noKey.status, (await noKey.json()).message], [401, "No API key found in request"]);
 });
+
+Deno.test("insert, upsert, update and delete run as the role under RLS and answer as PostgREST does", async () => {
+  const sql = adminDb();
+  const t = `_rest_test_notes_${crypto.randomUUID().slice(0, 8)}`;
+  try {
+    await sql.unsafe(`create table public.${t} (id int primary key, owner uuid not null default auth.uid(), note text);
+      alter table public.${t} enable row level security;
+      create policy "owners manage their notes" on public.${t} for all to authenticated
+        using (owner = auth.uid()) with check (owner = auth.uid());
+      grant select, insert, update, delete on public.${t} to authenticated`);
+    const user = await newUser("writer");
+    const other = await newUser("other");
+    const ins = await user.client.from(t).insert([{ id: 1, note: "a" }, { id: 2, note: "b" }]).select("id, note");
+    assert.deepEqual([ins.status, ins.error, ins.data], [201, null, [{ id: 1, note: "a" }, { id: 2, note: "b" }]]);
+    const minimal = await user.client.from(t).insert({ id: 3, note: "c" });
+    assert.deepEqual([minimal.status, minimal.data], [201, null]);
+    const up = await user.client.from(t).upsert({ id: 3, note: "c2" }, { onConflict: "id" }).select("note").single();
+    assert.deepEqual(up.data, { note: "c2" });
+    const upd = await user.client.from(t).update({ note: "B" }).eq("id", 2).select("id, note");
+    assert.deepEqual([upd.status, upd.data], [200, [{ id: 2, note: "B" }]]);
+    const del = await user.client.from(t).delete().eq("id", 1);
+    assert.equal(del.status, 204);
+    const theirs = await other.client.from(t).update({ note: "x" }).eq("id", 2).select();
+    assert.deepEqual([theirs.status, theirs.data], [200, []], "RLS hides another user's rows from an update");
+    const forged = await other.client.from(t).insert({ id: 9, owner: user.id, note: "x" });
+    assert.deepEqual([forged.status, forged.error?.code], [403, "42501"]);
+    assert.match(forged.error?.message ?? "", /new row violates row-level security policy/);
+    const rows = await sql.unsafe(`select id, note, owner from public.${t} order by id`);
+    assert.deepEqual(rows.map((r) => ({ ...r })), [{ id: 2, note: "B", owner: user.id }, { id: 3, note: "c2", owner: user.id }]);
+    const anon = await clientWithToken(null).from("workspaces").insert({ slug: "nope-nope", name: "x" });
+    assert.deepEqual([anon.status, anon.error?.code, anon.error?.message], [401, "42501", "permission denied for table workspaces"]);
+    const dup = await user.client.from(t).insert({ id: 2, note: "again" });
+    assert.deepEqual([dup.status, dup.error?.code], [409, "23505"]);
+  } finally {
+    await sql.unsafe(`drop table if exists public.${t}`);
+    await sql.end();
+  }
+});

@@ -2,7 +2,7 @@
 // Each request: the gateway's apikey check, PostgREST's JWT check, then ONE transaction on a
 // connection logged in as `authenticator` that sets search_path, role, request.jwt.claims,
 // request.method, request.path, request.headers and request.cookies (transaction-local, as
-// PostgREST's txVarQuery does), runs the read or the function call, and commits (rolls back on
+// PostgREST's txVarQuery does), runs the read, write or function call, and commits (rolls back on
 // error). Read-only transactions for GET/HEAD and for POST to stable/immutable functions.
 import postgres from "npm:postgres@3.4.9";
 import type { ApiKeys } from "../keys.ts";
@@ -22,7 +22,16 @@ import {
   unsupportedMethod,
 } from "./errors.ts";
 import { readStatement, type Statement } from "./read.ts";
-import { type MediaType, negotiate, parsePrefer, parseQuery, type ReadQuery, restrictRange } from "./request.ts";
+import { mutateStatement, type Mutation } from "./mutate.ts";
+import {
+  type MediaType,
+  negotiate,
+  parsePrefer,
+  parseQuery,
+  type Preferences,
+  type ReadQuery,
+  restrictRange,
+} from "./request.ts";
 import { callStatement, chooseRoutine } from "./rpc.ts";
 import { ident } from "./sql.ts";
 
@@ -49,6 +58,9 @@ interface Prepared {
   voidResult: boolean;
   /** Read-only after all (POST to a stable/immutable function): switched to before the call. */
   readOnly: boolean;
+  /** A single object was asked for: any other row count is an error and rolls back. */
+  singular: boolean;
+  mutation?: Mutation;
 }
 type Plan = (tx: postgres.TransactionSql) => Promise<Prepared>;
 
@@ -110,21 +122,35 @@ export function createRest(opts: RestOptions) {
       plan = async (tx) => {
         const routine = chooseRoutine(schema, fn, await findRoutines(tx, schema, fn), Object.keys(args), post);
         const st = callStatement(routine, args, restricted(q), media, count, post);
-        return { st, voidResult: routine.returns === "void", readOnly: !post || routine.volatility !== "v" };
+        return {
+          st,
+          voidResult: routine.returns === "void",
+          readOnly: !post || routine.volatility !== "v",
+          singular: media.singular,
+        };
       };
+    } else if (segments.length === 1 && req.method in mutations) {
+      const mutation = mutations[req.method];
+      query = parseQuery(url.searchParams, req.headers.get("range"), false);
+      const body = mutation === "delete" ? null : await jsonBody(req);
+      const q = query;
+      plan = async (tx) => {
+        const rel = await findRelation(tx, schema, segments[0]);
+        if (!rel) throw tableNotFound(schema, segments[0]);
+        const st = mutateStatement(rel, mutation, body, q, url.searchParams, prefer, media);
+        return { st, voidResult: false, readOnly: false, mutation, singular: media.singular && prefer.returnRepresentation };
+      };
+      const { row } = await run(req, path, schema, who, plan, false);
+      return mutationAnswer(row, mutation, prefer, media, schema);
     } else if (segments.length === 1) {
-      if (!["GET", "HEAD"].includes(req.method)) {
-        if (["POST", "PATCH", "PUT", "DELETE"].includes(req.method)) {
-          throw notImplemented(`${req.method} on a table or view (insert/update/upsert/delete)`);
-        }
-        throw unsupportedMethod(req.method);
-      }
+      if (req.method === "PUT") throw notImplemented("PUT on a table or view (upsert of one row by primary key)");
+      if (!["GET", "HEAD"].includes(req.method)) throw unsupportedMethod(req.method);
       query = parseQuery(url.searchParams, req.headers.get("range"), false);
       const q = query;
       plan = async (tx) => {
         const rel = await findRelation(tx, schema, segments[0]);
         if (!rel) throw tableNotFound(schema, segments[0]);
-        return { st: readStatement(rel, restricted(q), media, count), voidResult: false, readOnly: true };
+        return { st: readStatement(rel, restricted(q), media, count), voidResult: false, readOnly: true, singular: media.singular };
       };
     } else {
       throw invalidPath();
@@ -141,7 +167,7 @@ export function createRest(opts: RestOptions) {
     // A POST /rpc starts read-write and becomes read-only once the function is known to be
     // stable or immutable (PostgreSQL allows that switch before any write).
     return await sql.begin(readOnly ? "read only" : "read write", async (tx) => {
-      const { st, voidResult, readOnly: callReadOnly } = await plan(tx);
+      const { st, voidResult, readOnly: callReadOnly, singular } = await plan(tx);
       if (callReadOnly && !readOnly) await tx`set transaction read only`;
       const searchPath = [schema, ...opts.extraSearchPath].map(ident).join(", ");
       const headers = JSON.stringify(Object.fromEntries([...req.headers].map(([k, v]) => [k.toLowerCase(), v])));
@@ -151,6 +177,7 @@ export function createRest(opts: RestOptions) {
         set_config('request.headers', ${headers}, true),
         set_config('request.cookies', ${JSON.stringify(cookies(req))}, true)`;
       const [row] = await tx.unsafe<ResultRow[]>(st.text, st.params);
+      if (singular && Number(row.page_total) !== 1) throw singularity(Number(row.page_total));
       return { row, voidResult };
     });
   }
@@ -179,6 +206,28 @@ function cookies(req: Request): Record<string, string> {
     if (i > 0) out[part.slice(0, i).trim()] = part.slice(i + 1).trim();
   }
   return out;
+}
+
+const mutations: Record<string, Mutation> = { POST: "insert", PATCH: "update", DELETE: "delete" };
+
+async function jsonBody(req: Request): Promise<unknown> {
+  const text = await req.text();
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw invalidBody("Empty or invalid json");
+  }
+}
+
+/** Insert: 201; update/delete: 200 with the rows, 204 without; `Content-Range` as PostgREST. */
+function mutationAnswer(row: ResultRow, mutation: Mutation, prefer: Preferences, media: MediaType, schema: string) {
+  const n = Number(row.page_total);
+  const total = prefer.count ? String(n) : "*";
+  const range = mutation === "insert" || n === 0 ? "*" : `0-${n - 1}`;
+  const headers: Record<string, string> = { "content-range": `${range}/${total}`, "content-profile": schema };
+  if (!prefer.returnRepresentation) return new Response(null, { status: mutation === "insert" ? 201 : 204, headers });
+  headers["content-type"] = media.contentType;
+  return new Response(row.body, { status: mutation === "insert" ? 201 : 200, headers });
 }
 
 async function bodyArgs(req: Request): Promise<Record<string, unknown>> {
@@ -212,10 +261,6 @@ function answer(row: ResultRow, voidResult: boolean, range: { offset: number }, 
   if (voidResult) return new Response(null, { status: 204, headers });
   if (total !== null && lower > total) {
     const e = invalidRange(`An offset of ${lower} was requested, but there are only ${total} rows.`);
-    return new PgrstError(e.status, e.code, e.message, e.details, null, headers).response();
-  }
-  if (media.singular && pageTotal !== 1) {
-    const e = singularity(pageTotal);
     return new PgrstError(e.status, e.code, e.message, e.details, null, headers).response();
   }
   const status = total !== null && pageTotal < total ? 206 : 200;
