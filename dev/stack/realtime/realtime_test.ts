@@ -2,7 +2,7 @@
 // authorised by the project's RLS policy on realtime.messages (members of the workspace only),
 // messages sent from SQL with realtime.send, public channels and client broadcasts.
 import assert from "node:assert/strict";
-import type { RealtimeChannel, SupabaseClient } from "npm:@supabase/supabase-js@2.119.0";
+import { createClient, type RealtimeChannel, type SupabaseClient } from "npm:@supabase/supabase-js@2.119.0";
 import { adminDb, clientWithToken, env, eventually, newUser, uniqueSlug } from "../test_stack.ts";
 
 interface Received {
@@ -11,8 +11,14 @@ interface Received {
   meta?: { id: string };
 }
 
-/** Subscribes and resolves with the final status (SUBSCRIBED, CHANNEL_ERROR, TIMED_OUT) and error. */
-function subscribe(client: SupabaseClient, topic: string, isPrivate: boolean, received: Received[], self = false) {
+/**
+ * Subscribes and resolves with the first status (SUBSCRIBED, CHANNEL_ERROR, TIMED_OUT) and error.
+ * Like the docs say, setAuth() first: supabase-js hands the `accessToken` result to Realtime
+ * asynchronously, and a join sent before that carries only the apikey (anon), as with hosted
+ * Realtime.
+ */
+async function subscribe(client: SupabaseClient, topic: string, isPrivate: boolean, received: Received[], self = false) {
+  await client.realtime.setAuth();
   const channel = client.channel(topic, { config: { private: isPrivate, broadcast: { self } } });
   channel.on("broadcast", { event: "*" }, (m) => received.push(m as unknown as Received));
   return new Promise<{ channel: RealtimeChannel; status: string; error?: Error }>((resolve) => {
@@ -158,5 +164,27 @@ Deno.test("postgres_changes and presence are refused with a reason naming the st
     assert.match(result.error?.message ?? "", /postgres_changes is not supported by the local Realtime stand-in/);
   } finally {
     await user.client.removeAllChannels();
+  }
+});
+
+Deno.test("a client on protocol vsn 1.0.0 (JSON objects) joins, is authorised and receives the same broadcast", async () => {
+  const sql = adminDb();
+  const { owner, workspaceId } = await memberWorkspace();
+  const v1 = createClient(env("API_URL"), env("ANON_KEY"), {
+    accessToken: () => Promise.resolve(owner.token),
+    realtime: { vsn: "1.0.0" },
+  });
+  const topic = `workspace:${workspaceId}:backfill`;
+  const got: Received[] = [];
+  try {
+    const joined = await subscribe(v1, topic, true, got);
+    assert.equal(joined.status, "SUBSCRIBED", joined.error?.message);
+    await sql`select realtime.send(${sql.json({ n: 1 })}, 'job_progress', ${topic}, true)`;
+    await eventually("the broadcast on vsn 1.0.0", () => got.length === 1);
+    assert.deepEqual(got[0].payload.n, 1);
+    assert.equal(got[0].event, "job_progress");
+  } finally {
+    await v1.removeAllChannels();
+    await sql.end();
   }
 });
