@@ -85,7 +85,7 @@ export async function userToken(
         insert into auth.users (id, aud, role, email, encrypted_password, email_confirmed_at,
                                 raw_app_meta_data, raw_user_meta_data)
         values (gen_random_uuid(), 'authenticated', 'authenticated', ${email}, '', now(),
-                '{"provider": "email", "providers": ["email"]}'::jsonb, ${JSON.stringify(opts.userMetadata ?? {})}::jsonb)
+                '{"provider": "email", "providers": ["email"]}'::jsonb, ${JSON.stringify(opts.userMetadata ?? {})}::text::jsonb)
         on conflict (email) where is_sso_user = false do nothing`;
     }
     const [user] = await sql<UserRow[]>`
