@@ -1,13 +1,16 @@
-// The local API gateway on API_URL: serves edge functions at /functions/v1/<name> like
-// Supabase's Kong + edge runtime do. Each function runs in its own Deno process (started on the
-// first request, restarted if it dies) with the environment Supabase gives functions plus the
-// project's secrets from supabase/functions/.env; `verify_jwt` is honoured as configured in
-// supabase/config.toml.
+// The local API gateway on API_URL, standing in for Supabase's Kong + services:
+// - /functions/v1/<name>: edge functions, each in its own Deno process (started on the first
+//   request, restarted if it dies) with the environment Supabase gives functions plus the
+//   project's secrets from supabase/functions/.env; `verify_jwt` as configured in config.toml.
+// - /rest/v1/…: the PostgREST stand-in (dev/stack/rest), in this process.
+// - /realtime/v1/websocket: the Realtime stand-in (dev/stack/realtime), in this process.
 import { join } from "node:path";
 import { parse as parseToml } from "npm:smol-toml@1.9.1";
 import { projectRoot } from "./config.ts";
-import { verifyToken } from "./keys.ts";
+import { apiKeys, verifyToken } from "./keys.ts";
 import { functionsEnvPath } from "./functions-env.ts";
+import { createRest } from "./rest/server.ts";
+import { createRealtime } from "./realtime/server.ts";
 
 export interface GatewayOptions {
   port: number;
@@ -15,6 +18,10 @@ export interface GatewayOptions {
   /** Environment every function gets (SUPABASE_URL, keys, DB URL, GITHUB_API_URL …). */
   env: Record<string, string>;
   log: (s: string) => void;
+  /** Connection string for role authenticator (the REST stand-in logs in as it, like PostgREST). */
+  restDbUrl: string;
+  /** A privileged connection string for the Realtime stand-in (LISTEN, authorization probes). */
+  realtimeDbUrl: string;
 }
 
 interface FunctionProcess {
@@ -24,11 +31,16 @@ interface FunctionProcess {
 
 const functionsDir = join(projectRoot, "supabase", "functions");
 
+interface ProjectConfig {
+  api?: { schemas?: string[]; extra_search_path?: string[]; max_rows?: number };
+  functions?: Record<string, { verify_jwt?: boolean }>;
+}
+
+const readConfig = () =>
+  parseToml(Deno.readTextFileSync(join(projectRoot, "supabase", "config.toml"))) as ProjectConfig;
+
 function verifyJwtSetting(name: string): boolean {
-  const config = parseToml(Deno.readTextFileSync(join(projectRoot, "supabase", "config.toml"))) as {
-    functions?: Record<string, { verify_jwt?: boolean }>;
-  };
-  return config.functions?.[name]?.verify_jwt ?? true;
+  return readConfig().functions?.[name]?.verify_jwt ?? true;
 }
 
 function functionExists(name: string): boolean {
@@ -43,9 +55,21 @@ function functionExists(name: string): boolean {
 const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
 
-export function startGateway(opts: GatewayOptions) {
+export async function startGateway(opts: GatewayOptions) {
   const running = new Map<string, FunctionProcess>();
   const envFile = functionsEnvPath();
+  const keys = await apiKeys(opts.jwtSecret);
+  const api = readConfig().api ?? {};
+  const rest = createRest({
+    dbUrl: opts.restDbUrl,
+    jwtSecret: opts.jwtSecret,
+    keys,
+    schemas: api.schemas ?? ["public"],
+    extraSearchPath: api.extra_search_path ?? ["public", "extensions"],
+    maxRows: api.max_rows ?? null,
+  });
+  const realtime = createRealtime({ dbUrl: opts.realtimeDbUrl, jwtSecret: opts.jwtSecret, keys, log: opts.log });
+  await realtime.ready;
 
   function spawn(name: string): FunctionProcess {
     const args = ["run", "-A", "--no-prompt"];
@@ -87,7 +111,7 @@ export function startGateway(opts: GatewayOptions) {
     return proc;
   }
 
-  async function invoke(name: string, req: Request, rest: string): Promise<Response> {
+  async function invoke(name: string, req: Request, subPath: string): Promise<Response> {
     const proc = running.get(name) ?? spawn(name);
     let port: number;
     try {
@@ -97,7 +121,7 @@ export function startGateway(opts: GatewayOptions) {
       return json(503, { msg: `function ${name} failed to boot: ${(e as Error).message}; see the stack log` });
     }
     const url = new URL(req.url);
-    const target = `http://127.0.0.1:${port}/${name}${rest}${url.search}`;
+    const target = `http://127.0.0.1:${port}/${name}${subPath}${url.search}`;
     const headers = new Headers(req.headers);
     headers.delete("host");
     try {
@@ -116,10 +140,25 @@ export function startGateway(opts: GatewayOptions) {
 
   const server = Deno.serve({ hostname: "127.0.0.1", port: opts.port, onListen: () => {} }, async (req) => {
     const url = new URL(req.url);
-    if (url.pathname === "/health") return json(200, { status: "ok", functions: [...running.keys()] });
+    if (url.pathname === "/health") {
+      return json(200, {
+        status: "ok",
+        functions: [...running.keys()],
+        rest: await rest.ping(),
+        realtime: { listening: true, channels: realtime.channelCount() },
+      });
+    }
+    if (url.pathname === "/rest/v1" || url.pathname.startsWith("/rest/v1/")) {
+      return await rest.handle(req, url.pathname.slice("/rest/v1".length) || "/");
+    }
+    if (url.pathname === "/realtime/v1/websocket") return await realtime.upgrade(req, url);
     const m = /^\/functions\/v1\/([^/]+)(\/.*)?$/.exec(url.pathname);
-    if (!m) return json(404, { msg: `no route for ${url.pathname}: the local gateway serves /functions/v1/<name>` });
-    const [, name, rest = ""] = m;
+    if (!m) {
+      return json(404, {
+        msg: `no route for ${url.pathname}: the local gateway serves /functions/v1/<name>, /rest/v1/… and /realtime/v1/websocket`,
+      });
+    }
+    const [, name, subPath = ""] = m;
     if (!functionExists(name)) return json(404, { msg: `Requested function ${name} was not found` });
     if (verifyJwtSetting(name)) {
       const auth = req.headers.get("authorization") ?? "";
@@ -131,7 +170,7 @@ export function startGateway(opts: GatewayOptions) {
         return json(401, { msg: "Invalid JWT" });
       }
     }
-    return await invoke(name, req, rest);
+    return await invoke(name, req, subPath);
   });
 
   return {
@@ -142,6 +181,8 @@ export function startGateway(opts: GatewayOptions) {
         } catch { /* already gone */ }
       }
       await server.shutdown();
+      await rest.close();
+      await realtime.close();
     },
     /** Kills a function's process, as a crash would (used by crash-safety tests). */
     kill(name: string) {

@@ -1,5 +1,5 @@
-// The stack's long-running processes in one supervisor: the API gateway (edge functions), the
-// pg_net relay and the GitHub simulator. Started in the background by `stack:up`; stops
+// The stack's long-running processes in one supervisor: the API gateway (edge functions, the
+// REST and Realtime stand-ins), the pg_net relay and the GitHub simulator. Started in the background by `stack:up`; stops
 // everything it started on SIGTERM/SIGINT.
 // usage: deno run -A dev/stack/services.ts <profile>
 import { join } from "node:path";
@@ -35,10 +35,12 @@ closers.push(() => relay.close());
 await relay.ready;
 log("net relay listening for net.http_request_queue");
 
-const gateway = startGateway({
+const gateway = await startGateway({
   port: c.apiPort,
   jwtSecret: c.jwtSecret,
   log,
+  restDbUrl: dbUrl(c, "authenticator", "postgres"),
+  realtimeDbUrl: dbUrl(c),
   env: {
     PATH: Deno.env.get("PATH") ?? "",
     HOME: Deno.env.get("HOME") ?? "/root",
@@ -50,7 +52,7 @@ const gateway = startGateway({
   },
 });
 closers.push(() => gateway.close());
-log(`gateway on ${apiUrl(c)} (functions at ${apiUrl(c)}/functions/v1/<name>)`);
+log(`gateway on ${apiUrl(c)} (functions at /functions/v1/<name>, REST at /rest/v1, Realtime at /realtime/v1/websocket)`);
 
 let closing = false;
 async function shutdown() {

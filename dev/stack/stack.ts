@@ -3,7 +3,7 @@
 import { join } from "node:path";
 import { ensureDebianPackages } from "./apt.ts";
 import { apiUrl, dbUrl, functionsUrl, githubUrl, projectRoot, type StackConfig } from "./config.ts";
-import { signKey } from "./keys.ts";
+import { publishableKey, secretKey, signKey } from "./keys.ts";
 import {
   clusterPid,
   installPgmq,
@@ -33,11 +33,14 @@ async function servicesPid(c: StackConfig): Promise<number | null> {
 export async function envLines(c: StackConfig): Promise<string> {
   return [
     `API_URL=${apiUrl(c)}`,
+    `REST_URL=${apiUrl(c)}/rest/v1`,
     `DB_URL=${dbUrl(c)}`,
     `FUNCTIONS_URL=${functionsUrl(c)}`,
     `GITHUB_API_URL=${githubUrl(c)}`,
     `ANON_KEY=${await signKey(c.jwtSecret, "anon")}`,
     `SERVICE_ROLE_KEY=${await signKey(c.jwtSecret, "service_role")}`,
+    `PUBLISHABLE_KEY=${publishableKey}`,
+    `SECRET_KEY=${secretKey}`,
     `JWT_SECRET=${c.jwtSecret}`,
   ].join("\n");
 }
@@ -166,6 +169,10 @@ export async function status(c: StackConfig): Promise<{ healthy: boolean; lines:
   };
   const gw = await probe(`${apiUrl(c)}/health`);
   lines.push(`functions  ${gw ? "healthy" : "down"}   ${functionsUrl(c)}`);
+  const rest = gw && await probeRest(c);
+  lines.push(`rest       ${rest ? "healthy" : "down"}   ${apiUrl(c)}/rest/v1`);
+  const rt = gw && await probeRealtime(c);
+  lines.push(`realtime   ${rt ? "healthy" : "down"}   ${apiUrl(c).replace(/^http/, "ws")}/realtime/v1/websocket`);
   const gh = await probe(`${githubUrl(c)}/_sim/health`);
   lines.push(`github-sim ${gh ? "healthy" : "down"}   ${githubUrl(c)}`);
   let relay = false;
@@ -180,5 +187,47 @@ export async function status(c: StackConfig): Promise<{ healthy: boolean; lines:
     cron = Number(n) > 0;
   }
   lines.push(`pg_cron    ${cron ? "healthy" : "down"}`);
-  return { healthy: db && gw && gh && relay && cron, lines };
+  return { healthy: db && gw && rest && rt && gh && relay && cron, lines };
+}
+
+/** The REST stand-in answers a request end to end: apikey, JWT, transaction, catalog lookup. */
+async function probeRest(c: StackConfig): Promise<boolean> {
+  try {
+    const anon = await signKey(c.jwtSecret, "anon");
+    const r = await fetch(`${apiUrl(c)}/rest/v1/stack_status_probe`, {
+      headers: { apikey: anon, authorization: `Bearer ${anon}` },
+      signal: AbortSignal.timeout(2000),
+    });
+    return r.status === 404 && (await r.json()).code === "PGRST205";
+  } catch {
+    return false;
+  }
+}
+
+/** The Realtime stand-in answers a Phoenix heartbeat over a websocket. */
+async function probeRealtime(c: StackConfig): Promise<boolean> {
+  const anon = await signKey(c.jwtSecret, "anon");
+  const url = `${apiUrl(c).replace(/^http/, "ws")}/realtime/v1/websocket?apikey=${anon}&vsn=2.0.0`;
+  return await new Promise<boolean>((resolve) => {
+    let ws: WebSocket;
+    const timer = setTimeout(() => finish(false), 2000);
+    function finish(ok: boolean) {
+      clearTimeout(timer);
+      try {
+        ws?.close();
+      } catch { /* already closed */ }
+      resolve(ok);
+    }
+    try {
+      ws = new WebSocket(url);
+    } catch {
+      return finish(false);
+    }
+    ws.onopen = () => ws.send(JSON.stringify([null, "1", "phoenix", "heartbeat", {}]));
+    ws.onmessage = (ev) => {
+      const [, ref, , event, payload] = JSON.parse(String(ev.data));
+      finish(ref === "1" && event === "phx_reply" && payload?.status === "ok");
+    };
+    ws.onerror = () => finish(false);
+  });
 }
