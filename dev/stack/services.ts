@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { apiUrl, dbUrl, githubUrl, type Profile, projectRoot, stackConfig } from "./config.ts";
 import { startGateway } from "./gateway.ts";
 import { readFunctionsEnv } from "./functions-env.ts";
-import { signKey } from "./keys.ts";
+import { publishableKey, secretKey, signKey } from "./keys.ts";
 import { startRelay } from "./relay.ts";
 
 const profile = (Deno.args[0] ?? "dev") as Profile;
@@ -48,6 +48,11 @@ const gateway = await startGateway({
     SUPABASE_ANON_KEY: anonKey,
     SUPABASE_SERVICE_ROLE_KEY: serviceKey,
     SUPABASE_DB_URL: dbUrl(c),
+    // As hosted Supabase gives them: the new keys as JSON dictionaries. JWT_SECRET (a secret of
+    // ours, not SUPABASE_-prefixed) lets functions verify the stack's HS256 user tokens.
+    SUPABASE_SECRET_KEYS: JSON.stringify({ default: secretKey }),
+    SUPABASE_PUBLISHABLE_KEYS: JSON.stringify({ default: publishableKey }),
+    JWT_SECRET: c.jwtSecret,
     ...(useSimulator ? { GITHUB_API_URL: githubUrl(c) } : {}),
   },
 });
