@@ -18,8 +18,8 @@ grant all on outcome to public;
 
 select is_empty(
   $$ select p.proname from pg_proc p
-     where p.pronamespace = 'pgmq'::regnamespace and p.proacl is not null $$,
-  'No pgmq function has its own ACL: EXECUTE stays with PUBLIC, as in pgmq 1.4.4.');
+     where p.pronamespace = 'pgmq'::regnamespace and not has_function_privilege('public', p.oid, 'execute') $$,
+  'PUBLIC may execute every pgmq function, as in pgmq 1.4.4 (nothing is revoked).');
 
 select is(
   (select array_agg(r order by r) from unnest(array['anon', 'authenticated', 'pgtap_pgmq_nobody', 'pg_monitor']) r
