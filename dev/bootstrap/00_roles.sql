@@ -65,8 +65,11 @@ create extension if not exists "uuid-ossp" with schema extensions;
 alter database postgres set search_path = "$user", public, extensions;
 
 -- pg_cron (Debian's 1.4; needs shared_preload_libraries='pg_cron' and cron.database_name).
--- On Supabase only postgres (not the API roles) can use the cron schema.
-create extension if not exists pg_cron;
+-- A new hosted project does not have it: the migrations must create it with
+-- `create extension if not exists pg_cron with schema pg_catalog` (Supabase forces pg_catalog
+-- anyway), which finds this one and skips. On Supabase only postgres (not the API roles) can use
+-- the cron schema.
+create extension if not exists pg_cron with schema pg_catalog;
 revoke all on schema cron from public;
 grant usage on schema cron to postgres with grant option;
 revoke all on all tables in schema cron from public;

@@ -105,24 +105,32 @@ export async function psqlFile(c: StackConfig, file: string): Promise<void> {
   if (r.code !== 0) throw new StackError(`applying ${file} failed:\n${r.stderr.trim()}`);
 }
 
-/** Installs the project's pgmq-compatible extension into the server's extension directory. */
-export async function installPgmq(c: StackConfig): Promise<void> {
+/**
+ * The project's SQL-only stand-ins for extensions hosted Supabase ships (dev/<name>/ holds
+ * <name>.control and <name>--<version>.sql), installed under the real names so migrations create
+ * them with the statements hosted Supabase needs.
+ */
+export const localExtensions = ["pgmq", "pg_net"] as const;
+
+/** Copies every local extension's control and script files into the server's extension directory. */
+export async function installLocalExtensions(c: StackConfig): Promise<void> {
   const share = (await runOrThrow("pg_config", join(c.pgBin, "pg_config"), ["--sharedir"])).stdout.trim();
-  const src = join(projectRoot, "dev", "pgmq");
-  for await (const e of Deno.readDir(src)) {
-    if (!e.isFile || !/\.(control|sql)$/.test(e.name)) continue;
-    const from = join(src, e.name);
-    const to = join(share, "extension", e.name);
-    const want = await Deno.readTextFile(from);
-    const have = await Deno.readTextFile(to).catch(() => null);
-    if (have === want) continue;
-    try {
-      await Deno.writeTextFile(to, want);
-    } catch (err) {
-      throw new StackError(
-        `cannot install the pgmq extension file ${e.name} into ${join(share, "extension")} ` +
-          `(${(err as Error).message}); run the command as root once`,
-      );
+  const dest = join(share, "extension");
+  for (const name of localExtensions) {
+    const src = join(projectRoot, "dev", name);
+    for await (const e of Deno.readDir(src)) {
+      if (!e.isFile || !/\.(control|sql)$/.test(e.name)) continue;
+      const want = await Deno.readTextFile(join(src, e.name));
+      const have = await Deno.readTextFile(join(dest, e.name)).catch(() => null);
+      if (have === want) continue;
+      try {
+        await Deno.writeTextFile(join(dest, e.name), want);
+      } catch (err) {
+        throw new StackError(
+          `cannot install the ${name} extension file ${e.name} into ${dest} ` +
+            `(${(err as Error).message}); run the command as root once, or point STACK_PG_BIN at a PostgreSQL you may write to`,
+        );
+      }
     }
   }
 }

@@ -1,7 +1,8 @@
-// Delivers what pg_net would: requests queued in net.http_request_queue by net.http_post /
-// net.http_get are sent after their transaction commits (we LISTEN for the queue's NOTIFY, which
-// Postgres delivers only on commit, and poll as a fallback), and each answer is recorded in
-// net._http_response, as pg_net's background worker does.
+// Plays pg_net's background worker for the local pg_net stand-in (dev/pg_net): requests queued in
+// net.http_request_queue by net.http_get / http_post / http_delete are taken (deleted from the
+// queue) after their transaction commits, sent, and answered in net._http_response; answers older
+// than pg_net's default ttl (6 hours) are deleted. net.wake() NOTIFYs net_http_request_queue,
+// which Postgres delivers on commit; a poll every second catches rows queued any other way.
 import postgres from "npm:postgres@3.4.9";
 
 interface QueuedRequest {
@@ -19,6 +20,15 @@ export function startRelay(dbUrl: string, log: (s: string) => void) {
   let draining = false;
   let again = false;
 
+  // pg_net adds "User-Agent: pg_net/<version>" to requests that have headers.
+  let agent: Promise<string> | undefined;
+  function userAgent(): Promise<string> {
+    agent ??= sql<{ ua: string }[]>`
+      select 'pg_net/' || extversion as ua from pg_extension where extname = 'pg_net'`
+      .then((rows) => rows[0]?.ua ?? "pg_net");
+    return agent;
+  }
+
   async function deliver(r: QueuedRequest) {
     const started = Date.now();
     let status: number | null = null;
@@ -30,7 +40,7 @@ export function startRelay(dbUrl: string, log: (s: string) => void) {
     try {
       const res = await fetch(r.url, {
         method: r.method,
-        headers: r.headers ?? {},
+        headers: r.headers === null ? {} : { "User-Agent": await userAgent(), ...r.headers },
         body: r.method === "GET" || r.method === "HEAD" ? undefined : r.body ?? undefined,
         signal: AbortSignal.timeout(r.timeout_milliseconds),
       });
@@ -74,8 +84,18 @@ export function startRelay(dbUrl: string, log: (s: string) => void) {
     }
   }
 
+  // pg_net.ttl defaults to 6 hours; the worker deletes older answers.
+  async function expireAnswers() {
+    try {
+      await sql`delete from net._http_response where created < now() - interval '6 hours'`;
+    } catch (e) {
+      if (!stopped) log(`net relay: could not delete expired answers: ${(e as Error).message}`);
+    }
+  }
+
   const listening = sql.listen("net_http_request_queue", () => drain());
   const timer = setInterval(drain, 1000);
+  const expiry = setInterval(expireAnswers, 60_000);
   drain();
 
   return {
@@ -83,6 +103,7 @@ export function startRelay(dbUrl: string, log: (s: string) => void) {
     async close() {
       stopped = true;
       clearInterval(timer);
+      clearInterval(expiry);
       await sql.end({ timeout: 2 });
     },
   };

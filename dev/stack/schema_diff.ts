@@ -6,7 +6,7 @@
 import { join } from "node:path";
 import { parse as parseToml } from "npm:smol-toml@1.9.1";
 import { dbUrl, projectRoot, type StackConfig, stackConfig } from "./config.ts";
-import { installPgmq, psqlFile, removeCluster, startCluster, stopCluster } from "./postgres.ts";
+import { installLocalExtensions, psqlFile, removeCluster, startCluster, stopCluster } from "./postgres.ts";
 import { run, StackError } from "./proc.ts";
 import { applyBootstrap, applyMigrations, type Log } from "./stack.ts";
 
@@ -52,7 +52,7 @@ export async function withScratchDatabase<T>(
   await Deno.mkdir(s.stateDir, { recursive: true });
   await startCluster(s, () => {});
   try {
-    await installPgmq(s);
+    await installLocalExtensions(s);
     await applyBootstrap(s, () => {});
     if (source === "migrations") await applyMigrations(s, () => {});
     else await applySchemaFiles(s, log);

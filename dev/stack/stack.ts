@@ -6,7 +6,7 @@ import { apiUrl, dbUrl, functionsUrl, githubUrl, projectRoot, type StackConfig }
 import { publishableKey, secretKey, signKey } from "./keys.ts";
 import {
   clusterPid,
-  installPgmq,
+  installLocalExtensions,
   pgIsReady,
   psql,
   psqlFile,
@@ -97,7 +97,7 @@ export async function up(c: StackConfig, log: Log, opts: { fresh?: boolean; dbOn
   if (opts.fresh) await removeCluster(c);
   await startCluster(c, log);
   try {
-    await installPgmq(c);
+    await installLocalExtensions(c);
     await applyBootstrap(c, log);
     await applyMigrations(c, log);
     if (!opts.dbOnly) await startServices(c, log);

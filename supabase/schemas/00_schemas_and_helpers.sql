@@ -4,6 +4,11 @@
 -- `private` holds SECURITY DEFINER helpers (search_path = ''), `engine` the backfill engine's
 -- internal state and `billing` the Polar delivery log, both for the service role only.
 
+-- The extensions the project uses, enabled the way Supabase's docs say: pg_cron in pg_catalog
+-- (its jobs table lives in schema cron), pg_net in extensions (it creates schema net itself),
+-- pgmq in its own schema pgmq. On a new hosted project nothing else enables them.
+create extension if not exists pg_cron with schema pg_catalog;
+create extension if not exists pg_net with schema extensions;
 create extension if not exists pgmq;
 
 create schema if not exists private;

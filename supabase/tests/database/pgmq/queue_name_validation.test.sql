@@ -1,8 +1,8 @@
--- Queue names are validated like pgmq 1.4 does: too long names and names
--- with SQL-significant characters are rejected, and every name is used as a
--- quoted identifier, so no name can inject SQL.
+-- Queue names are checked as pgmq 1.4.4 checks them, with its messages: names of 48 characters or
+-- more and names containing $ ; -- or ' are refused; nothing else is (an empty name is accepted),
+-- and every name reaches SQL only as a quoted identifier, so none can inject SQL.
 begin;
-select plan(13);
+select plan(16);
 
 select has_function('pgmq', 'validate_queue_name', array['text'],
   'pgmq.validate_queue_name(queue_name) exists.');
@@ -11,28 +11,38 @@ select has_function('pgmq', 'format_table_name', array['text', 'text'],
 
 select throws_ok(
   format($$select pgmq.create(%L)$$, repeat('x', 48)),
-  'queue name is too long, maximum length is 47 characters',
-  'A 48 character queue name is rejected as too long.');
+  'P0001', 'queue name is too long, maximum length is 48 characters',
+  'A 48 character queue name is rejected as too long, with upstream''s message.');
 
 select lives_ok(
   format($$select pgmq.create(%L)$$, repeat('x', 47)),
   'A 47 character queue name is accepted.');
 
 select throws_ok($$select pgmq.create('bad$name')$$,
-  'queue name contains invalid characters: $, ;, --, or ''',
-  'A queue name containing $ is rejected.');
+  'P0001', 'queue name contains invalid characters: $, ;, --, or \''',
+  'A queue name containing $ is rejected, with upstream''s message (which ends in a backslash and a quote).');
 select throws_ok($$select pgmq.create('bad;name')$$,
-  'queue name contains invalid characters: $, ;, --, or ''',
+  'P0001', 'queue name contains invalid characters: $, ;, --, or \''',
   'A queue name containing ; is rejected.');
 select throws_ok($$select pgmq.create('bad--name')$$,
-  'queue name contains invalid characters: $, ;, --, or ''',
+  'P0001', 'queue name contains invalid characters: $, ;, --, or \''',
   'A queue name containing -- is rejected.');
 select throws_ok($$select pgmq.create('bad''name')$$,
-  'queue name contains invalid characters: $, ;, --, or ''',
+  'P0001', 'queue name contains invalid characters: $, ;, --, or \''',
   'A queue name containing a single quote is rejected.');
 select throws_ok($$select pgmq.send('x"; drop table pgmq.meta; --', '{}')$$,
-  'queue name contains invalid characters: $, ;, --, or ''',
+  'P0001', 'queue name contains invalid characters: $, ;, --, or \''',
   'An injection attempt through a queue name is rejected by every function, not only create.');
+
+select throws_ok($$select pgmq.create(null)$$,
+  '22004', 'null values cannot be formatted as an SQL identifier',
+  'A NULL queue name fails when the table name is formatted.');
+
+set local client_min_messages = warning;
+select lives_ok($$select pgmq.create('')$$,
+  'An empty queue name is accepted, as upstream does not check for it.');
+select ok(to_regclass('pgmq.q_') is not null and to_regclass('pgmq.a_') is not null,
+  'The empty name maps to the tables pgmq.q_ and pgmq.a_.');
 
 select is(pgmq.format_table_name('MixedCase', 'q'), 'q_mixedcase',
   'Table names are derived from lower-cased queue names.');
