@@ -52,14 +52,14 @@ isOneToOne: false
                   ]
                 },"backfill_tasks": {
                   Row: {
-                    "attempts": number,"claim_id": string | null,"created_at": string,"finished_at": string | null,"heartbeat_at": string | null,"id": number,"job_id": string,"last_error": string | null,"msg_id": number | null,"points_used": number,"queue_name": string | null,"repository_id": number | null,"started_at": string | null,"status": string,"tracked_repository_id": string,"workspace_id": string
+                    "attempts": number,"claim_id": string | null,"created_at": string,"deliveries": number,"finished_at": string | null,"heartbeat_at": string | null,"id": number,"job_id": string,"last_error": string | null,"msg_id": number | null,"points_used": number,"queue_name": string | null,"repository_id": number | null,"started_at": string | null,"status": string,"tracked_repository_id": string,"workspace_id": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "attempts"?: number,"claim_id"?: string | null,"created_at"?: string,"finished_at"?: string | null,"heartbeat_at"?: string | null,"id"?: never,"job_id": string,"last_error"?: string | null,"msg_id"?: number | null,"points_used"?: number,"queue_name"?: string | null,"repository_id"?: number | null,"started_at"?: string | null,"status"?: string,"tracked_repository_id": string,"workspace_id": string
+                    "attempts"?: number,"claim_id"?: string | null,"created_at"?: string,"deliveries"?: number,"finished_at"?: string | null,"heartbeat_at"?: string | null,"id"?: never,"job_id": string,"last_error"?: string | null,"msg_id"?: number | null,"points_used"?: number,"queue_name"?: string | null,"repository_id"?: number | null,"started_at"?: string | null,"status"?: string,"tracked_repository_id": string,"workspace_id": string
                   }
                   Update: {
-                    "attempts"?: number,"claim_id"?: string | null,"created_at"?: string,"finished_at"?: string | null,"heartbeat_at"?: string | null,"id"?: never,"job_id"?: string,"last_error"?: string | null,"msg_id"?: number | null,"points_used"?: number,"queue_name"?: string | null,"repository_id"?: number | null,"started_at"?: string | null,"status"?: string,"tracked_repository_id"?: string,"workspace_id"?: string
+                    "attempts"?: number,"claim_id"?: string | null,"created_at"?: string,"deliveries"?: number,"finished_at"?: string | null,"heartbeat_at"?: string | null,"id"?: never,"job_id"?: string,"last_error"?: string | null,"msg_id"?: number | null,"points_used"?: number,"queue_name"?: string | null,"repository_id"?: number | null,"started_at"?: string | null,"status"?: string,"tracked_repository_id"?: string,"workspace_id"?: string
                   }
                   Relationships: [
                     {
@@ -324,14 +324,14 @@ isOneToOne: false
                   ]
                 },"polar_subscriptions": {
                   Row: {
-                    "cancel_at_period_end": boolean,"canceled_at": string | null,"created_at": string,"current_period_end": string | null,"customer_id": string | null,"ended_at": string | null,"id": string,"last_event_at": string | null,"metadata": NonNullable<Json>,"product_id": string,"status": string,"updated_at": string,"workspace_id": string | null
+                    "cancel_at_period_end": boolean,"canceled_at": string | null,"checkout_id": string | null,"created_at": string,"current_period_end": string | null,"customer_id": string | null,"ended_at": string | null,"id": string,"last_event_at": string | null,"metadata": NonNullable<Json>,"product_id": string,"status": string,"updated_at": string,"workspace_id": string | null
                   }
                   ComputedFields: never
                   Insert: {
-                    "cancel_at_period_end"?: boolean,"canceled_at"?: string | null,"created_at"?: string,"current_period_end"?: string | null,"customer_id"?: string | null,"ended_at"?: string | null,"id": string,"last_event_at"?: string | null,"metadata"?: NonNullable<Json>,"product_id": string,"status": string,"updated_at"?: string,"workspace_id"?: string | null
+                    "cancel_at_period_end"?: boolean,"canceled_at"?: string | null,"checkout_id"?: string | null,"created_at"?: string,"current_period_end"?: string | null,"customer_id"?: string | null,"ended_at"?: string | null,"id": string,"last_event_at"?: string | null,"metadata"?: NonNullable<Json>,"product_id": string,"status": string,"updated_at"?: string,"workspace_id"?: string | null
                   }
                   Update: {
-                    "cancel_at_period_end"?: boolean,"canceled_at"?: string | null,"created_at"?: string,"current_period_end"?: string | null,"customer_id"?: string | null,"ended_at"?: string | null,"id"?: string,"last_event_at"?: string | null,"metadata"?: NonNullable<Json>,"product_id"?: string,"status"?: string,"updated_at"?: string,"workspace_id"?: string | null
+                    "cancel_at_period_end"?: boolean,"canceled_at"?: string | null,"checkout_id"?: string | null,"created_at"?: string,"current_period_end"?: string | null,"customer_id"?: string | null,"ended_at"?: string | null,"id"?: string,"last_event_at"?: string | null,"metadata"?: NonNullable<Json>,"product_id"?: string,"status"?: string,"updated_at"?: string,"workspace_id"?: string | null
                   }
                   Relationships: [
                     {
@@ -381,6 +381,32 @@ isOneToOne: false
                   }
                   Relationships: [
                     
+                  ]
+                },"repository_access_grants": {
+                  Row: {
+                    "granted_at": string,"repository_id": number,"token_id": string,"workspace_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "granted_at"?: string,"repository_id": number,"token_id": string,"workspace_id": string
+                  }
+                  Update: {
+                    "granted_at"?: string,"repository_id"?: number,"token_id"?: string,"workspace_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "repository_access_grants_repository_id_fkey"
+      columns: ["repository_id"]
+isOneToOne: false
+      referencedRelation: "repositories"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "repository_access_grants_workspace_id_fkey"
+      columns: ["workspace_id"]
+isOneToOne: false
+      referencedRelation: "workspaces"
+      referencedColumns: ["id"]
+    }
                   ]
                 },"review_comments": {
                   Row: {
@@ -474,14 +500,14 @@ isOneToOne: false
                   ]
                 },"subscription_addons": {
                   Row: {
-                    "addon_type": string,"expires_at": string | null,"id": string,"product_id": string,"purchased_at": string,"retention_days": number | null,"status": string,"subscription_id": string,"updated_at": string,"workspace_id": string
+                    "addon_type": string,"backfill_job_id": string | null,"expires_at": string | null,"id": string,"product_id": string,"purchased_at": string,"retention_days": number | null,"status": string,"subscription_id": string,"updated_at": string,"workspace_id": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "addon_type": string,"expires_at"?: string | null,"id"?: string,"product_id": string,"purchased_at"?: string,"retention_days"?: number | null,"status"?: string,"subscription_id": string,"updated_at"?: string,"workspace_id": string
+                    "addon_type": string,"backfill_job_id"?: string | null,"expires_at"?: string | null,"id"?: string,"product_id": string,"purchased_at"?: string,"retention_days"?: number | null,"status"?: string,"subscription_id": string,"updated_at"?: string,"workspace_id": string
                   }
                   Update: {
-                    "addon_type"?: string,"expires_at"?: string | null,"id"?: string,"product_id"?: string,"purchased_at"?: string,"retention_days"?: number | null,"status"?: string,"subscription_id"?: string,"updated_at"?: string,"workspace_id"?: string
+                    "addon_type"?: string,"backfill_job_id"?: string | null,"expires_at"?: string | null,"id"?: string,"product_id"?: string,"purchased_at"?: string,"retention_days"?: number | null,"status"?: string,"subscription_id"?: string,"updated_at"?: string,"workspace_id"?: string
                   }
                   Relationships: [
                     {
@@ -500,14 +526,14 @@ isOneToOne: false
                   ]
                 },"tier_plans": {
                   Row: {
-                    "priority_points": number,"retention_days": number,"tier": string
+                    "max_live_jobs": number,"max_tracked_repositories": number,"priority_points": number,"retention_days": number,"tier": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "priority_points"?: number,"retention_days": number,"tier": string
+                    "max_live_jobs"?: number,"max_tracked_repositories"?: number,"priority_points"?: number,"retention_days": number,"tier": string
                   }
                   Update: {
-                    "priority_points"?: number,"retention_days"?: number,"tier"?: string
+                    "max_live_jobs"?: number,"max_tracked_repositories"?: number,"priority_points"?: number,"retention_days"?: number,"tier"?: string
                   }
                   Relationships: [
                     
@@ -574,14 +600,14 @@ isOneToOne: false
                   ]
                 },"workspace_tracked_repositories": {
                   Row: {
-                    "added_at": string,"added_by": string | null,"data_retention_days": number,"fetch_commits": boolean,"fetch_discussions": boolean,"fetch_issues": boolean,"fetch_reviews": boolean,"id": string,"last_sync_at": string | null,"last_sync_status": string | null,"next_sync_at": string | null,"priority_score": number,"sync_attempts": number,"sync_frequency_hours": number,"tracked_repository_id": string,"workspace_id": string
+                    "added_at": string,"added_by": string | null,"data_retention_days": number,"fetch_commits": boolean,"fetch_discussions": boolean,"fetch_issues": boolean,"fetch_reviews": boolean,"id": string,"last_error": string | null,"last_sync_at": string | null,"last_sync_status": string | null,"next_sync_at": string | null,"priority_score": number,"status": string,"sync_attempts": number,"sync_frequency_hours": number,"tracked_repository_id": string,"workspace_id": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "added_at"?: string,"added_by"?: string | null,"data_retention_days"?: number,"fetch_commits"?: boolean,"fetch_discussions"?: boolean,"fetch_issues"?: boolean,"fetch_reviews"?: boolean,"id"?: string,"last_sync_at"?: string | null,"last_sync_status"?: string | null,"next_sync_at"?: string | null,"priority_score"?: number,"sync_attempts"?: number,"sync_frequency_hours"?: number,"tracked_repository_id": string,"workspace_id": string
+                    "added_at"?: string,"added_by"?: string | null,"data_retention_days"?: number,"fetch_commits"?: boolean,"fetch_discussions"?: boolean,"fetch_issues"?: boolean,"fetch_reviews"?: boolean,"id"?: string,"last_error"?: string | null,"last_sync_at"?: string | null,"last_sync_status"?: string | null,"next_sync_at"?: string | null,"priority_score"?: number,"status"?: string,"sync_attempts"?: number,"sync_frequency_hours"?: number,"tracked_repository_id": string,"workspace_id": string
                   }
                   Update: {
-                    "added_at"?: string,"added_by"?: string | null,"data_retention_days"?: number,"fetch_commits"?: boolean,"fetch_discussions"?: boolean,"fetch_issues"?: boolean,"fetch_reviews"?: boolean,"id"?: string,"last_sync_at"?: string | null,"last_sync_status"?: string | null,"next_sync_at"?: string | null,"priority_score"?: number,"sync_attempts"?: number,"sync_frequency_hours"?: number,"tracked_repository_id"?: string,"workspace_id"?: string
+                    "added_at"?: string,"added_by"?: string | null,"data_retention_days"?: number,"fetch_commits"?: boolean,"fetch_discussions"?: boolean,"fetch_issues"?: boolean,"fetch_reviews"?: boolean,"id"?: string,"last_error"?: string | null,"last_sync_at"?: string | null,"last_sync_status"?: string | null,"next_sync_at"?: string | null,"priority_score"?: number,"status"?: string,"sync_attempts"?: number,"sync_frequency_hours"?: number,"tracked_repository_id"?: string,"workspace_id"?: string
                   }
                   Relationships: [
                     {
@@ -783,6 +809,9 @@ isOneToOne: false
         isOneToOne: true
         isSetofReturn: false
       } },
+"connect_github_token":
+{ Args: { "account"?: string,"token": string,"workspace_id": string }; Returns: string
+                           },
 "create_workspace":
 { Args: { "name": string,"slug": string }; Returns: {
               "created_at": string,
@@ -799,6 +828,9 @@ isOneToOne: false
         isOneToOne: true
         isSetofReturn: false
       } },
+"disconnect_github_token":
+{ Args: { "credential_id": string,"workspace_id": string }; Returns: undefined
+                           },
 "estimate_bulk_add":
 { Args: { "repositories": (string)[],"workspace_id": string }; Returns: Json
                            },
@@ -813,6 +845,11 @@ isOneToOne: false
 "get_workspace_repos_for_sync":
 { Args: { "limit"?: number }; Returns: {
               "carrier_workspace_id": string,"data_types": (string)[],"full_name": string,"priority_score": number,"repository_id": number,"since": string,"tracked_repository_id": string,"window_days": number,"workspace_ids": (string)[]
+            }[]
+                           },
+"github_credentials":
+{ Args: { "workspace_id": string }; Returns: {
+              "account": string,"created_at": string,"disabled_reason": string,"enabled": boolean,"id": string,"kind": string
             }[]
                            },
 "mark_notification_read":
@@ -904,10 +941,12 @@ isOneToOne: false
 "fetch_issues": boolean,
 "fetch_reviews": boolean,
 "id": string,
+"last_error": string | null,
 "last_sync_at": string | null,
 "last_sync_status": string | null,
 "next_sync_at": string | null,
 "priority_score": number,
+"status": string,
 "sync_attempts": number,
 "sync_frequency_hours": number,
 "tracked_repository_id": string,
