@@ -1,6 +1,6 @@
 -- An addon purchase: subscription and addon recorded, retention 365, one pending addon job.
 begin;
-select plan(9);
+select plan(10);
 \ir _setup.sql
 
 select is(pg_temp.deliver('wh_1', pg_temp.sub_event('subscription.active', 'sub_1', now())) ->> 'outcome',
@@ -23,6 +23,9 @@ select is((select data_types from public.backfill_jobs where workspace_id = pg_t
 select is((select backfill_job_id from public.subscription_addons where subscription_id = 'sub_1'),
   (select id from public.backfill_jobs where workspace_id = pg_temp.ws()),
   'The addon row (owners and admins read it) names the job the purchase started.');
+select is((select source from public.backfill_jobs where workspace_id = pg_temp.ws()),
+  '{"origin": "polar_webhook", "event_type": "subscription.active"}'::jsonb,
+  'The job''s source, which every member reads, holds no subscription, product or webhook id.');
 select is((select outcome from billing.webhook_deliveries where webhook_id = 'wh_1'), 'processed',
   'The delivery is recorded as processed.');
 
