@@ -25,6 +25,7 @@ import {
   createDemoWorkspace,
   findAddonJob,
   finishedVerdict,
+  recordAddonCheckout,
   sendAddonPurchase,
   simulatorHas,
   type Snapshot,
@@ -220,7 +221,7 @@ export async function runDemo(urls: StackUrls, opts: DemoOptions): Promise<boole
       }` + (realGithub ? ` on ${realGithub}` : ""),
     );
     const started = Date.now();
-    const sent = await sendAddonPurchase(urls.functionsUrl, ws.workspaceId);
+    const sent = await sendAddonPurchase(urls.functionsUrl, ws.workspaceId, await recordAddonCheckout(sql, ws.workspaceId));
     console.log(
       `Sent a signed Polar subscription.active for the Extended Data Retention addon (${sent.subscriptionId}) ` +
         `to ${urls.functionsUrl}/polar-webhook → ${sent.status} ${sent.body}`,

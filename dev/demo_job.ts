@@ -116,11 +116,24 @@ export async function createDemoWorkspace(
   return { workspaceId: ws.id, slug, ownerId, repos };
 }
 
+/** Records an addon checkout for the workspace as polar-checkout does for its owner (the webhook
+ * attaches a subscription only to the workspace its checkout was made for); returns its id. */
+export async function recordAddonCheckout(sql: Sql, workspaceId: string): Promise<string> {
+  const env = await readFunctionsEnv();
+  const product = env.POLAR_PRODUCT_ID_EXTENDED_RETENTION?.split(",")[0]?.trim() ?? "";
+  const checkoutId = `co_demo_${crypto.randomUUID().slice(0, 8)}`;
+  await sql`select private.record_polar_checkout(${workspaceId}::uuid,
+    (select m.user_id from public.workspace_members m where m.workspace_id = ${workspaceId} and m.role = 'owner' limit 1),
+    ${checkoutId}, ${product}, ${"https://polar.test/checkout/" + checkoutId}, now() + interval '1 day')`;
+  return checkoutId;
+}
+
 /** Sends a signed `subscription.active` for the addon to the real polar-webhook function, the way
- * Polar does after a checkout whose metadata names the workspace (dev/polar/deliveries.ts's signer). */
+ * Polar does after the checkout `checkoutId` was paid (dev/polar/deliveries.ts's signer). */
 export async function sendAddonPurchase(
   functionsUrl: string,
   workspaceId: string,
+  checkoutId: string,
   /** Deliveries of the same signed event, as Polar retries one answered 5xx (1 = no retry). */
   deliveries = 1,
 ): Promise<{ status: number; body: string; subscriptionId: string }> {
@@ -138,6 +151,7 @@ export async function sendAddonPurchase(
     subscriptionId,
     productId: product,
     metadata: { workspace_id: workspaceId },
+    checkoutId,
   }));
   const headers = await signPolarWebhook(body, secret);
   for (let attempt = 1;; attempt++) {

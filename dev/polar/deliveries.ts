@@ -16,6 +16,10 @@ export interface SubscriptionEventInput {
   /** The event's time (payload `timestamp`); orders events for the out-of-order rule. */
   at?: Date;
   customerId?: string;
+  /** The checkout the subscription came from (Polar's data.checkout_id). */
+  checkoutId?: string | null;
+  /** The buyer as our system knows them (Polar's data.customer.external_id). */
+  customerExternalId?: string | null;
 }
 
 /** A `subscription.*` payload: status follows the event unless given (revoked → canceled). */
@@ -48,6 +52,8 @@ export function subscriptionEvent(input: SubscriptionEventInput): Record<string,
         ? at.toISOString()
         : null,
       customer_id: input.customerId ?? `cus_${input.subscriptionId}`,
+      customer: { id: input.customerId ?? `cus_${input.subscriptionId}`, external_id: input.customerExternalId ?? null },
+      checkout_id: input.checkoutId ?? null,
       product_id: input.productId,
       metadata: input.metadata ?? {},
     },

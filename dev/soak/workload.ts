@@ -5,7 +5,7 @@
 // polar-webhook function (addon jobs), start_manual_backfill (manual jobs, sometimes cancelled)
 // and private.enqueue_due_syncs (scheduled jobs). Nothing here drives the worker.
 import type { RepoSpec } from "../github-sim/mod.ts";
-import { sendAddonPurchase, type Sql } from "../demo_job.ts";
+import { recordAddonCheckout, sendAddonPurchase, type Sql } from "../demo_job.ts";
 
 export const SOAK_OWNER = "soak";
 export const ALL_DATA_TYPES = [
@@ -224,7 +224,7 @@ export async function purchaseAddon(
 ): Promise<string> {
   // Under the soak's load the webhook may miss its 2 s answer and say 500 with nothing applied;
   // Polar then delivers the same event again, and so does the soak.
-  const sent = await sendAddonPurchase(functionsUrl, ws.id, 5);
+  const sent = await sendAddonPurchase(functionsUrl, ws.id, await recordAddonCheckout(sql, ws.id), 5);
   if (sent.status !== 200) {
     throw new Error(`the addon purchase for ${ws.slug} answered ${sent.status} ${sent.body}`);
   }

@@ -146,6 +146,18 @@ const EXTRA_CHECKS: Record<string, ExtraCheck> = {
       where n.nspname in ${PROJECT_SCHEMAS} and c.relkind in ('r', 'p')
       group by n.nspname, c.relname order by 1`,
   },
+  "function privileges": {
+    // migra compares table privileges only; who may EXECUTE each function is compared here.
+    query: `
+      select format('grant execute on %s %I.%I(%s) to %s;', case p.prokind when 'p' then 'procedure' else 'function' end,
+                    n.nspname, p.proname, pg_get_function_identity_arguments(p.oid),
+                    case a.grantee when 0 then 'public' else quote_ident(pg_get_userbyid(a.grantee)) end)
+      from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+      cross join lateral aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) a
+      where n.nspname in ${PROJECT_SCHEMAS} and a.privilege_type = 'EXECUTE'
+      order by 1`,
+    undo: (statement) => statement.replace(/^grant (.*) to (\S+);$/, "revoke $1 from $2;"),
+  },
   "cron jobs": {
     query: `select format('select cron.schedule(%L, %L, %L);', jobname, schedule, command) from cron.job order by jobname`,
     undo: (statement) => {
@@ -195,6 +207,16 @@ function extraStatements(what: string, check: ExtraCheck, a: string[], b: string
     // a new object without a comment needs nothing.
     const before = new Set(removed.map(commentTarget));
     for (const l of added) if (!l.endsWith(" is null;") || before.has(commentTarget(l))) out.push(l);
+    return out;
+  }
+  if (what === "function privileges") {
+    // The owner's own EXECUTE (always there) marks which functions exist: a dropped function's
+    // grants go with it, and owners need no statement.
+    const fn = (l: string) => /^grant execute on (.*) to \S+;$/.exec(l)?.[1] ?? l;
+    const owned = (l: string) => l.endsWith(" to postgres;");
+    const existing = new Set(b.map(fn));
+    for (const l of removed) if (!owned(l) && existing.has(fn(l))) out.push(check.undo!(l)!);
+    for (const l of added) if (!owned(l)) out.push(l);
     return out;
   }
   const undoneByAdded = new Set(added.map((x) => check.undo?.(x)).filter(Boolean));

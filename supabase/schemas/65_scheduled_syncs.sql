@@ -192,10 +192,6 @@ declare
   batch record;
   n int := 0;
 begin
-  -- The operator switch that pauses the worker pauses new syncs too: no pile-up while it is off.
-  if not coalesce((select s.automatic_invocations from engine.worker_settings s), true) then
-    return 0;
-  end if;
   perform public.calculate_workspace_repo_priority();
   for batch in
     with due as (select * from public.get_workspace_repos_for_sync(max_repositories)),
@@ -227,7 +223,7 @@ grant execute on function private.enqueue_due_syncs(int) to service_role;
 comment on function private.enqueue_due_syncs(int) is
   'Enqueues up to max_repositories due repositories as scheduled jobs (one per carrier workspace, '
   'highest priority first; a shared repository once; none while a live backfill covers its data types) and marks '
-  'them queued. Does nothing while engine.worker_settings.automatic_invocations is off. pg_cron every 10 minutes.';
+  'them queued. pg_cron every 10 minutes, except while engine.worker_settings.automatic_invocations is off.';
 
 -- Closes the loop without the engine's help: a finished task of a scheduled job records the
 -- result for every workspace tracking the repository.
@@ -258,4 +254,7 @@ create trigger tg_backfill_tasks__record_sync_result
   when (new.status in ('completed', 'failed') and old.status is distinct from new.status)
   execute function private.tg_backfill_tasks__record_sync_result();
 
-select cron.schedule('enqueue-scheduled-syncs', '*/10 * * * *', $$select private.enqueue_due_syncs(200)$$);
+-- The operator switch that pauses the worker pauses new syncs too: no pile-up while it is off
+-- (and engine tests, which run the worker in-process with the switch off, get no syncs injected).
+select cron.schedule('enqueue-scheduled-syncs', '*/10 * * * *',
+  $$select private.enqueue_due_syncs(200) from engine.worker_settings where automatic_invocations$$);

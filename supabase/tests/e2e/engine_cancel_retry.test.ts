@@ -27,7 +27,8 @@ Deno.test("retry_backfill re-runs only the failed repository, which fails again 
     const { workspaceId, tracked } = await setupWorkspace(sql, "engine-retry", ["acme/tiny", "acme/missing"]);
     const jobId = await createJob(sql, workspaceId);
     await drain(sql, jobId, () => workerDeps(sql, sim));
-    const [{ status: trStatus }] = await sql`select status from public.tracked_repositories where id = ${tracked["acme/missing"]}`;
+    const [{ status: trStatus }] = await sql`select status from public.workspace_tracked_repositories
+      where workspace_id = ${workspaceId} and tracked_repository_id = ${tracked["acme/missing"]}`;
     assertEquals(trStatus, "not_found");
     const before = sim.counters().requests.total;
     await sql`select public.retry_backfill(${jobId}, ${tracked["acme/missing"]})`;

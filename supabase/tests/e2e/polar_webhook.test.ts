@@ -63,6 +63,9 @@ async function createWorkspace(sql: Sql, repos = 0): Promise<{ id: string; slug:
     await sql`insert into public.workspace_tracked_repositories (workspace_id, tracked_repository_id)
               values (${ws.id}, ${tr.id})`;
   }
+  // The checkout an owner made for it through polar-checkout: what binds a subscription to it.
+  await sql`insert into billing.checkouts (id, workspace_id, product_id, url)
+            values (${"co_" + slug}, ${ws.id}, ${PRODUCT}, ${"https://polar.test/" + slug})`;
   return { id: ws.id, slug: ws.slug };
 }
 
@@ -97,7 +100,7 @@ async function send(
 
 function sub(
   type: string,
-  ws: { slug: string },
+  ws: { id: string; slug: string },
   subscriptionId: string,
   extra: Partial<Parameters<typeof subscriptionEvent>[0]> = {},
 ) {
@@ -105,7 +108,8 @@ function sub(
     type,
     subscriptionId,
     productId: PRODUCT,
-    metadata: { workspace_id: ws.slug },
+    metadata: { workspace_id: ws.id },
+    checkoutId: "co_" + ws.slug,
     ...extra,
   });
 }
@@ -147,8 +151,11 @@ e2e(
     assert.equal(jobs[0].kind, "addon");
     assert.equal(jobs[0].window_days, 365);
     assert.deepEqual([...jobs[0].data_types].sort(), [...ALL_TYPES].sort());
-    assert.equal(jobs[0].source.webhook_id, r.webhookId);
+    assert.deepEqual(jobs[0].source, { origin: "polar_webhook", event_type: "subscription.active" },
+      "members read no billing ids in the job's source");
     assert.equal(r.body.job_id, jobs[0].id);
+    const [addon] = await sql`select backfill_job_id from public.subscription_addons where workspace_id = ${ws.id}`;
+    assert.equal(addon.backfill_job_id, jobs[0].id, "the addon row names the job the purchase started");
 
     const state = await stateOf(sql, ws.id);
     assert.equal(state.retention_days, 365);

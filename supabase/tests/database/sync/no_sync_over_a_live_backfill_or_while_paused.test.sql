@@ -24,9 +24,15 @@ insert into public.backfill_jobs (workspace_id, kind, window_days, data_types, t
 select ok(exists (select 1 from public.get_workspace_repos_for_sync(50) where repository_id = 7002),
   'a live backfill of other data types does not hold the sync back');
 
+-- The cron job's own command, as pg_cron runs it.
 update engine.worker_settings set automatic_invocations = false, reason = 'test';
-select is(private.enqueue_due_syncs(200), 0, 'with automatic invocations off, no sync is enqueued');
-select is((select count(*)::int from public.backfill_jobs where kind = 'scheduled'), 0, 'and no scheduled job exists');
+do $$ begin execute (select command from cron.job where jobname = 'enqueue-scheduled-syncs'); end $$;
+select is((select count(*)::int from public.backfill_jobs where kind = 'scheduled'), 0,
+  'with automatic invocations off, the cron job enqueues no sync');
+update engine.worker_settings set automatic_invocations = true;
+do $$ begin execute (select command from cron.job where jobname = 'enqueue-scheduled-syncs'); end $$;
+select ok((select count(*)::int from public.backfill_jobs where kind = 'scheduled') > 0,
+  'with them on, the same command enqueues the due syncs');
 
 select * from finish();
 rollback;

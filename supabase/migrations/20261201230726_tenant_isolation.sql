@@ -1195,48 +1195,6 @@ AS $function$
 $function$
 ;
 
-CREATE OR REPLACE FUNCTION private.enqueue_due_syncs(max_repositories integer DEFAULT 200)
- RETURNS integer
- LANGUAGE plpgsql
- SECURITY DEFINER
- SET search_path TO ''
-AS $function$
-declare
-  batch record;
-  n int := 0;
-begin
-  -- The operator switch that pauses the worker pauses new syncs too: no pile-up while it is off.
-  if not coalesce((select s.automatic_invocations from engine.worker_settings s), true) then
-    return 0;
-  end if;
-  perform public.calculate_workspace_repo_priority();
-  for batch in
-    with due as (select * from public.get_workspace_repos_for_sync(max_repositories)),
-    types as (select d.carrier_workspace_id, array_agg(distinct x) as xs
-              from due d cross join unnest(d.data_types) x group by d.carrier_workspace_id)
-    select d.carrier_workspace_id,
-           array_agg(d.tracked_repository_id order by d.priority_score desc, d.full_name) as repo_ids,
-           max(d.priority_score) as top_score,
-           max(d.window_days) as window_days,
-           (select array_agg(x order by array_position(private.all_backfill_data_types(), x)) from unnest(t.xs) x)
-             as data_types,
-           jsonb_object_agg(d.tracked_repository_id, jsonb_build_object('workspace_ids', to_jsonb(d.workspace_ids),
-                            'since', d.since)) as repos
-    from due d join types t on t.carrier_workspace_id = d.carrier_workspace_id
-    group by d.carrier_workspace_id, t.xs
-    order by max(d.priority_score) desc, d.carrier_workspace_id
-  loop
-    insert into public.backfill_jobs (workspace_id, kind, window_days, data_types, tracked_repository_ids, source)
-    values (batch.carrier_workspace_id, 'scheduled', batch.window_days, batch.data_types, batch.repo_ids,
-            jsonb_build_object('entry_point', 'scheduled_sync', 'priority', batch.top_score, 'repositories', batch.repos));
-    perform public.update_workspace_sync_status(r, 'queued') from unnest(batch.repo_ids) r;
-    n := n + cardinality(batch.repo_ids);
-  end loop;
-  return n;
-end
-$function$
-;
-
 CREATE OR REPLACE FUNCTION private.readable_repository_ids()
  RETURNS SETOF bigint
  LANGUAGE sql
@@ -1786,7 +1744,7 @@ comment on function engine.reserve_budget(p_cost integer, p_resource text, p_res
 
 comment on function private.addon_checkout_buyer(workspace_id uuid, user_id uuid) is 'For polar-checkout: the workspace''s slug and the buyer''s email, or 42501 unless the user is an owner/admin.';
 
-comment on function private.enqueue_due_syncs(max_repositories integer) is 'Enqueues up to max_repositories due repositories as scheduled jobs (one per carrier workspace, highest priority first; a shared repository once; none while a live backfill covers its data types) and marks them queued. Does nothing while engine.worker_settings.automatic_invocations is off. pg_cron every 10 minutes.';
+comment on function private.enqueue_due_syncs(max_repositories integer) is 'Enqueues up to max_repositories due repositories as scheduled jobs (one per carrier workspace, highest priority first; a shared repository once; none while a live backfill covers its data types) and marks them queued. pg_cron every 10 minutes, except while engine.worker_settings.automatic_invocations is off.';
 
 comment on function private.polar_subscription_workspace(sub_id text, data jsonb) is 'Workspace of a new Polar subscription: its recorded checkout''s (billing.checkouts), else metadata.workspace_id when the customer''s external id is an owner/admin there; otherwise null and the reason.';
 
@@ -1820,6 +1778,58 @@ comment on table public.contributors is 'GitHub accounts that authored content (
 
 comment on table public.repository_access_grants is 'Private repositories a workspace may read: a grant is recorded when one of the workspace''s own GitHub tokens fetched the repository, and goes with that token.';
 
+grant execute on function engine.commit_backfill_chunk(p_task_id bigint, p_data_type text, p_msg_id bigint, p_expected_cursor text, p_next_cursor text, p_done boolean, p_rows jsonb, p_items integer, p_estimated_total integer, p_points integer, p_vt_seconds integer, p_claim_id uuid, p_token_id uuid) to service_role;
+
+grant execute on function engine.fair_claim_candidates(p_queue text, p_limit integer) to service_role;
+
+grant execute on function engine.reserve_budget(p_cost integer, p_resource text, p_reserve integer, p_token_ids uuid[], p_workspace_id uuid) to service_role;
+
+grant execute on function private.addon_checkout_buyer(workspace_id uuid, user_id uuid) to service_role;
+
+grant execute on function private.assert_live_jobs_quota(workspace_id uuid, action text) to service_role;
+
+grant execute on function private.assert_metrics_period(workspace_id uuid, period_days integer, action text) to authenticated;
+
+grant execute on function private.assert_metrics_period(workspace_id uuid, period_days integer, action text) to service_role;
+
+grant execute on function private.connect_github_token(workspace_id uuid, token text, account text) to authenticated;
+
+grant execute on function private.connect_github_token(workspace_id uuid, token text, account text) to service_role;
+
+grant execute on function private.disconnect_github_token(workspace_id uuid, credential_id uuid) to authenticated;
+
+grant execute on function private.disconnect_github_token(workspace_id uuid, credential_id uuid) to service_role;
+
+grant execute on function private.github_credentials(workspace_id uuid) to authenticated;
+
+grant execute on function private.github_credentials(workspace_id uuid) to service_role;
+
+grant execute on function private.lock_workspace_entry_points(workspace_id uuid) to service_role;
+
+grant execute on function private.readable_repository_windows() to authenticated;
+
+grant execute on function private.readable_repository_windows() to service_role;
+
+grant execute on function private.record_polar_checkout(workspace_id uuid, user_id uuid, checkout_id text, product_id text, url text, expires_at timestamp with time zone) to service_role;
+
+grant execute on function private.workspace_repository_ids(workspace_id uuid) to service_role;
+
+grant execute on function private.workspace_retention_start(workspace_id uuid) to service_role;
+
+grant execute on function public.connect_github_token(workspace_id uuid, token text, account text) to authenticated;
+
+grant execute on function public.connect_github_token(workspace_id uuid, token text, account text) to service_role;
+
+grant execute on function public.disconnect_github_token(workspace_id uuid, credential_id uuid) to authenticated;
+
+grant execute on function public.disconnect_github_token(workspace_id uuid, credential_id uuid) to service_role;
+
+grant execute on function public.github_credentials(workspace_id uuid) to authenticated;
+
+grant execute on function public.github_credentials(workspace_id uuid) to service_role;
+
+select cron.schedule('enqueue-scheduled-syncs', '*/10 * * * *', 'select private.enqueue_due_syncs(200) from engine.worker_settings where automatic_invocations');
+
 revoke delete on table "public"."repository_access_grants" from "anon";
 
 revoke insert on table "public"."repository_access_grants" from "anon";
@@ -1845,6 +1855,14 @@ revoke trigger on table "public"."repository_access_grants" from "authenticated"
 revoke truncate on table "public"."repository_access_grants" from "authenticated";
 
 revoke update on table "public"."repository_access_grants" from "authenticated";
+
+revoke execute on function public.connect_github_token(workspace_id uuid, token text, account text) from anon;
+
+revoke execute on function public.disconnect_github_token(workspace_id uuid, credential_id uuid) from anon;
+
+revoke execute on function public.github_credentials(workspace_id uuid) from anon;
+
+grant execute on function engine.claim_backfill_tasks(p_queue text, p_qty integer, p_vt_seconds integer) to service_role;
 
 -- seeded rows (by hand): the tiers' quotas
 update public.tier_plans p set max_tracked_repositories = q.repos, max_live_jobs = q.jobs
