@@ -5,7 +5,7 @@
 // readable. Measured twice: cold (the function processes start on that request) and warm (the
 // usual state on a project whose pg_cron tick keeps the worker warm).
 import { DEFAULT_REPOS } from "../dev/github-sim/mod.ts";
-import { createDemoWorkspace, sendAddonPurchase, TERMINAL_JOB_STATUSES } from "../dev/demo_job.ts";
+import { createDemoWorkspace, recordAddonCheckout, sendAddonPurchase, TERMINAL_JOB_STATUSES } from "../dev/demo_job.ts";
 import { type BenchEnv, round, type ScenarioResult, simControl, type Sql, until } from "./lib.ts";
 
 async function once(
@@ -16,7 +16,7 @@ async function once(
 ): Promise<Record<string, unknown>> {
   const ws = await createDemoWorkspace(sql, slug, [repo], "bench-owner@example.test");
   const t0 = performance.now();
-  const sent = await sendAddonPurchase(env.FUNCTIONS_URL, ws.workspaceId);
+  const sent = await sendAddonPurchase(env.FUNCTIONS_URL, ws.workspaceId, await recordAddonCheckout(sql, ws.workspaceId));
   const webhookMs = performance.now() - t0;
   if (sent.status !== 202 && sent.status !== 200) {
     throw new Error(`polar-webhook answered ${sent.status}: ${sent.body}`);

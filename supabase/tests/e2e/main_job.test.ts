@@ -12,6 +12,7 @@ import {
   createDemoWorkspace,
   findAddonJob,
   NOT_FOUND_MESSAGE,
+  recordAddonCheckout,
   sendAddonPurchase,
   simulatorHas,
   summarize,
@@ -43,7 +44,7 @@ Deno.test({
       const slug = `main-job-${crypto.randomUUID().slice(0, 8)}`;
       const ws = await createDemoWorkspace(sql, slug, REPOS, `owner+${slug}@demo.local`);
 
-      const sent = await sendAddonPurchase(functionsUrl, ws.workspaceId);
+      const sent = await sendAddonPurchase(functionsUrl, ws.workspaceId, await recordAddonCheckout(sql, ws.workspaceId));
       assertEquals(sent.status, 200, `polar-webhook answered ${sent.status} ${sent.body}`);
       const job = await findAddonJob(sql, ws.workspaceId);
       assertEquals(JSON.parse(sent.body).job_id, job.id);
