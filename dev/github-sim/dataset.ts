@@ -41,7 +41,8 @@ export interface RepoSpec {
    * when `since` is exclusive. */
   commentTimeGranularitySeconds?: number;
   private?: boolean;
-  /** Tokens that may see a private repository (everyone else gets NOT_FOUND). */
+  /** Tokens that may see a private repository (everyone else gets NOT_FOUND; see auth.ts for
+   * installation tokens and OAuth scopes). */
   visibleTo?: string[];
   /** The repository does not exist: NOT_FOUND in GraphQL, 404 in REST. */
   missing?: boolean;
@@ -286,11 +287,6 @@ export class Dataset {
     const hit = this.byName.get(key);
     if (!hit || this.missingNames.has(key)) return { kind: "missing" };
     return { kind: "found", entry: hit.entry, redirectedFrom: hit.redirectedFrom };
-  }
-
-  /** Whether a token may see a repository (private repos are visible only to `visibleTo`). */
-  visible(entry: RepoEntry, token: string): boolean {
-    return !entry.spec.private || entry.spec.visibleTo.includes(token);
   }
 
   /** The lazily generated, cached data of a repository. */

@@ -708,7 +708,6 @@ function resolveNode(ctx: ResolveContext, id: string): object | null {
   const fail = (): never => {
     throw new SimError("NOT_FOUND", `Could not resolve to a node with the global id of '${id}'`);
   };
-  ctx.beforeLookup(id);
   const decoded = decodeNodeId(id);
   if (!decoded) return fail();
   const nums = decoded.path.map(Number);
@@ -717,6 +716,7 @@ function resolveNode(ctx: ResolveContext, id: string): object | null {
   const ordinal = forkId ? nums[1] : nums[0];
   const entry = ctx.ds.entries[ordinal];
   if (!entry || !ctx.canSee(entry)) return fail();
+  ctx.beforeLookup(id);
   const repo = ctx.ds.repo(ordinal);
   if (repo.isDeletedId(id)) return fail();
   const inRange = (i: number, n: number) => Number.isInteger(i) && i >= 0 && i < n ? i : fail();
