@@ -3,11 +3,12 @@
  * allocation of database ids. Per-repository items are generated lazily by `repo_data.ts`.
  *
  * Everything is a pure function of (seed, now, specs): two datasets built from the same inputs
- * are identical item for item.
+ * are identical item for item, until items are deleted at runtime (deletions.ts).
  */
 import { hash32, unit } from "./prng.ts";
 import { nodeId } from "./ids.ts";
 import { RepoData } from "./repo_data.ts";
+import type { DeletionRecord } from "./deletions.ts";
 
 export const DAY_MS = 86_400_000;
 /** Items (PRs, issues, discussions) chosen as "heavy" get this many nested items at most. */
@@ -34,8 +35,14 @@ export interface RepoSpec {
   /** How many PRs, issues and discussions get 120–199 nested items (reviews, comments, thread
    * comments, replies), so that nested pagination is exercised. */
   heavyItems?: number;
+  /** Comment, review and reply timestamps are rounded down to this many seconds (default 1:
+   * unchanged). A coarse clock (e.g. 86400) puts many comments on one `updated_at` second, as
+   * bulk imports and bots do on GitHub, so a walk that relies on an inclusive `since` loses items
+   * when `since` is exclusive. */
+  commentTimeGranularitySeconds?: number;
   private?: boolean;
-  /** Tokens that may see a private repository (everyone else gets NOT_FOUND). */
+  /** Tokens that may see a private repository (everyone else gets NOT_FOUND; see auth.ts for
+   * installation tokens and OAuth scopes). */
   visibleTo?: string[];
   /** The repository does not exist: NOT_FOUND in GraphQL, 404 in REST. */
   missing?: boolean;
@@ -65,6 +72,7 @@ export const REPO_DEFAULTS = {
   forks: 10,
   days: 450,
   heavyItems: 0,
+  commentTimeGranularitySeconds: 1,
   private: false,
   missing: false,
 };
@@ -209,6 +217,9 @@ export class Dataset {
   readonly now: number;
   readonly entries: RepoEntry[] = [];
   readonly users: UserRec[] = [];
+  /** Items deleted at runtime (deletions.ts), oldest first. The only state that is not a pure
+   * function of (seed, now, specs); rebuilding the dataset clears it. */
+  readonly deletions: DeletionRecord[] = [];
   private byName = new Map<string, { entry: RepoEntry; redirectedFrom?: string }>();
   private missingNames = new Set<string>();
   private cache = new Map<number, RepoData>();
@@ -276,11 +287,6 @@ export class Dataset {
     const hit = this.byName.get(key);
     if (!hit || this.missingNames.has(key)) return { kind: "missing" };
     return { kind: "found", entry: hit.entry, redirectedFrom: hit.redirectedFrom };
-  }
-
-  /** Whether a token may see a repository (private repos are visible only to `visibleTo`). */
-  visible(entry: RepoEntry, token: string): boolean {
-    return !entry.spec.private || entry.spec.visibleTo.includes(token);
   }
 
   /** The lazily generated, cached data of a repository. */

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { Dataset } from "./dataset.ts";
 import { truth, TRUTH_TYPES } from "./truth.ts";
 import { NOW } from "./test_util.ts";
+import { createSimulator, LARGE_OSS_REPO } from "./mod.ts";
 
 function fingerprint(ds: Dataset): string {
   return JSON.stringify(
@@ -99,4 +100,28 @@ Deno.test("PR conversation comments and issue comments never share a databaseId 
   );
   assert.ok(ids.length > 1000);
   assert.equal(new Set(ids).size, ids.length);
+});
+
+Deno.test("LARGE_OSS_REPO has the shape of a large project's year and is generated lazily", async () => {
+  const sim = createSimulator({ repos: [LARGE_OSS_REPO], now: NOW });
+  const response = await sim.fetch("http://sim.test/graphql", {
+    method: "POST",
+    headers: { authorization: "bearer t" },
+    body: JSON.stringify({
+      query: `{ repository(owner: "bigco", name: "framework") { stargazerCount forkCount
+        pullRequests(first: 1) { totalCount } issues(first: 1) { totalCount }
+        discussions(first: 1) { totalCount }
+        defaultBranchRef { target { ... on Commit { history(first: 1) { totalCount } } } } } }`,
+    }),
+  });
+  const repo = (await response.json()).data.repository;
+  assert.equal(repo.pullRequests.totalCount, 15_000);
+  assert.equal(repo.issues.totalCount, 5_000);
+  assert.equal(repo.discussions.totalCount, 500);
+  assert.equal(repo.defaultBranchRef.target.history.totalCount, 20_000);
+  assert.equal(repo.forkCount, 5_000);
+  assert.ok(Math.abs(repo.stargazerCount - 50_000) < 5_000, `${repo.stargazerCount} stars`);
+  const prs = sim.truth({ repo: "bigco/framework", type: "pull_requests" }).items;
+  const oldest = Date.parse(prs[0].createdAt!);
+  assert.ok(NOW - oldest <= 365 * 86_400_000 && NOW - oldest > 330 * 86_400_000);
 });

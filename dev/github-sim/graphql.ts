@@ -1,6 +1,7 @@
 /**
  * POST /graphql: parse and validate against GitHub's schema (cached per query text), analyse
- * cost and node limits before execution, charge the token's budget, execute.
+ * cost and node limits before execution, check a classic PAT's scopes, charge the token's budget,
+ * execute.
  */
 import {
   type DocumentNode,
@@ -13,8 +14,9 @@ import { githubSchema } from "./schema.ts";
 import { analyzeQuery, type CostReport } from "./cost.ts";
 import { fieldResolver, type ResolveContext, rootValue } from "./resolvers.ts";
 import { SimError } from "./connection.ts";
-import type { Dataset } from "./dataset.ts";
+import type { Dataset, RepoEntry } from "./dataset.ts";
 import type { Limits, TokenState } from "./limits.ts";
+import { insufficientScopes } from "./scopes.ts";
 
 export interface GraphqlRequest {
   query?: unknown;
@@ -22,9 +24,20 @@ export interface GraphqlRequest {
   operationName?: unknown;
 }
 
+/** What the request's credential allows, and the hooks resolvers call. */
+export interface GraphqlEnv {
+  canSee(entry: RepoEntry): boolean;
+  beforeLookup(id: string): void;
+  /** A classic PAT's OAuth scopes; null when the token holds every scope. */
+  scopes: string[] | null;
+  discussionScopes: string[];
+  chargeInsufficientScopes: boolean;
+}
+
 export type GraphqlOutcome =
   | { kind: "bad_request"; body: unknown }
   | { kind: "invalid"; body: unknown }
+  | { kind: "insufficient_scopes"; body: unknown }
   | { kind: "secondary"; retryAfter: number }
   | { kind: "rate_limited"; body: unknown }
   | { kind: "ok"; body: unknown; cost: number; nodes: number };
@@ -64,6 +77,7 @@ export function runGraphql(
   state: TokenState,
   request: GraphqlRequest,
   requestId: string,
+  env: GraphqlEnv,
 ): GraphqlOutcome {
   if (typeof request.query !== "string" || !request.query.trim()) {
     return {
@@ -94,9 +108,15 @@ export function runGraphql(
     };
   }
   if (report.errors.length) return { kind: "invalid", body: { errors: report.errors } };
+  const scopeErrors = env.scopes
+    ? insufficientScopes(githubSchema(), compiled.document, env.scopes, env.discussionScopes)
+    : [];
+  if (scopeErrors.length && !env.chargeInsufficientScopes) {
+    return { kind: "insufficient_scopes", body: { errors: scopeErrors } };
+  }
 
   const charge = report.dryRun ? 0 : report.cost;
-  const retryAfter = limits.takeMinutePoints(state, Math.max(1, charge));
+  const retryAfter = limits.takeMinutePoints(state, charge);
   if (retryAfter !== null) return { kind: "secondary", retryAfter };
   if (!limits.spend(state, "graphql", charge)) {
     return {
@@ -110,12 +130,15 @@ export function runGraphql(
       },
     };
   }
+  if (scopeErrors.length) return { kind: "insufficient_scopes", body: { errors: scopeErrors } };
   const budget = limits.budget(state, "graphql");
   const ctx: ResolveContext = {
     ds,
     token,
     viewer: ds.users[(state.userId - 1) % ds.users.length],
     dryRun: report.dryRun,
+    canSee: env.canSee,
+    beforeLookup: env.beforeLookup,
     nodesServed: 0,
     rate: {
       cost: report.cost,

@@ -17,8 +17,17 @@ export interface LimitOptions {
   /** Concurrent requests per token before secondary-limit answers (GitHub: 100). */
   maxConcurrent: number;
   /** Points per rolling minute per token (GitHub: 2,000 for GraphQL). Each GraphQL query counts
-   * its cost, each REST request 1. */
+   * its cost, each REST request 1 (`secondaryPoints: "query_cost"`). */
   pointsPerMinute: number;
+  /** How requests count against the per-minute secondary limit. "query_cost" (default, the
+   * simulator's first reading): one shared bucket of `pointsPerMinute`, a query counting its
+   * primary cost and a REST request 1. "documented": GitHub's published table ("GraphQL requests
+   * without mutations: 1", "Most REST API GET, HEAD, and OPTIONS requests: 1"; "For GraphQL
+   * requests, these point values are separate from the point value calculations for the primary
+   * rate limit"), with separate buckets: GraphQL `pointsPerMinute`, REST `restPointsPerMinute`. */
+  secondaryPoints: "query_cost" | "documented";
+  /** REST points per rolling minute in "documented" mode (GitHub: 900). */
+  restPointsPerMinute: number;
   /** The `retry-after` given with secondary-limit answers when no better value is known. */
   secondaryRetryAfterSeconds: number;
 }
@@ -29,6 +38,8 @@ export const LIMIT_DEFAULTS: LimitOptions = {
   windowSeconds: 3600,
   maxConcurrent: 100,
   pointsPerMinute: 2000,
+  secondaryPoints: "query_cost",
+  restPointsPerMinute: 900,
   secondaryRetryAfterSeconds: 60,
 };
 
@@ -63,6 +74,8 @@ export class TokenState {
   inFlight = 0;
   retryUntil = 0;
   minute: { at: number; points: number }[] = [];
+  /** The REST bucket of `secondaryPoints: "documented"`. */
+  minuteRest: { at: number; points: number }[] = [];
   readonly counters = emptyCounters();
   constructor(readonly userId: number, now: number, windowMs: number) {
     const fresh = () => ({ used: 0, resetAt: now + windowMs, knownExhaustedUntil: 0 });
@@ -81,12 +94,31 @@ export interface BudgetView {
 
 export class Limits {
   private tokens = new Map<string, TokenState>();
+  /** Counters of tokens GitHub never accepted: no user, no budget, only what they asked. */
+  private refused = new Map<string, CounterSet>();
   readonly totals = emptyCounters();
   constructor(public options: LimitOptions, private clock: () => number) {}
 
   reset() {
     this.tokens.clear();
+    this.refused.clear();
     Object.assign(this.totals, emptyCounters());
+  }
+
+  /** Counts a request refused with 401 for its credentials, under its token (a revoked token
+   * keeps its counters), charging nothing: an unauthenticated request is not the user's. */
+  unauthorized(token: string, api: "graphql" | "rest") {
+    let counters = this.tokens.get(token)?.counters ?? this.refused.get(token);
+    if (!counters) this.refused.set(token, counters = emptyCounters());
+    for (const c of [this.totals, counters]) {
+      c.requests.total++;
+      c.requests[api]++;
+      c.outcomes.unauthorized = (c.outcomes.unauthorized ?? 0) + 1;
+    }
+  }
+
+  refusedEntries(): [string, CounterSet][] {
+    return [...this.refused.entries()];
   }
 
   state(token: string): TokenState {
@@ -154,13 +186,20 @@ export class Limits {
     return kind;
   }
 
-  /** Secondary points-per-minute check; returns retry-after seconds when over the cap. */
-  takeMinutePoints(s: TokenState, points: number): number | null {
+  /** Secondary points-per-minute check of a request (`queryCost`: a GraphQL query's primary
+   * cost; undefined for REST); returns retry-after seconds when over the cap. */
+  takeMinutePoints(s: TokenState, queryCost?: number): number | null {
     const now = this.clock();
-    s.minute = s.minute.filter((m) => m.at > now - 60_000);
-    const used = s.minute.reduce((a, m) => a + m.points, 0);
-    if (used + points > this.options.pointsPerMinute) {
-      const oldest = s.minute[0]?.at ?? now;
+    const documented = this.options.secondaryPoints === "documented";
+    const rest = documented && queryCost === undefined;
+    const points = documented || queryCost === undefined ? 1 : Math.max(1, queryCost);
+    const cap = rest ? this.options.restPointsPerMinute : this.options.pointsPerMinute;
+    const bucket = (rest ? s.minuteRest : s.minute).filter((m) => m.at > now - 60_000);
+    if (rest) s.minuteRest = bucket;
+    else s.minute = bucket;
+    const used = bucket.reduce((a, m) => a + m.points, 0);
+    if (used + points > cap) {
+      const oldest = bucket[0]?.at ?? now;
       return Math.max(
         1,
         Math.min(
@@ -169,7 +208,7 @@ export class Limits {
         ),
       );
     }
-    s.minute.push({ at: now, points });
+    bucket.push({ at: now, points });
     return null;
   }
 

@@ -98,3 +98,26 @@ Deno.test("reset() clears budgets and counters", async () => {
   assert.equal(again.headers.get("x-ratelimit-remaining"), "0");
   assert.ok(again.body.data);
 });
+
+Deno.test("secondaryPoints documented: a query is 1 point whatever its cost, REST has its own bucket", async () => {
+  const now = Date.parse("2026-12-01T00:00:00Z");
+  const sim = testSimulator({
+    secondaryPoints: "documented",
+    pointsPerMinute: 2,
+    restPointsPerMinute: 1,
+    clock: () => now,
+  });
+  assert.equal((await gql(sim, COSTS_3)).status, 200);
+  assert.equal((await gql(sim, COSTS_3)).status, 200, "3-point queries count 1 each");
+  const history = () =>
+    sim.fetch("http://sim.test/repos/acme/web/stargazers/history", {
+      headers: { authorization: "bearer test-token" },
+    });
+  const rest = await history();
+  assert.equal(rest.status, 200, "REST is not in the GraphQL bucket");
+  await rest.body?.cancel();
+  const restLimited = await history();
+  assert.equal(restLimited.status, 403);
+  await restLimited.body?.cancel();
+  assert.equal((await gql(sim, `{ viewer { login } }`)).status, 403);
+});

@@ -16,6 +16,7 @@ import {
 } from "./dataset.ts";
 import { fakeSha, hash32, unit } from "./prng.ts";
 import { nodeId } from "./ids.ts";
+import { liveComments, liveDiscussionComments, livePrDetail } from "./live.ts";
 
 export interface LabelRec {
   id: string;
@@ -206,6 +207,15 @@ export class RepoData {
   private issueDetails = new Lru<CommentRec[]>(512);
   private discussionDetails = new Lru<DiscussionCommentRec[]>(256);
   private stars?: Int32Array;
+  /** Node ids of deleted items (a deleted parent's children included). */
+  private deletedIds = new Set<string>();
+  private deletedTop = {
+    pr: new Set<number>(),
+    issue: new Set<number>(),
+    discussion: new Set<number>(),
+  };
+  /** Bumped by every deletion, so caches built over this repository's lists can tell. */
+  version = 0;
 
   constructor(private ds: Dataset, readonly entry: RepoEntry) {
     this.ordinal = entry.ordinal;
@@ -227,6 +237,26 @@ export class RepoData {
 
   get spec() {
     return this.entry.spec;
+  }
+
+  // ---- deletions ------------------------------------------------------------------------------
+
+  readonly isDeletedId = (id: string): boolean => this.deletedIds.has(id);
+
+  isDeleted(kind: "pr" | "issue" | "discussion", index: number): boolean {
+    return this.deletedTop[kind].has(index);
+  }
+
+  /** Deletes items by node id (and, with `top`, a PR, issue or discussion by index): every list,
+   * lookup and truth of this repository leaves them out from now on. */
+  markDeleted(ids: string[], top?: { kind: "pr" | "issue" | "discussion"; index: number }) {
+    for (const id of ids) this.deletedIds.add(id);
+    if (top) this.deletedTop[top.kind].add(top.index);
+    this.prDetails = new Lru<PrDetail>(512);
+    this.issueDetails = new Lru<CommentRec[]>(512);
+    this.discussionDetails = new Lru<DiscussionCommentRec[]>(256);
+    this.orders.clear();
+    this.version++;
   }
 
   /** Sorted ascending creation times, denser toward `now` (age = days · u^1.6). */
@@ -388,7 +418,32 @@ export class RepoData {
   }
 
   prDetail(index: number): PrDetail {
-    return this.prDetails.get(index, () => this.makePrDetail(index));
+    return this.prDetails.get(index, () => {
+      const detail = this.makePrDetail(index);
+      return this.deletedIds.size ? livePrDetail(detail, this.isDeletedId) : detail;
+    });
+  }
+
+  /** The file a PR's review thread `t` comments on. */
+  threadPath(pr: number, t: number): string {
+    return PATHS[hash32(this.seed, this.ordinal, "path", pr, t) % PATHS.length];
+  }
+
+  /** A PR's or issue's conversation comment, or a PR's review comment, by its generation slot
+   * (see `slotOf`), without building the parent's whole detail: the same record the detail holds
+   * (review comments: without path, thread and review, which the caller knows). */
+  nestedComment(kind: "prComment" | "issueComment" | "reviewComment", parent: number, k: number) {
+    const after = this.timesOf(
+      kind === "issueComment" ? "issue" : "pr",
+      this.countOf(kind === "issueComment" ? "issue" : "pr"),
+    )[parent];
+    const type = kind === "reviewComment" ? "PullRequestReviewComment" : "IssueComment";
+    return this.comment(kind, type, parent, k, after);
+  }
+
+  /** The generation slot of a nested item from its databaseId. */
+  slotOf(kind: IdKind, parent: number, databaseId: number): number {
+    return databaseId - this.ds.idBase(this.ordinal, kind) - parent * this.strideOf(kind);
   }
 
   private comment(
@@ -398,10 +453,13 @@ export class RepoData {
     k: number,
     after: number,
   ): CommentRec {
-    const createdAt = Math.min(
+    // Coarser clocks put many comments on one timestamp (commentTimeGranularitySeconds).
+    const g = this.spec.commentTimeGranularitySeconds * 1000;
+    const snap = (ms: number) => g > 1000 ? g * Math.floor(ms / g) : ms;
+    const createdAt = snap(Math.min(
       this.now - 1000,
       after + Math.floor(DAY_MS * 5 * Math.pow(this.u(kind, "ct", parent, k), 2)) + 60_000,
-    );
+    ));
     const edited = this.u(kind, "edit", parent, k) < 0.1;
     return {
       databaseId: this.dbId(kind, parent, k),
@@ -410,7 +468,7 @@ export class RepoData {
         k % 2 ? "good" : "off"
       }.`,
       createdAt,
-      updatedAt: edited ? Math.min(this.now - 500, createdAt + 3_600_000) : createdAt,
+      updatedAt: edited ? snap(Math.min(this.now - 500, createdAt + 3_600_000)) : createdAt,
       author: this.ds.author(this.ordinal, kind, parent * 1024 + k),
     };
   }
@@ -454,7 +512,7 @@ export class RepoData {
     const threads: ThreadRec[] = [];
     let k = 0;
     sizes.forEach((size, t) => {
-      const path = PATHS[hash32(this.seed, this.ordinal, "path", index, t) % PATHS.length];
+      const path = this.threadPath(index, t);
       const thread: ThreadRec = {
         index: t,
         id: nodeId("PullRequestReviewThread", [this.ordinal, index, t]),
@@ -531,7 +589,8 @@ export class RepoData {
       for (let k = 0; k < n; k++) {
         out.push(this.comment("issueComment", "IssueComment", index, k, createdAt));
       }
-      return out.sort((a, b) => a.createdAt - b.createdAt || a.databaseId - b.databaseId);
+      out.sort((a, b) => a.createdAt - b.createdAt || a.databaseId - b.databaseId);
+      return this.deletedIds.size ? liveComments(out, this.isDeletedId) : out;
     });
   }
 
@@ -581,7 +640,8 @@ export class RepoData {
         top.replies.sort((a, b) => a.createdAt - b.createdAt || a.databaseId - b.databaseId);
         out.push(top);
       }
-      return out.sort((a, b) => a.createdAt - b.createdAt || a.databaseId - b.databaseId);
+      out.sort((a, b) => a.createdAt - b.createdAt || a.databaseId - b.databaseId);
+      return this.deletedIds.size ? liveDiscussionComments(out, this.isDeletedId) : out;
     });
   }
 
@@ -646,7 +706,7 @@ export class RepoData {
     return this.starsByDay().counts.reduce((a, b) => a + b, 0);
   }
 
-  /** Index permutation of a kind sorted by a key (ascending), cached. */
+  /** Index permutation of a kind's items left (not deleted), sorted by a key (ascending), cached. */
   order(kind: "pr" | "issue" | "discussion", key: "CREATED_AT" | "UPDATED_AT"): Uint32Array {
     const cacheKey = `${kind}:${key}`;
     let perm = this.orders.get(cacheKey);
@@ -659,6 +719,8 @@ export class RepoData {
         for (let i = 0; i < n; i++) upd[i] = this.updatedAtOf(kind, i);
         perm.sort((a, b) => upd[a] - upd[b] || a - b);
       }
+      const gone = this.deletedTop[kind];
+      if (gone.size) perm = perm.filter((i) => !gone.has(i));
       this.orders.set(cacheKey, perm);
     }
     return perm;

@@ -9,15 +9,17 @@
  *
  * Parameters, both endpoints: `sort` (`created` | `updated`; the review comment list also takes
  * `created_at`), `direction` (`asc` | `desc`, ignored without `sort`; with `sort` it defaults to
- * `desc`, GitHub's default for list directions), `since` (ISO 8601: only comments updated at or
- * after it), `per_page` (default 30, at most 100: larger values are clamped) and `page` (from 1;
- * a page past the end is `[]`). Without `sort`, GitHub orders by ascending id, which on GitHub is
+ * `desc`, GitHub's default for list directions), `since` (ISO 8601; GitHub: "Only show results
+ * that were last updated after the given time": strictly after by default, at or after with
+ * `sinceMode: "inclusive"`, see `ListOptions`), `per_page` (default 30, at most 100: larger
+ * values are clamped) and `page` (from 1; a page past the end is `[]`). Without `sort`, GitHub orders by ascending id, which on GitHub is
  * creation order; the simulator's ids are allocated per parent, so it orders by `created_at`, then
  * id — the same order GitHub's would be. Timestamps compare at the second, as they are shown.
  *
- * Pagination follows GitHub: a `Link` header with `prev`, `next`, `last`, `first` (in that order,
- * each only when it applies) whose absolute URLs use the request's origin and GitHub's
- * `/repositories/{id}/…` form, keeping every query parameter but `page`.
+ * Pagination follows GitHub (paging.ts). The single comments the lists link to answer too:
+ * `GET /repos/{owner}/{repo}/issues/comments/{comment_id}` ("Get an issue comment") and
+ * `GET /repos/{owner}/{repo}/pulls/comments/{comment_id}` ("Get a review comment for a pull
+ * request"); a deleted comment is a 404 there.
  *
  * GitHub limits how deep these lists page on big repositories: past some page (about 1,100 to
  * 1,300 at 30 per page on `issues/comments`) it answers 422 "In order to keep the API fast for
@@ -26,149 +28,30 @@
  * go-gitea/gitea#31856). `maxPage` reproduces it: `last` stops there, `next` still points one
  * page further (walkers following it meet the 422, as they do on GitHub).
  */
-import type { Dataset, UserRec } from "./dataset.ts";
-import type { CommentRec, RepoData } from "./repo_data.ts";
-import { hash32 } from "./prng.ts";
-import { iso } from "./resolvers.ts";
+import type { Dataset } from "./dataset.ts";
+import type { RepoData } from "./repo_data.ts";
+import { lastPageOf, linkHeader, pageRequest } from "./paging.ts";
+import { notFound } from "./rest.ts";
+import {
+  byUpdated,
+  entryOf,
+  listIndex,
+  type ListKind,
+  nodeIdOf,
+  render,
+} from "./rest_list_index.ts";
 
-export type ListKind = "issues/comments" | "pulls/comments";
+export type { ListKind };
 export const LIST_KINDS: readonly ListKind[] = ["issues/comments", "pulls/comments"];
 
-interface Entry {
-  /** Seconds-precision times (ms), as the API shows them. */
-  created: number;
-  updated: number;
-  id: number;
-  render: (api: string) => Record<string, unknown>;
+export interface ListOptions {
+  /** How `since` compares with `updated_at`. GitHub documents "Only show results that were last
+   * updated after the given time", so the default is the literal reading, strictly after
+   * ("exclusive"); "inclusive" (at or after) is what some clients observe. */
+  sinceMode: "exclusive" | "inclusive";
 }
 
-interface Index {
-  byCreated: Entry[];
-  byUpdated?: Entry[];
-}
-
-const indexes = new WeakMap<RepoData, Map<ListKind, Index>>();
-
-const second = (ms: number) => Math.floor(ms / 1000) * 1000;
-
-function sorted(entries: Entry[], key: "created" | "updated"): Entry[] {
-  return entries.sort((a, b) => a[key] - b[key] || a.id - b.id);
-}
-
-/** GitHub's `author_association`: stable per (repository, user). */
-function association(ds: Dataset, repo: RepoData, user: UserRec | null): string {
-  if (!user) return "NONE";
-  const h = hash32(ds.seed, repo.ordinal, "association", user.databaseId) % 10;
-  return h < 2 ? "MEMBER" : h < 4 ? "COLLABORATOR" : h < 8 ? "CONTRIBUTOR" : "NONE";
-}
-
-/** GitHub's simple user object; `null` for a deleted account (the ghost). */
-function restUser(user: UserRec | null, api: string) {
-  if (!user) return null;
-  return {
-    login: user.login,
-    id: user.databaseId,
-    node_id: user.id,
-    avatar_url: user.avatarUrl,
-    gravatar_id: "",
-    url: `${api}/users/${user.login}`,
-    html_url: `https://github.com/${user.login}`,
-    type: "User",
-    site_admin: false,
-  };
-}
-
-function common(ds: Dataset, repo: RepoData, c: CommentRec, api: string) {
-  return {
-    id: c.databaseId,
-    node_id: c.id,
-    user: restUser(c.author, api),
-    created_at: iso(c.createdAt),
-    updated_at: iso(c.updatedAt),
-    author_association: association(ds, repo, c.author),
-    body: c.body,
-  };
-}
-
-function buildIssueComments(ds: Dataset, repo: RepoData): Entry[] {
-  const web = `https://github.com/${repo.nameWithOwner}`;
-  const entries: Entry[] = [];
-  const add = (c: CommentRec, number: number, htmlPath: string) =>
-    entries.push({
-      created: second(c.createdAt),
-      updated: second(c.updatedAt),
-      id: c.databaseId,
-      render: (api) => {
-        const base = `${api}/repos/${repo.nameWithOwner}`;
-        return {
-          url: `${base}/issues/comments/${c.databaseId}`,
-          html_url: `${web}/${htmlPath}/${number}#issuecomment-${c.databaseId}`,
-          issue_url: `${base}/issues/${number}`,
-          ...common(ds, repo, c, api),
-          performed_via_github_app: null,
-        };
-      },
-    });
-  for (let i = 0; i < repo.spec.prs; i++) {
-    const number = repo.pr(i).number;
-    for (const c of repo.prDetail(i).comments) add(c, number, "pull");
-  }
-  for (let i = 0; i < repo.spec.issues; i++) {
-    const number = repo.issue(i).number;
-    for (const c of repo.issueComments(i)) add(c, number, "issues");
-  }
-  return entries;
-}
-
-function buildReviewComments(ds: Dataset, repo: RepoData): Entry[] {
-  const web = `https://github.com/${repo.nameWithOwner}`;
-  const entries: Entry[] = [];
-  for (let i = 0; i < repo.spec.prs; i++) {
-    const number = repo.pr(i).number;
-    const detail = repo.prDetail(i);
-    for (const thread of detail.threads) {
-      // On GitHub every reply in a thread points at the thread's first comment.
-      const root = thread.comments[0];
-      for (const c of thread.comments) {
-        const reviewId = detail.reviewsByIndex[c.reviewIndex]?.databaseId ?? null;
-        entries.push({
-          created: second(c.createdAt),
-          updated: second(c.updatedAt),
-          id: c.databaseId,
-          render: (api) => {
-            const base = `${api}/repos/${repo.nameWithOwner}`;
-            return {
-              url: `${base}/pulls/comments/${c.databaseId}`,
-              pull_request_review_id: reviewId,
-              ...common(ds, repo, c, api),
-              path: c.path,
-              diff_hunk: "@@ -1,3 +1,3 @@",
-              subject_type: "line",
-              ...(c === root ? {} : { in_reply_to_id: root.databaseId }),
-              html_url: `${web}/pull/${number}#discussion_r${c.databaseId}`,
-              pull_request_url: `${base}/pulls/${number}`,
-            };
-          },
-        });
-      }
-    }
-  }
-  return entries;
-}
-
-function indexOf(ds: Dataset, repo: RepoData, kind: ListKind): Index {
-  let perRepo = indexes.get(repo);
-  if (!perRepo) indexes.set(repo, perRepo = new Map());
-  let index = perRepo.get(kind);
-  if (!index) {
-    const entries = kind === "issues/comments"
-      ? buildIssueComments(ds, repo)
-      : buildReviewComments(ds, repo);
-    index = { byCreated: sorted(entries, "created") };
-    perRepo.set(kind, index);
-  }
-  return index;
-}
+export const LIST_DEFAULTS: ListOptions = { sinceMode: "exclusive" };
 
 export interface ListParams {
   key: "created" | "updated";
@@ -198,17 +81,11 @@ export function listParams(url: URL, kind: ListKind): ListParams | { invalid: st
       };
     }
   }
-  const int = (name: string) => {
-    const v = p.get(name);
-    return v !== null && /^\d+$/.test(v) ? Number(v) : 0;
-  };
-  const perPage = int("per_page");
   return {
     key: sortGiven && sort === "updated" ? "updated" : "created",
     desc: sortGiven && p.get("direction") !== "asc",
     since,
-    perPage: perPage < 1 ? 30 : Math.min(100, perPage),
-    page: Math.max(1, int("page")),
+    ...pageRequest(url),
   };
 }
 
@@ -223,6 +100,7 @@ export function listPage(
   params: ListParams,
   url: URL,
   maxPage = Infinity,
+  options: ListOptions = LIST_DEFAULTS,
 ): Response {
   if (params.page > maxPage) {
     return Response.json({
@@ -230,43 +108,52 @@ export function listPage(
       documentation_url: "https://docs.github.com/v3/#pagination",
     }, { status: 422 });
   }
-  const index = indexOf(ds, repo, kind);
-  let all = index.byCreated;
-  if (params.key === "updated") {
-    all = index.byUpdated ??= sorted([...index.byCreated], "updated");
-  }
+  const index = listIndex(repo, kind);
   const { since, perPage, page, desc } = params;
-  const matching = since === null ? all : all.filter((e) => e.updated >= since);
+  const inclusive = options.sinceMode === "inclusive";
+  const keep = (i: number) =>
+    since === null || (inclusive ? index.updated[i] >= since : index.updated[i] > since);
+  let matching: ArrayLike<number>;
+  if (params.key === "updated") {
+    // Sorted by updated: the comments kept by `since` are a suffix.
+    const all = byUpdated(index);
+    let lo = 0, hi = all.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (keep(all[mid])) hi = mid;
+      else lo = mid + 1;
+    }
+    matching = all.subarray(lo);
+  } else {
+    matching = since === null ? index.byCreated : index.byCreated.filter(keep);
+  }
   const total = matching.length;
   const start = (page - 1) * perPage;
-  const slice: Entry[] = [];
+  const slice: Record<string, unknown>[] = [];
   for (let k = start; k < Math.min(total, start + perPage); k++) {
-    slice.push(matching[desc ? total - 1 - k : k]);
+    slice.push(render(ds, repo, kind, index, matching[desc ? total - 1 - k : k], url.origin));
   }
   const headers: Record<string, string> = {};
-  const link = linkHeader(url, repo, kind, page, Math.max(1, Math.ceil(total / perPage)), maxPage);
+  const link = linkHeader(url, repo.databaseId, kind, page, lastPageOf(total, perPage), maxPage);
   if (link) headers.link = link;
-  return Response.json(slice.map((e) => e.render(url.origin)), { headers });
+  return Response.json(slice, { headers });
 }
 
-function linkHeader(
-  url: URL,
+/** One comment of a list by its id (a REST sub-resource), or GitHub's 404 (deleted, unknown).
+ * `beforeLookup` sees the comment's node id first (deleteOnFollowUp may delete it). */
+export function listItem(
+  ds: Dataset,
   repo: RepoData,
   kind: ListKind,
-  page: number,
-  lastPage: number,
-  maxPage: number,
-): string {
-  const to = (n: number) => {
-    const query = new URLSearchParams(url.searchParams);
-    query.set("page", String(n));
-    return `<${url.origin}/repositories/${repo.databaseId}/${kind}?${query}>`;
-  };
-  const parts: string[] = [];
-  if (page > 1) parts.push(`${to(page - 1)}; rel="prev"`);
-  if (page < lastPage) {
-    parts.push(`${to(page + 1)}; rel="next"`, `${to(Math.min(lastPage, Math.max(page, maxPage)))}; rel="last"`);
-  }
-  if (page > 1) parts.push(`${to(1)}; rel="first"`);
-  return parts.join(", ");
+  id: number,
+  url: URL,
+  beforeLookup: (nodeId: string) => void = () => {},
+): Response {
+  const found = entryOf(listIndex(repo, kind), id);
+  if (found !== undefined) beforeLookup(nodeIdOf(repo, kind, listIndex(repo, kind), found));
+  const index = listIndex(repo, kind);
+  const entry = entryOf(index, id);
+  return entry === undefined
+    ? notFound()
+    : Response.json(render(ds, repo, kind, index, entry, url.origin));
 }

@@ -43,6 +43,11 @@ Deno.test("issue comments of a repository, paged by 100, are its issue and PR co
     ...sim.truth({ repo: "acme/web", type: "pr_comments" }).items,
   ];
   assert.deepEqual([...got].sort((a, b) => a - b), sortedIds(truth));
+  const byId = new Map(truth.map((c) => [c.databaseId, c]));
+  for (const c of all) {
+    assert.equal(c.node_id, byId.get(c.id)!.id);
+    assert.equal(c.updated_at, byId.get(c.id)!.updatedAt);
+  }
   for (let k = 1; k < all.length; k++) {
     const [a, b] = [all[k - 1], all[k]];
     assert.ok(a.created_at < b.created_at || (a.created_at === b.created_at && a.id < b.id));
@@ -101,20 +106,29 @@ Deno.test("an issue comment has GitHub's shape and its issue_url names its issue
   assert.ok(all.some((c) => c.html_url.includes("/issues/")), "some comments are on issues");
 });
 
-Deno.test("since keeps the comments updated at or after it", async () => {
+Deno.test("since keeps the comments updated after it by default, and at it too when inclusive", async () => {
   const sim = testSimulator();
   const everything =
     (await pages(sim, "http://sim.test/repos/acme/web/issues/comments?per_page=100"))
       .flatMap((p) => p.items);
   const times = everything.map((c) => c.updated_at as string).sort();
   const since = times[Math.floor(times.length * 0.8)];
-  const recent = (await pages(
-    sim,
-    `http://sim.test/repos/acme/web/issues/comments?per_page=100&since=${since}`,
-  )).flatMap((p) => p.items);
-  const expected = everything.filter((c) => c.updated_at >= since).map((c) => c.id).sort();
+  const url = `http://sim.test/repos/acme/web/issues/comments?per_page=100&since=${since}`;
+  const after = (await pages(sim, url)).flatMap((p) => p.items);
+  const expected = everything.filter((c) => c.updated_at > since).map((c) => c.id).sort();
   assert.ok(expected.length > 0 && expected.length < everything.length);
-  assert.deepEqual(ids(recent).sort(), expected);
+  assert.deepEqual(
+    ids(after).sort(),
+    expected,
+    "GitHub's words: last updated after the given time",
+  );
+  sim.configure({ sinceMode: "inclusive" });
+  const atOrAfter = (await pages(sim, url)).flatMap((p) => p.items);
+  assert.deepEqual(
+    ids(atOrAfter).sort(),
+    everything.filter((c) => c.updated_at >= since).map((c) => c.id).sort(),
+  );
+  assert.ok(atOrAfter.length > after.length, "the comment updated at `since` itself comes back");
   const bad = await sim.fetch(
     "http://sim.test/repos/acme/web/issues/comments?since=yesterday",
     auth,
@@ -155,6 +169,10 @@ Deno.test("review comments of a repository, paged by 100, are its review comment
   );
   const prOf = new Map(truth.map((c) => [c.databaseId, numbers.get(c.parentDatabaseId)]));
   const byId = new Map(all.map((c) => [c.id, c]));
+  for (const c of truth) {
+    assert.equal(byId.get(c.databaseId)!.node_id, c.id);
+    assert.equal(byId.get(c.databaseId)!.updated_at, c.updatedAt);
+  }
   const reviews = new Set(
     sim.truth({ repo: "acme/web", type: "reviews" }).items.map((r) => r.databaseId),
   );
@@ -178,7 +196,7 @@ Deno.test("review comments of a repository, paged by 100, are its review comment
   )).flatMap((p) => p.items);
   assert.deepEqual(
     ids(recent).sort(),
-    all.filter((c) => c.updated_at >= since).map((c) => c.id).sort(),
+    all.filter((c) => c.updated_at > since).map((c) => c.id).sort(),
   );
 });
 
@@ -308,7 +326,8 @@ Deno.test("list endpoints answer 404 for missing or private repositories and 301
 
 Deno.test("maxRestPage: pages past it answer GitHub's 422 pagination limit; rel=last stops there, rel=next does not", async () => {
   const sim = testSimulator({ maxRestPage: 2 });
-  const url = "http://sim.test/repos/acme/web/issues/comments?per_page=10&sort=updated&direction=asc";
+  const url =
+    "http://sim.test/repos/acme/web/issues/comments?per_page=10&sort=updated&direction=asc";
   const second = await sim.fetch(url + "&page=2", auth);
   assert.equal(second.status, 200);
   const rel = links(second.headers.get("link"));
@@ -323,8 +342,75 @@ Deno.test("maxRestPage: pages past it answer GitHub's 422 pagination limit; rel=
   const unlimited = await sim.fetch(url + "&page=3", auth);
   assert.equal(unlimited.status, 422, "undefined leaves the limit as it was");
   await unlimited.body?.cancel();
-  await sim.fetch("http://sim.test/_sim/config", { method: "POST", body: JSON.stringify({ maxRestPage: null }) });
+  await sim.fetch("http://sim.test/_sim/config", {
+    method: "POST",
+    body: JSON.stringify({ maxRestPage: null }),
+  });
   const lifted = await sim.fetch(url + "&page=3", auth);
   assert.equal(lifted.status, 200, "null lifts the limit");
   await lifted.body?.cancel();
+});
+
+/** A keyset walk as a client writes it: `since` = the last `updated_at` seen (minus
+ * `backoffSeconds`), stepping the page number only while a whole page shares that second. */
+async function keysetWalk(sim: Simulator, repo: string, backoffSeconds: number) {
+  const seen = new Set<number>();
+  let since: string | null = null;
+  let page = 1;
+  for (let requests = 0; requests < 1000; requests++) {
+    const query = new URLSearchParams({ sort: "updated", direction: "asc", per_page: "10" });
+    if (since) query.set("since", since);
+    if (page > 1) query.set("page", String(page));
+    const items: Item[] = await (await sim.fetch(
+      `http://sim.test/repos/${repo}/issues/comments?${query}`,
+      auth,
+    )).json();
+    for (const c of items) seen.add(c.id);
+    if (items.length < 10) return seen;
+    const last = new Date(Date.parse(items.at(-1)!.updated_at) - backoffSeconds * 1000)
+      .toISOString().replace(".000Z", "Z");
+    if (items.every((c) => c.updated_at === items[0].updated_at) && last === since) page++;
+    else [since, page] = [last, 1];
+  }
+  throw new Error("the walk did not end");
+}
+
+Deno.test("comments on one second: a walk relying on an inclusive since loses some when since is exclusive", async () => {
+  const repos = [{
+    owner: "acme",
+    name: "burst",
+    prs: 20,
+    commentsPerPr: 8,
+    issues: 10,
+    commentsPerIssue: 8,
+    days: 60,
+    commentTimeGranularitySeconds: 7 * 86_400,
+  }];
+  const sim = testSimulator({ repos, sinceMode: "inclusive" });
+  const truth = [
+    ...sim.truth({ repo: "acme/burst", type: "issue_comments" }).items,
+    ...sim.truth({ repo: "acme/burst", type: "pr_comments" }).items,
+  ].map((c) => c.databaseId!);
+  const times = new Map<string, number>();
+  for (const type of ["issue_comments", "pr_comments"] as const) {
+    for (const c of sim.truth({ repo: "acme/burst", type }).items) {
+      assert.equal(Date.parse(c.updatedAt!) % (7 * 86_400_000), 0, "on the coarse clock");
+      times.set(c.updatedAt!, (times.get(c.updatedAt!) ?? 0) + 1);
+    }
+  }
+  assert.ok(Math.max(...times.values()) > 10, "some second holds more than a page");
+  const inclusive = await keysetWalk(sim, "acme/burst", 0);
+  assert.deepEqual([...inclusive].sort(), [...truth].sort());
+  sim.configure({ sinceMode: "exclusive" });
+  const exclusive = await keysetWalk(sim, "acme/burst", 0);
+  assert.ok(exclusive.size < truth.length, `${exclusive.size} of ${truth.length} under exclusive`);
+  for (const sinceMode of ["exclusive", "inclusive"] as const) {
+    sim.configure({ sinceMode });
+    const backedOff = await keysetWalk(sim, "acme/burst", 1);
+    assert.deepEqual(
+      [...backedOff].sort(),
+      [...truth].sort(),
+      `since one second earlier, ${sinceMode}`,
+    );
+  }
 });

@@ -3,44 +3,6 @@ import { testSimulator } from "./test_util.ts";
 
 const auth = { headers: { authorization: "bearer t" } };
 
-Deno.test("star history buckets stars by week from Sunday and agrees with the truth", async () => {
-  const sim = testSimulator();
-  const response = await sim.fetch(
-    "http://sim.test/repos/acme/web/stargazers/history?since=2026-10-01&until=2026-10-31",
-    auth,
-  );
-  assert.equal(response.status, 200);
-  const weeks: { week: string; total: number; days: number[] }[] = await response.json();
-  for (const w of weeks) {
-    assert.equal(new Date(w.week + "T00:00:00Z").getUTCDay(), 0);
-    assert.equal(w.days.length, 7);
-    assert.equal(w.total, w.days.reduce((a, b) => a + b, 0));
-  }
-  const truth = sim.truth({
-    repo: "acme/web",
-    type: "stars",
-    since: "2026-10-01",
-    until: "2026-11-01",
-  });
-  assert.equal(weeks.reduce((a, w) => a + w.total, 0), truth.count);
-  assert.ok(truth.count > 0);
-});
-
-Deno.test("star history without a range covers every star of the repository", async () => {
-  const sim = testSimulator();
-  const weeks: { total: number }[] =
-    await (await sim.fetch("http://sim.test/repos/globex/docs/stargazers/history", auth)).json();
-  const graphql = await sim.fetch("http://sim.test/graphql", {
-    method: "POST",
-    ...auth,
-    body: JSON.stringify({
-      query: `{ repository(owner: "globex", name: "docs") { stargazerCount } }`,
-    }),
-  });
-  const { data } = await graphql.json();
-  assert.equal(weeks.reduce((a, w) => a + w.total, 0), data.repository.stargazerCount);
-});
-
 Deno.test("star history of a missing or private repository is a 404", async () => {
   const sim = testSimulator();
   for (const name of ["missing", "secret", "nope"]) {

@@ -1,8 +1,9 @@
 /**
- * The simulator: routing, authentication, latency and faults, limits and headers, control
- * endpoints. Usable in-process (`sim.fetch`) or over HTTP (`sim.listen`).
+ * The simulator: authentication, latency and faults, limits and headers, dispatch to GraphQL,
+ * REST (rest_routes.ts) and the control endpoints (control.ts). Usable in-process (`sim.fetch`)
+ * or over HTTP (`sim.listen`).
  */
-import { Dataset, type DatasetOptions, type RepoEntry } from "./dataset.ts";
+import { Dataset, type DatasetOptions } from "./dataset.ts";
 import {
   type CounterSet,
   LIMIT_DEFAULTS,
@@ -20,13 +21,38 @@ import {
   timeoutError,
   truncate,
 } from "./faults.ts";
-import { type GraphqlRequest, runGraphql } from "./graphql.ts";
-import { notFound, rateLimitBody, starHistory } from "./rest.ts";
-import { LIST_KINDS, type ListKind, listPage, listParams } from "./rest_lists.ts";
-import { truth, type TruthQuery, type TruthResult, type TruthType } from "./truth.ts";
+import { type GraphqlEnv, type GraphqlRequest, runGraphql } from "./graphql.ts";
+import { restAnswer } from "./rest_routes.ts";
+import { notFound } from "./rest.ts";
+import { STAR_HISTORY_DEFAULTS, type StarHistoryOptions } from "./star_history.ts";
+import { LIST_DEFAULTS, type ListOptions } from "./rest_lists.ts";
+import { Auth, AUTH_DEFAULTS, type AuthOptions, BAD_CREDENTIALS } from "./auth.ts";
+import {
+  deleteItem,
+  deleteOnFollowUp,
+  type DeleteTarget,
+  DELETION_DEFAULTS,
+  deletionCounts,
+  type DeletionOptions,
+  type DeletionRecord,
+} from "./deletions.ts";
+import { control } from "./control.ts";
+import { truth, type TruthQuery, type TruthResult } from "./truth.ts";
+
+type Behaviour = StarHistoryOptions & ListOptions & DeletionOptions;
+const BEHAVIOUR_DEFAULTS: Behaviour = {
+  ...STAR_HISTORY_DEFAULTS,
+  ...LIST_DEFAULTS,
+  ...DELETION_DEFAULTS,
+};
 
 export interface SimulatorOptions
-  extends DatasetOptions, Partial<LimitOptions>, Partial<FaultOptions> {
+  extends
+    DatasetOptions,
+    Partial<LimitOptions>,
+    Partial<FaultOptions>,
+    Partial<Behaviour>,
+    Partial<AuthOptions> {
   /** Tokens answered with 401 Bad credentials. */
   invalidTokens?: string[];
   /** Alias of invalidTokens. */
@@ -34,12 +60,15 @@ export interface SimulatorOptions
   /** Time source for limits and windows (ms since epoch); defaults to Date.now. */
   clock?: () => number;
   /** Deepest page the repository-wide comment lists serve; deeper pages answer GitHub's 422
-   * "pagination is limited for this resource" (default: no limit). */
-  maxRestPage?: number;
+   * "pagination is limited for this resource" (default: no limit; null lifts it). */
+  maxRestPage?: number | null;
 }
 
 export interface CountersSnapshot extends CounterSet {
-  tokens: Record<string, CounterSet & { userId: number }>;
+  /** Per token; `userId` is null for a token GitHub never accepted (401 only). */
+  tokens: Record<string, CounterSet & { userId: number | null }>;
+  /** Items deleted at runtime, children included (see deletions()). */
+  deleted: ReturnType<typeof deletionCounts>;
 }
 
 export interface Simulator {
@@ -49,6 +78,12 @@ export interface Simulator {
   counters(): CountersSnapshot;
   configure(options: Partial<SimulatorOptions>): void;
   reset(): void;
+  /** Deletes an item (and its children) now, as POST /_sim/delete does. */
+  deleteItem(target: DeleteTarget): DeletionRecord;
+  /** Every deletion so far, oldest first. */
+  deletions(): DeletionRecord[];
+  /** Revokes a token now: every later request with it answers 401 Bad credentials. */
+  revokeToken(token: string): void;
   readonly dataset: Dataset;
 }
 
@@ -57,13 +92,9 @@ const SECONDARY_MESSAGE =
 const DOCS = {
   graphqlLimits:
     "https://docs.github.com/graphql/overview/rate-limits-and-query-limits-for-the-graphql-api",
-  restLimits: "https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api",
   auth:
     "https://docs.github.com/graphql/guides/forming-calls-with-graphql#authenticating-with-graphql",
 };
-
-/** Paths under /repos/{owner}/{repo}/ (or /repositories/{id}/) the simulator answers. */
-const REPO_ENDPOINTS: readonly string[] = ["stargazers/history", ...LIST_KINDS];
 
 function pick<T extends object>(source: Partial<SimulatorOptions>, defaults: T): Partial<T> {
   const out: Record<string, unknown> = {};
@@ -74,12 +105,20 @@ function pick<T extends object>(source: Partial<SimulatorOptions>, defaults: T):
   return out as Partial<T>;
 }
 
+const json = (body: unknown, status: number, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json; charset=utf-8", ...headers },
+  });
+
 export function createSimulator(options: SimulatorOptions = {}): Simulator {
   let dataset = new Dataset(options);
   const clock = options.clock ?? Date.now;
   const limits = new Limits({ ...LIMIT_DEFAULTS, ...pick(options, LIMIT_DEFAULTS) }, clock);
   const faults = new Faults({ ...FAULT_DEFAULTS, ...pick(options, FAULT_DEFAULTS) });
-  let badTokens = new Set([...(options.invalidTokens ?? []), ...(options.forbiddenTokens ?? [])]);
+  const behaviour: Behaviour = { ...BEHAVIOUR_DEFAULTS, ...pick(options, BEHAVIOUR_DEFAULTS) };
+  const auth = new Auth({ ...AUTH_DEFAULTS, ...pick(options, AUTH_DEFAULTS) });
+  auth.invalid = new Set([...(options.invalidTokens ?? []), ...(options.forbiddenTokens ?? [])]);
   let maxRestPage = options.maxRestPage ?? Infinity;
   const hangs = new Set<() => void>();
   let requestSeq = 0;
@@ -98,11 +137,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
       signal?.addEventListener("abort", done);
     });
 
-  const headersFor = (
-    state: TokenState,
-    resource: Resource,
-    extra: Record<string, string> = {},
-  ) => {
+  const headersFor = (state: TokenState, resource: Resource, requestId: string) => {
     const b = limits.budget(state, resource);
     return {
       "x-ratelimit-limit": String(b.limit),
@@ -110,59 +145,16 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
       "x-ratelimit-used": String(b.used),
       "x-ratelimit-reset": String(Math.floor(b.resetAt / 1000)),
       "x-ratelimit-resource": resource,
-      "x-github-request-id": extra["x-github-request-id"] ?? "",
-      ...extra,
+      "x-github-request-id": requestId,
     };
   };
 
-  const json = (body: unknown, status: number, headers: Record<string, string> = {}) =>
-    new Response(JSON.stringify(body), {
-      status,
-      headers: { "content-type": "application/json; charset=utf-8", ...headers },
-    });
-
-  function control(req: Request, url: URL): Promise<Response> | Response {
-    switch (url.pathname) {
-      case "/_sim/health":
-        return json({ ok: true }, 200);
-      case "/_sim/counters":
-        return json(counters(), 200);
-      case "/_sim/reset":
-        if (req.method !== "POST") return json({ message: "Use POST /_sim/reset" }, 405);
-        reset();
-        return json({ ok: true }, 200);
-      case "/_sim/config":
-        if (req.method !== "POST") {
-          return json({ message: "Use POST /_sim/config with a JSON body" }, 405);
-        }
-        return req.json().then((body) => {
-          configure(body as Partial<SimulatorOptions>);
-          return json({ ok: true }, 200);
-        }, (error) => json({ message: `Invalid JSON for /_sim/config: ${error.message}` }, 400));
-      case "/_sim/truth": {
-        const p = url.searchParams;
-        try {
-          return json(
-            truth(dataset, {
-              repo: p.get("repo") ?? "",
-              type: (p.get("type") ?? "") as TruthType,
-              since: p.get("since") ?? undefined,
-              until: p.get("until") ?? undefined,
-              updatedSince: p.get("updatedSince") ?? undefined,
-            }),
-            200,
-          );
-        } catch (error) {
-          return json({ message: (error as Error).message }, 400);
-        }
-      }
-    }
-    return notFound();
-  }
+  const beforeLookup = (id: string) =>
+    deleteOnFollowUp(dataset, behaviour.deleteOnFollowUp, id, clock());
 
   async function handle(req: Request): Promise<Response> {
     const url = new URL(req.url);
-    if (url.pathname.startsWith("/_sim/")) return control(req, url);
+    if (url.pathname.startsWith("/_sim/")) return control(req, url, controlApi);
 
     const isGraphql = url.pathname === "/graphql";
     const resource: Resource = isGraphql ? "graphql" : "core";
@@ -171,18 +163,16 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     }:${resource}`;
     if (isGraphql && req.method !== "POST") return notFound();
 
-    const auth = req.headers.get("authorization") ?? "";
-    const token = /^(bearer|token)\s+(\S+)$/i.exec(auth.trim())?.[2];
+    const authorization = req.headers.get("authorization") ?? "";
+    const token = /^(bearer|token)\s+(\S+)$/i.exec(authorization.trim())?.[2];
     if (!token) {
       limits.outcome(null, "unauthorized");
       return json({ message: "Requires authentication", documentation_url: DOCS.auth }, 401);
     }
-    if (badTokens.has(token)) {
-      limits.outcome(null, "unauthorized");
-      return json(
-        { message: "Bad credentials", documentation_url: "https://docs.github.com/rest" },
-        401,
-      );
+    if (!auth.accepts(token)) {
+      // No user behind it: counted under the token, charged to no budget.
+      limits.unauthorized(token, isGraphql ? "graphql" : "rest");
+      return json(BAD_CREDENTIALS(isGraphql ? "graphql" : "rest"), 401);
     }
 
     const state = limits.state(token);
@@ -200,10 +190,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
           documentation_url: DOCS.graphqlLimits + "#secondary-rate-limits",
         },
         403,
-        {
-          ...headersFor(state, resource, { "x-github-request-id": requestId }),
-          "retry-after": String(retryAfter),
-        },
+        { ...headersFor(state, resource, requestId), "retry-after": String(retryAfter) },
       );
     };
 
@@ -230,12 +217,24 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
       if (fault === "secondary") return secondary(limits.options.secondaryRetryAfterSeconds);
       if (fault === "timeout_error" && isGraphql) {
         limits.outcome(state, "fault_timeout_error");
-        return timeoutError(requestId, headersFor(state, "graphql", { "x-github-request-id": requestId }));
+        return timeoutError(requestId, headersFor(state, "graphql", requestId));
       }
 
       const response = isGraphql
-        ? await graphql(req, token, state, requestId)
-        : rest(req, url, token, state, requestId, secondary);
+        ? await graphql(req, token, state, requestId, secondary)
+        : restAnswer(req, url, {
+          dataset,
+          limits,
+          auth,
+          token,
+          state,
+          requestId,
+          options: behaviour,
+          maxRestPage,
+          headersFor: (r) => headersFor(state, r, requestId),
+          secondary,
+          beforeLookup,
+        });
       if (fault === "malformed") {
         limits.outcome(state, "fault_malformed");
         return truncate(response);
@@ -251,6 +250,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     token: string,
     state: TokenState,
     requestId: string,
+    secondary: (retryAfter: number) => Response,
   ): Promise<Response> {
     let body: GraphqlRequest;
     try {
@@ -262,24 +262,17 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
         documentation_url: "https://docs.github.com/graphql",
       }, 400);
     }
-    const outcome = runGraphql(dataset, limits, token, state, body, requestId);
-    if (outcome.kind === "secondary") {
-      limits.giveRetryAfter(state, outcome.retryAfter);
-      limits.outcome(state, "secondary_limited");
-      return json(
-        {
-          message: SECONDARY_MESSAGE + requestId + ".",
-          documentation_url: DOCS.graphqlLimits + "#secondary-rate-limits",
-        },
-        403,
-        {
-          ...headersFor(state, "graphql", { "x-github-request-id": requestId }),
-          "retry-after": String(outcome.retryAfter),
-        },
-      );
-    }
+    const env: GraphqlEnv = {
+      canSee: (entry) => auth.canSee(entry, token),
+      beforeLookup,
+      scopes: auth.scopesOf(token),
+      discussionScopes: auth.options.discussionScopes,
+      chargeInsufficientScopes: auth.options.chargeInsufficientScopes,
+    };
+    const outcome = runGraphql(dataset, limits, token, state, body, requestId, env);
+    if (outcome.kind === "secondary") return secondary(outcome.retryAfter);
     limits.answered(state, "graphql");
-    const headers = headersFor(state, "graphql", { "x-github-request-id": requestId });
+    const headers = { ...headersFor(state, "graphql", requestId), ...auth.scopeHeaders(token, "") };
     if (outcome.kind === "bad_request") {
       limits.outcome(state, "bad_request");
       return json(outcome.body, 400, headers);
@@ -291,105 +284,15 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     return json(outcome.body, 200, headers);
   }
 
-  function rest(
-    req: Request,
-    url: URL,
-    token: string,
-    state: TokenState,
-    requestId: string,
-    secondary: (retryAfter: number) => Response,
-  ): Response {
-    if (req.method !== "GET") return notFound();
-    if (url.pathname === "/rate_limit") {
-      limits.outcome(state, "ok");
-      // GitHub does not charge /rate_limit against the core budget.
-      return json(
-        rateLimitBody(limits.budget(state, "core"), limits.budget(state, "graphql")),
-        200,
-        headersFor(state, "core", { "x-github-request-id": requestId }),
-      );
-    }
-    const retryAfter = limits.takeMinutePoints(state, 1);
-    if (retryAfter !== null) return secondary(retryAfter);
-    if (!limits.spend(state, "core", 1)) {
-      limits.answered(state, "core");
-      limits.outcome(state, "rate_limited");
-      return json(
-        {
-          message:
-            `API rate limit exceeded for user ID ${state.userId}. If you reach out to GitHub Support for help, please include the request ID ${requestId}.`,
-          documentation_url: DOCS.restLimits,
-        },
-        403,
-        headersFor(state, "core", { "x-github-request-id": requestId }),
-      );
-    }
-    limits.answered(state, "core");
-    const headers = headersFor(state, "core", { "x-github-request-id": requestId });
-    const withHeaders = (response: Response) => {
-      for (const [k, v] of Object.entries(headers)) response.headers.set(k, v);
-      return response;
-    };
-    // Repository-scoped endpoints, by name or (as GitHub's redirects and Link headers use) by id.
-    let entry: RepoEntry | undefined;
-    let tail: string | undefined;
-    let redirected = false;
-    const byName = /^\/repos\/([^/]+)\/([^/]+)\/(.+)$/.exec(url.pathname);
-    const byId = /^\/repositories\/(\d+)\/(.+)$/.exec(url.pathname);
-    if (byName && REPO_ENDPOINTS.includes(byName[3])) {
-      const hit = dataset.lookup(decodeURIComponent(byName[1]), decodeURIComponent(byName[2]));
-      if (hit.kind === "found") {
-        entry = hit.entry;
-        redirected = hit.redirectedFrom !== undefined;
-      }
-      tail = byName[3];
-    } else if (byId && REPO_ENDPOINTS.includes(byId[2])) {
-      entry = dataset.entries.find((e) => dataset.repo(e.ordinal).databaseId === Number(byId[1]));
-      tail = byId[2];
-    }
-    if (!entry || !tail || !dataset.visible(entry, token)) {
-      limits.outcome(state, "not_found");
-      return withHeaders(notFound());
-    }
-    const repo = dataset.repo(entry.ordinal);
-    if (redirected) {
-      limits.outcome(state, "redirect");
-      const location = `${url.origin}/repositories/${repo.databaseId}/${tail}${url.search}`;
-      return withHeaders(
-        json(
-          {
-            message: "Moved Permanently",
-            url: location,
-            documentation_url: "https://docs.github.com/rest",
-          },
-          301,
-          { location },
-        ),
-      );
-    }
-    if (tail === "stargazers/history") {
-      limits.outcome(state, "ok");
-      return withHeaders(starHistory(dataset, entry.ordinal, url));
-    }
-    const kind = tail as ListKind;
-    const params = listParams(url, kind);
-    if ("invalid" in params) {
-      limits.outcome(state, "invalid");
-      return withHeaders(
-        json({ message: params.invalid, documentation_url: "https://docs.github.com/rest" }, 422),
-      );
-    }
-    const page = listPage(dataset, repo, kind, params, url, maxRestPage);
-    limits.outcome(state, page.status === 422 ? "pagination_limited" : "ok");
-    return withHeaders(page);
-  }
-
   function counters(): CountersSnapshot {
     const tokens: CountersSnapshot["tokens"] = {};
     for (const [token, state] of limits.entries()) {
       tokens[token] = { ...structuredClone(state.counters), userId: state.userId };
     }
-    return { ...structuredClone(limits.totals), tokens };
+    for (const [token, c] of limits.refusedEntries()) {
+      tokens[token] = { ...structuredClone(c), userId: null };
+    }
+    return { ...structuredClone(limits.totals), tokens, deleted: deletionCounts(dataset) };
   }
 
   function configure(partial: Partial<SimulatorOptions>) {
@@ -397,9 +300,14 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     const faultPart = pick(partial, FAULT_DEFAULTS);
     Object.assign(faults.options, faultPart);
     if (faultPart.faultSeed !== undefined) faults.reseed();
+    Object.assign(behaviour, pick(partial, BEHAVIOUR_DEFAULTS));
+    Object.assign(auth.options, pick(partial, AUTH_DEFAULTS));
     if (partial.maxRestPage !== undefined) maxRestPage = partial.maxRestPage ?? Infinity;
     if (partial.invalidTokens || partial.forbiddenTokens) {
-      badTokens = new Set([...(partial.invalidTokens ?? []), ...(partial.forbiddenTokens ?? [])]);
+      auth.invalid = new Set([
+        ...(partial.invalidTokens ?? []),
+        ...(partial.forbiddenTokens ?? []),
+      ]);
     }
     if (partial.seed !== undefined || partial.now !== undefined || partial.repos !== undefined) {
       options = { ...options, ...partial };
@@ -410,7 +318,18 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   function reset() {
     limits.reset();
     faults.reseed();
+    auth.reset();
   }
+
+  const controlApi = {
+    counters,
+    reset,
+    configure: (o: Record<string, unknown>) => configure(o as Partial<SimulatorOptions>),
+    truth: (query: TruthQuery) => truth(dataset, query),
+    deleteItem: (target: DeleteTarget) => deleteItem(dataset, target, clock()),
+    deletions: () => ({ deleted: deletionCounts(dataset), items: dataset.deletions }),
+    revokeToken: (token: string) => auth.revoke(token),
+  };
 
   async function simFetch(input: Request | URL | string, init?: RequestInit): Promise<Response> {
     const req = input instanceof Request && !init ? input : new Request(input, init);
@@ -444,10 +363,13 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
         },
       };
     },
-    truth: (query) => truth(dataset, query),
+    truth: controlApi.truth,
     counters,
     configure,
     reset,
+    deleteItem: controlApi.deleteItem,
+    deletions: () => [...dataset.deletions],
+    revokeToken: controlApi.revokeToken,
     get dataset() {
       return dataset;
     },

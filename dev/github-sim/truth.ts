@@ -10,6 +10,9 @@
  * - stars: per UTC day whose date is in [since, until), with the count of stars added that day;
  * - contributors: distinct non-ghost authors of the PRs, issues and commits in the window.
  *
+ * Items deleted at runtime (deletions.ts) are gone from the truth, with their children: it is
+ * GitHub's state after the deletion.
+ *
  * `updatedSince` (inclusive) further keeps only the PRs, issues and discussions last updated at
  * or after it (what an incremental sync fetches), and only their nested items; items of those
  * kinds and comments carry `updatedAt` so a test can also pick comments updated since.
@@ -138,10 +141,12 @@ function range(
   const [lo, hi] = window(repo.timesOf(kind, repo.countOf(kind)), since, until);
   const out: number[] = [];
   for (let i = lo; i < hi; i++) {
-    if (
-      updatedSince !== null && kind !== "commit" && kind !== "fork" &&
-      repo.updatedAtOf(kind, i) < updatedSince
-    ) continue;
+    if (kind === "commit" || kind === "fork") {
+      out.push(i);
+      continue;
+    }
+    if (repo.isDeleted(kind, i)) continue;
+    if (updatedSince !== null && repo.updatedAtOf(kind, i) < updatedSince) continue;
     out.push(i);
   }
   return out;
