@@ -26,14 +26,14 @@ isOneToOne: false
                   ]
                 },"backfill_progress": {
                   Row: {
-                    "attempts": number,"cursor": string | null,"data_type": string,"estimated_total": number | null,"heartbeat_at": string | null,"items_done": number,"last_error": string | null,"status": string,"task_id": number,"updated_at": string,"window_start": string | null
+                    "attempts": number,"cursor": string | null,"data_type": string,"estimated_total": number | null,"heartbeat_at": string | null,"items_done": number,"last_error": string | null,"page_size": number | null,"status": string,"task_id": number,"updated_at": string,"window_start": string | null
                   }
                   ComputedFields: never
                   Insert: {
-                    "attempts"?: number,"cursor"?: string | null,"data_type": string,"estimated_total"?: number | null,"heartbeat_at"?: string | null,"items_done"?: number,"last_error"?: string | null,"status"?: string,"task_id": number,"updated_at"?: string,"window_start"?: string | null
+                    "attempts"?: number,"cursor"?: string | null,"data_type": string,"estimated_total"?: number | null,"heartbeat_at"?: string | null,"items_done"?: number,"last_error"?: string | null,"page_size"?: number | null,"status"?: string,"task_id": number,"updated_at"?: string,"window_start"?: string | null
                   }
                   Update: {
-                    "attempts"?: number,"cursor"?: string | null,"data_type"?: string,"estimated_total"?: number | null,"heartbeat_at"?: string | null,"items_done"?: number,"last_error"?: string | null,"status"?: string,"task_id"?: number,"updated_at"?: string,"window_start"?: string | null
+                    "attempts"?: number,"cursor"?: string | null,"data_type"?: string,"estimated_total"?: number | null,"heartbeat_at"?: string | null,"items_done"?: number,"last_error"?: string | null,"page_size"?: number | null,"status"?: string,"task_id"?: number,"updated_at"?: string,"window_start"?: string | null
                   }
                   Relationships: [
                     {
@@ -707,7 +707,7 @@ isOneToOne: false
                   ]
                 },"backfill_repository_status": {
                   Row: {
-                    "attempts": number,"created_at": string,"estimated_total": number | null,"eta_limited_by": string | null,"eta_seconds": number | null,"finished_at": string | null,"full_name": string | null,"heartbeat_at": string | null,"items_done": number | null,"job_id": string,"last_error": string | null,"percent": number | null,"points_used": number,"repository_id": number | null,"started_at": string | null,"status": string,"task_id": number,"tracked_repository_id": string,"workspace_id": string
+                    "attempts": number,"created_at": string,"estimated_total": number | null,"eta_limited_by": string | null,"eta_seconds": number | null,"finished_at": string | null,"full_name": string | null,"heartbeat_at": string | null,"items_done": number | null,"job_id": string,"last_error": string | null,"percent": number | null,"points_used": number,"repository_id": number | null,"started_at": string | null,"status": string | null,"task_id": number,"tracked_repository_id": string,"workspace_id": string
                   }
                   ComputedFields: never
                   Relationships: [

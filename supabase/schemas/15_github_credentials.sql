@@ -24,6 +24,9 @@ create table engine.github_tokens (
   created_by uuid references auth.users (id) on delete set null,
   disabled_at timestamptz,
   disabled_reason text,
+  denied_data_types text[] not null default '{}',
+  denied_reason text,
+  env_fingerprint text,
   constraint github_tokens_vault_secret_or_env_label check (vault_secret_id is not null or label like 'env:%'),
   constraint github_tokens_env_tokens_are_the_platform_s check (workspace_id is null or label not like 'env:%')
 );
@@ -44,7 +47,12 @@ comment on column engine.github_tokens.account is
 comment on column engine.github_tokens.workspace_id is
   'The workspace that connected this token (its private repositories only); null for the platform pool.';
 comment on column engine.github_tokens.disabled_reason is
-  'Why the engine disabled the token (GitHub refused it: revoked, expired or missing a scope) and what to do.';
+  'Why the engine disabled the token (GitHub answered 401 Bad credentials: revoked or expired) and what to do.';
+comment on column engine.github_tokens.denied_data_types is
+  'Data types GitHub refused this token for (INSUFFICIENT_SCOPES: a missing scope); the token still serves the others.';
+comment on column engine.github_tokens.env_fingerprint is
+  'For env: rows, a fingerprint (SHA-256 prefix) of the token value the worker last ran with: a new value re-enables '
+  'a row the engine disabled.';
 
 -- The backstop for concurrent inserts (the trigger cannot see an uncommitted row of another
 -- transaction; the index makes the second one wait and fail).

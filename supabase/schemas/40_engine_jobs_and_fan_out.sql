@@ -125,6 +125,7 @@ create table public.backfill_progress (
   last_error text,
   heartbeat_at timestamptz,
   updated_at timestamptz not null default now(),
+  page_size int check (page_size > 0),
   primary key (task_id, data_type)
 );
 alter table public.backfill_progress enable row level security;
@@ -133,6 +134,9 @@ grant select on public.backfill_progress to authenticated;
 grant all on public.backfill_progress to service_role;
 comment on table public.backfill_progress is
   'Resumable position of one data type of one task: GitHub cursor, items done, estimate, errors.';
+comment on column public.backfill_progress.page_size is
+  'Items per page for the next chunk when the last one could not be fetched within a pass (halved each time); null: '
+  'the worker''s default. Reset when a chunk commits.';
 comment on column public.backfill_progress.window_start is
   'Start of the window this data type covers (null for repository metadata). Scheduled (incremental) '
   'jobs: the repository''s last sync, and PRs and issues are fetched by update date from it; other '

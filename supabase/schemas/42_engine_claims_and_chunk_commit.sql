@@ -30,8 +30,12 @@ begin
   if exists (select 1 from public.backfill_tasks where job_id = p_job_id and status in ('pending', 'running')) then
     return v_job.status;
   end if;
+  -- Failed only when nothing came of it: every repository failed without a completed data type
+  -- (its metadata aside); a repository whose other types completed counts as done with errors.
   v_status := case
-    when v_job.failed_tasks > 0 and v_job.failed_tasks >= v_job.total_tasks then 'failed'
+    when v_job.failed_tasks > 0 and v_job.failed_tasks >= v_job.total_tasks and not exists (
+      select 1 from public.backfill_progress p join public.backfill_tasks t on t.id = p.task_id
+      where t.job_id = p_job_id and p.status = 'completed' and p.data_type <> 'repository') then 'failed'
     when v_job.failed_tasks > 0 then 'completed_with_errors'
     when v_job.cancelled_tasks > 0 then 'cancelled'
     else 'completed' end;
@@ -244,7 +248,7 @@ begin
         select m.msg_id, v_task.deliveries, v_task.id, v_job.id, v_job.workspace_id, v_job.kind, v_job.window_days,
           v_job.max_prs_per_repo, tr.id, tr.owner, tr.name, coalesce(v_task.repository_id, tr.repository_id),
           (select coalesce(jsonb_agg(jsonb_build_object('data_type', p.data_type, 'status', p.status,
-              'cursor', p.cursor, 'window_start', p.window_start, 'items_done', p.items_done)
+              'cursor', p.cursor, 'window_start', p.window_start, 'items_done', p.items_done, 'page_size', p.page_size)
               order by array_position(engine.supported_data_types(), p.data_type)), '[]')
            from public.backfill_progress p
            where p.task_id = v_task.id and p.status in ('pending', 'running')),
@@ -396,13 +400,17 @@ begin
       items_done = items_done + p_items,
       estimated_total = case when p_done then items_done + p_items else coalesce(p_estimated_total, estimated_total) end,
       status = case when p_done then 'completed' else 'running' end,
-      attempts = 0, heartbeat_at = now(), updated_at = now()
+      -- Progress was made: an error of an earlier attempt is over, and the page size may grow again.
+      attempts = 0, last_error = null, page_size = null, heartbeat_at = now(), updated_at = now()
   where task_id = p_task_id and data_type = p_data_type;
 
   update public.backfill_tasks
   set points_used = points_used + p_points, heartbeat_at = now(),
-      -- Progress was made: earlier failed attempts (an outage that passed) and deliveries no longer count.
-      attempts = 0, deliveries = 0
+      -- Earlier failed attempts (an outage that passed) and deliveries no longer count; the task's
+      -- error is what is still wrong: the data types that failed for good, if any.
+      attempts = 0, deliveries = 0,
+      last_error = (select string_agg(format('%s: %s', p.data_type, p.last_error), '; ' order by p.data_type)
+                    from public.backfill_progress p where p.task_id = p_task_id and p.status = 'failed')
   where id = p_task_id;
 
   update public.backfill_jobs
@@ -422,6 +430,12 @@ begin
     'job_completed_tasks', v_job.completed_tasks, 'job_total_tasks', v_job.total_tasks));
 
   if not exists (select 1 from public.backfill_progress where task_id = p_task_id and status in ('pending', 'running')) then
+    -- A data type that failed for good fails the task, with what the others fetched kept.
+    if exists (select 1 from public.backfill_progress where task_id = p_task_id and status = 'failed') then
+      perform engine.close_backfill_task(p_task_id, 'failed',
+        (select t.last_error from public.backfill_tasks t where t.id = p_task_id));
+      return 'task_failed';
+    end if;
     perform engine.close_backfill_task(p_task_id, 'completed', null);
     return 'task_completed';
   end if;
@@ -442,7 +456,9 @@ comment on function engine.commit_backfill_chunk(bigint, text, bigint, text, tex
 -- A failed attempt: retried later with exponential backoff (p_retry_in_seconds × 4^(attempt-1),
 -- at most p_max_retry_in_seconds: 30 s, 2 min, 8 min, 8 min …) until p_max_attempts, or failed
 -- for good at once when p_permanent. Only the current claim counts: a stale caller changes nothing,
--- not even the progress row's attempts.
+-- not even the progress row's attempts. Data types are independent: a data type that fails for good
+-- ends alone ('data_type_failed': the task goes on with its other types under the same claim); the
+-- task fails once nothing else is left, having kept what the other types fetched.
 create or replace function engine.fail_backfill_task(
   p_task_id bigint,
   p_msg_id bigint,
@@ -488,6 +504,15 @@ begin
     where task_id = p_task_id and data_type = p_data_type;
   end if;
   if v_delay is null then
+    if p_data_type is not null then
+      update public.backfill_progress set status = 'failed', updated_at = now()
+      where task_id = p_task_id and data_type = p_data_type and status in ('pending', 'running');
+      if exists (select 1 from public.backfill_progress where task_id = p_task_id and status in ('pending', 'running')) then
+        -- The next data type starts with its own attempts and deliveries.
+        update public.backfill_tasks set attempts = 0, deliveries = 0 where id = p_task_id;
+        return 'data_type_failed';
+      end if;
+    end if;
     perform engine.close_backfill_task(p_task_id, 'failed', v_error);
     return 'failed';
   end if;
@@ -500,7 +525,8 @@ revoke all on function engine.fail_backfill_task(bigint, bigint, text, text, boo
 grant execute on function engine.fail_backfill_task(bigint, bigint, text, text, boolean, int, int, uuid, int) to service_role;
 comment on function engine.fail_backfill_task(bigint, bigint, text, text, boolean, int, int, uuid, int) is
   'Records a failed attempt of the current claim: retried after an exponential backoff, or failed with its error '
-  '(and how to retry it) once permanent or out of attempts; stale when p_claim_id is not the task''s claim.';
+  '(and how to retry it) once permanent or out of attempts: the data type alone (''data_type_failed'', the task goes '
+  'on with its other data types) or, when nothing else is left, the task (''failed''); stale when p_claim_id is not the task''s claim.';
 
 -- Gives a running task back to the queue without counting an attempt: end of the worker's time
 -- budget, rate budget exhausted, token paused.
@@ -530,6 +556,34 @@ revoke all on function engine.release_backfill_task(bigint, bigint, int, text, u
 grant execute on function engine.release_backfill_task(bigint, bigint, int, text, uuid) to service_role;
 comment on function engine.release_backfill_task(bigint, bigint, int, text, uuid) is
   'Returns a running task to its queue, visible again after p_delay_seconds; no attempt is counted. Stale when p_claim_id is not the task''s claim.';
+
+-- A chunk that could not be fetched within the pass (released at the deadline with nothing
+-- committed) is tried next time with half the items per page, down to p_min_page_size: every
+-- delivery either commits or gets a smaller chunk, and deliveries that never commit are counted
+-- (backfill_tasks.deliveries) until the worker fails the data type.
+create or replace function engine.shrink_backfill_page(p_task_id bigint, p_claim_id uuid, p_data_type text,
+  p_default_page_size int, p_min_page_size int)
+returns int
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_size int;
+begin
+  update public.backfill_progress p
+  set page_size = greatest(p_min_page_size, coalesce(p.page_size, p_default_page_size) / 2), updated_at = now()
+  from public.backfill_tasks t
+  where p.task_id = p_task_id and p.data_type = p_data_type and t.id = p.task_id and t.claim_id = p_claim_id
+  returning p.page_size into v_size;
+  return v_size;
+end;
+$$;
+revoke all on function engine.shrink_backfill_page(bigint, uuid, text, int, int) from public;
+grant execute on function engine.shrink_backfill_page(bigint, uuid, text, int, int) to service_role;
+comment on function engine.shrink_backfill_page(bigint, uuid, text, int, int) is
+  'Halves the page size of a data type whose chunk did not fit in a pass (not below p_min_page_size); returns it, or '
+  'null when p_claim_id is no longer the task''s claim.';
 
 -- A chunk in progress (follow-up pages, retries) keeps its claim: heartbeat and visibility
 -- extended before each further request, so neither the sweeper nor the visibility timeout hands

@@ -54,7 +54,7 @@ begin
   order by (c.author ->> 'id')::bigint
   on conflict (id) do nothing;
 
-  insert into public.issue_comments (id, node_id, repository_id, issue_id, pull_request_id, author_id, body,
+  insert into public.issue_comments as t (id, node_id, repository_id, issue_id, pull_request_id, author_id, body,
     created_at, updated_at)
   select distinct on (c.id) c.id, c.node_id, c.repository_id, c.issue_id, c.pull_request_id,
     (c.author ->> 'id')::bigint, c.body, c.created_at, c.updated_at
@@ -63,12 +63,14 @@ begin
   order by c.id
   on conflict (id) do update set node_id = excluded.node_id, repository_id = excluded.repository_id,
     issue_id = excluded.issue_id, pull_request_id = excluded.pull_request_id, author_id = excluded.author_id,
-    body = excluded.body, created_at = excluded.created_at, updated_at = excluded.updated_at;
+    body = excluded.body, created_at = excluded.created_at, updated_at = excluded.updated_at
+    -- Newest wins: an older copy (a job that read it before another stored a newer one) never replaces it.
+    where excluded.updated_at is null or t.updated_at is null or excluded.updated_at >= t.updated_at;
   get diagnostics v_n = row_count;
   v_count := v_count + v_n;
 
   -- A review not stored leaves review_id null rather than failing the chunk.
-  insert into public.review_comments (id, node_id, repository_id, pull_request_id, review_id, author_id, path,
+  insert into public.review_comments as t (id, node_id, repository_id, pull_request_id, review_id, author_id, path,
     body, created_at, updated_at)
   select distinct on (c.id) c.id, c.node_id, c.repository_id, c.pull_request_id, r.id,
     (c.author ->> 'id')::bigint, c.path, c.body, c.created_at, c.updated_at
@@ -78,7 +80,9 @@ begin
   order by c.id
   on conflict (id) do update set node_id = excluded.node_id, repository_id = excluded.repository_id,
     pull_request_id = excluded.pull_request_id, review_id = excluded.review_id, author_id = excluded.author_id,
-    path = excluded.path, body = excluded.body, created_at = excluded.created_at, updated_at = excluded.updated_at;
+    path = excluded.path, body = excluded.body, created_at = excluded.created_at, updated_at = excluded.updated_at
+    -- Newest wins: an older copy (a job that read it before another stored a newer one) never replaces it.
+    where excluded.updated_at is null or t.updated_at is null or excluded.updated_at >= t.updated_at;
   get diagnostics v_n = row_count;
   v_count := v_count + v_n;
 
@@ -124,7 +128,7 @@ begin
     type = excluded.type, updated_at = now()
   where (c.node_id, c.login, c.avatar_url, c.type) is distinct from (excluded.node_id, excluded.login, excluded.avatar_url, excluded.type);
 
-  insert into public.pull_requests (id, node_id, repository_id, number, title, body, state, is_draft, author_id,
+  insert into public.pull_requests as t (id, node_id, repository_id, number, title, body, state, is_draft, author_id,
     labels, additions, deletions, changed_files, created_at, updated_at, closed_at, merged_at)
   select distinct on (x.id) x.id, x.node_id, x.repository_id, x.number, x.title, x.body, x.state, x.is_draft,
     x.author_id, coalesce(x.labels, '[]'), x.additions, x.deletions, x.changed_files, x.created_at, x.updated_at,
@@ -139,11 +143,13 @@ begin
     is_draft = excluded.is_draft, author_id = excluded.author_id, labels = excluded.labels,
     additions = excluded.additions, deletions = excluded.deletions, changed_files = excluded.changed_files,
     created_at = excluded.created_at, updated_at = excluded.updated_at, closed_at = excluded.closed_at,
-    merged_at = excluded.merged_at;
+    merged_at = excluded.merged_at
+    -- Newest wins: an older copy (a job that read it before another stored a newer one) never replaces it.
+    where excluded.updated_at is null or t.updated_at is null or excluded.updated_at >= t.updated_at;
   get diagnostics v_n = row_count;
   v_count := v_count + v_n;
 
-  insert into public.issues (id, node_id, repository_id, number, title, body, state, author_id, labels,
+  insert into public.issues as t (id, node_id, repository_id, number, title, body, state, author_id, labels,
     created_at, updated_at, closed_at)
   select distinct on (x.id) x.id, x.node_id, x.repository_id, x.number, x.title, x.body, x.state, x.author_id,
     coalesce(x.labels, '[]'), x.created_at, x.updated_at, x.closed_at
@@ -154,7 +160,9 @@ begin
   on conflict (id) do update set node_id = excluded.node_id, repository_id = excluded.repository_id,
     number = excluded.number, title = excluded.title, body = excluded.body, state = excluded.state,
     author_id = excluded.author_id, labels = excluded.labels, created_at = excluded.created_at,
-    updated_at = excluded.updated_at, closed_at = excluded.closed_at;
+    updated_at = excluded.updated_at, closed_at = excluded.closed_at
+    -- Newest wins: an older copy (a job that read it before another stored a newer one) never replaces it.
+    where excluded.updated_at is null or t.updated_at is null or excluded.updated_at >= t.updated_at;
   get diagnostics v_n = row_count;
   v_count := v_count + v_n;
 
@@ -168,7 +176,7 @@ begin
     pull_request_id = excluded.pull_request_id, author_id = excluded.author_id, state = excluded.state,
     body = excluded.body, submitted_at = excluded.submitted_at;
 
-  insert into public.review_comments (id, node_id, repository_id, pull_request_id, review_id, author_id, path,
+  insert into public.review_comments as t (id, node_id, repository_id, pull_request_id, review_id, author_id, path,
     body, created_at, updated_at)
   select distinct on (x.id) x.id, x.node_id, x.repository_id, x.pull_request_id, x.review_id, x.author_id,
     x.path, x.body, x.created_at, x.updated_at
@@ -178,9 +186,11 @@ begin
   order by x.id
   on conflict (id) do update set node_id = excluded.node_id, repository_id = excluded.repository_id,
     pull_request_id = excluded.pull_request_id, review_id = excluded.review_id, author_id = excluded.author_id,
-    path = excluded.path, body = excluded.body, created_at = excluded.created_at, updated_at = excluded.updated_at;
+    path = excluded.path, body = excluded.body, created_at = excluded.created_at, updated_at = excluded.updated_at
+    -- Newest wins: an older copy (a job that read it before another stored a newer one) never replaces it.
+    where excluded.updated_at is null or t.updated_at is null or excluded.updated_at >= t.updated_at;
 
-  insert into public.issue_comments (id, node_id, repository_id, issue_id, pull_request_id, author_id, body,
+  insert into public.issue_comments as t (id, node_id, repository_id, issue_id, pull_request_id, author_id, body,
     created_at, updated_at)
   select distinct on (x.id) x.id, x.node_id, x.repository_id, x.issue_id, x.pull_request_id, x.author_id, x.body,
     x.created_at, x.updated_at
@@ -190,9 +200,11 @@ begin
   order by x.id
   on conflict (id) do update set node_id = excluded.node_id, repository_id = excluded.repository_id,
     issue_id = excluded.issue_id, pull_request_id = excluded.pull_request_id, author_id = excluded.author_id,
-    body = excluded.body, created_at = excluded.created_at, updated_at = excluded.updated_at;
+    body = excluded.body, created_at = excluded.created_at, updated_at = excluded.updated_at
+    -- Newest wins: an older copy (a job that read it before another stored a newer one) never replaces it.
+    where excluded.updated_at is null or t.updated_at is null or excluded.updated_at >= t.updated_at;
 
-  insert into public.discussions (id, node_id, repository_id, number, title, body, category, author_id,
+  insert into public.discussions as t (id, node_id, repository_id, number, title, body, category, author_id,
     created_at, updated_at, answer_chosen_at)
   select distinct on (x.id) x.id, x.node_id, x.repository_id, x.number, x.title, x.body, x.category, x.author_id,
     x.created_at, x.updated_at, x.answer_chosen_at
@@ -202,14 +214,16 @@ begin
   order by x.id
   on conflict (id) do update set node_id = excluded.node_id, repository_id = excluded.repository_id,
     number = excluded.number, title = excluded.title, body = excluded.body,
-    category = coalesce(excluded.category, public.discussions.category), author_id = excluded.author_id,
-    created_at = excluded.created_at, updated_at = excluded.updated_at, answer_chosen_at = excluded.answer_chosen_at;
+    category = coalesce(excluded.category, t.category), author_id = excluded.author_id,
+    created_at = excluded.created_at, updated_at = excluded.updated_at, answer_chosen_at = excluded.answer_chosen_at
+    -- Newest wins: an older copy (a job that read it before another stored a newer one) never replaces it.
+    where excluded.updated_at is null or t.updated_at is null or excluded.updated_at >= t.updated_at;
   get diagnostics v_n = row_count;
   v_count := v_count + v_n;
 
   -- Top-level comments and their replies in one statement: the parent_id foreign key is checked
   -- at the end of the statement, so a reply may come before the comment it replies to.
-  insert into public.discussion_comments (id, node_id, repository_id, discussion_id, parent_id, author_id, body,
+  insert into public.discussion_comments as t (id, node_id, repository_id, discussion_id, parent_id, author_id, body,
     created_at, updated_at)
   select distinct on (x.id) x.id, x.node_id, x.repository_id, x.discussion_id, x.parent_id, x.author_id, x.body,
     x.created_at, x.updated_at
@@ -219,7 +233,9 @@ begin
   order by x.id
   on conflict (id) do update set node_id = excluded.node_id, repository_id = excluded.repository_id,
     discussion_id = excluded.discussion_id, parent_id = excluded.parent_id, author_id = excluded.author_id,
-    body = excluded.body, created_at = excluded.created_at, updated_at = excluded.updated_at;
+    body = excluded.body, created_at = excluded.created_at, updated_at = excluded.updated_at
+    -- Newest wins: an older copy (a job that read it before another stored a newer one) never replaces it.
+    where excluded.updated_at is null or t.updated_at is null or excluded.updated_at >= t.updated_at;
 
   insert into public.commits (repository_id, sha, author_id, author_name, authored_at, committed_at, additions,
     deletions, changed_files, message_headline)

@@ -19,6 +19,8 @@ create table engine.rate_limit_budgets (
   reset_at timestamptz,
   paused_until timestamptz,                   -- secondary limit: nobody uses this token until then
   updated_at timestamptz not null default now(),
+  pace_points numeric,                        -- the per-minute pacing bucket (engine.pace_limits); null = full
+  pace_at timestamptz,
   primary key (token_id, resource)
 );
 alter table engine.rate_limit_budgets enable row level security;
@@ -54,7 +56,10 @@ as $$ select interval '1 second' $$;
 revoke all on function engine.budget_reset_margin() from public;
 grant execute on function engine.budget_reset_margin() to service_role;
 
-create or replace function engine.ensure_env_github_token(p_label text default 'env:GITHUB_TOKEN')
+-- An env token's row, created on demand. A new value of the variable (another fingerprint)
+-- re-enables a row the engine had disabled for the old value, and forgets what it was refused.
+create or replace function engine.ensure_env_github_token(p_label text default 'env:GITHUB_TOKEN',
+  p_fingerprint text default null)
 returns uuid
 language plpgsql
 set search_path = ''
@@ -66,20 +71,75 @@ begin
     raise exception 'an environment token label starts with env: (got %)', p_label
       using errcode = '22023';
   end if;
+  insert into engine.github_tokens (label, vault_secret_id, kind, env_fingerprint)
+  values (p_label, null, 'pat', p_fingerprint)
+  on conflict (label) do nothing;
+  update engine.github_tokens t
+  set env_fingerprint = p_fingerprint, enabled = true, disabled_at = null, disabled_reason = null,
+      denied_data_types = '{}', denied_reason = null
+  where t.label = p_label and p_fingerprint is not null and t.env_fingerprint is distinct from p_fingerprint;
   select id into v_id from engine.github_tokens where label = p_label;
-  if v_id is null then
-    insert into engine.github_tokens (label, vault_secret_id, kind)
-    values (p_label, null, 'pat')
-    on conflict (label) do nothing;
-    select id into v_id from engine.github_tokens where label = p_label;
-  end if;
   return v_id;
 end;
 $$;
-revoke all on function engine.ensure_env_github_token(text) from public;
-grant execute on function engine.ensure_env_github_token(text) to service_role;
-comment on function engine.ensure_env_github_token(text) is
-  'Id of the engine.github_tokens row of an environment token (created on demand).';
+revoke all on function engine.ensure_env_github_token(text, text) from public;
+grant execute on function engine.ensure_env_github_token(text, text) to service_role;
+comment on function engine.ensure_env_github_token(text, text) is
+  'Id of the engine.github_tokens row of an environment token (created on demand; re-enabled when p_fingerprint, the '
+  'value''s fingerprint, changed).';
+
+-- GitHub refused a token's credentials (401): nobody leases it again until it is replaced.
+create or replace function engine.disable_token(p_token_id uuid, p_reason text)
+returns void
+language sql
+set search_path = ''
+as $$
+  update engine.github_tokens set enabled = false, disabled_at = now(), disabled_reason = p_reason
+  where id = p_token_id and enabled
+$$;
+revoke all on function engine.disable_token(uuid, text) from public;
+grant execute on function engine.disable_token(uuid, text) to service_role;
+comment on function engine.disable_token(uuid, text) is
+  'Disables a token GitHub refused (401 Bad credentials) with the reason operators see in engine.token_budgets.';
+
+-- GitHub refused a token one data type (INSUFFICIENT_SCOPES): it keeps serving the others.
+create or replace function engine.deny_token_data_type(p_token_id uuid, p_data_type text, p_reason text)
+returns void
+language sql
+set search_path = ''
+as $$
+  update engine.github_tokens
+  set denied_data_types = array(select distinct x from unnest(denied_data_types || p_data_type) x order by 1),
+      denied_reason = p_reason
+  where id = p_token_id and not (p_data_type = any (denied_data_types))
+$$;
+revoke all on function engine.deny_token_data_type(uuid, text, text) from public;
+grant execute on function engine.deny_token_data_type(uuid, text, text) to service_role;
+comment on function engine.deny_token_data_type(uuid, text, text) is
+  'Records that GitHub refused a token a data type (a missing scope): reservations for that type skip the token.';
+
+-- Pacing under GitHub's secondary limits (by default no more than 2,000 GraphQL points and 900
+-- REST points per minute per token; engine.worker_settings): a token bucket of half the minute's
+-- points refilled at the other half per minute, so no rolling minute ever goes over the limit.
+create or replace function engine.pace_limits(p_resource text, out capacity numeric, out per_second numeric)
+language plpgsql stable
+set search_path = ''
+as $$
+declare
+  v_per_minute numeric;
+begin
+  select case p_resource when 'graphql' then s.graphql_points_per_minute else s.rest_points_per_minute end
+  into v_per_minute from engine.worker_settings s;
+  v_per_minute := coalesce(v_per_minute, case p_resource when 'graphql' then 2000 else 900 end);
+  capacity := v_per_minute / 2.0;
+  per_second := v_per_minute / 2.0 / 60.0;
+end;
+$$;
+revoke all on function engine.pace_limits(text) from public;
+grant execute on function engine.pace_limits(text) to service_role;
+comment on function engine.pace_limits(text) is
+  'Token bucket per token and resource under GitHub''s secondary limits per minute (engine.worker_settings '
+  'graphql_points_per_minute, rest_points_per_minute): capacity and refill per second.';
 
 create or replace function engine.pause_token(p_token_id uuid, p_until timestamptz)
 returns timestamptz
@@ -139,7 +199,8 @@ create or replace function engine.reserve_budget(
   p_resource text default 'graphql',
   p_reserve int default 1000,
   p_token_ids uuid[] default null,
-  p_workspace_id uuid default null
+  p_workspace_id uuid default null,
+  p_data_type text default null
 )
 returns table (token_id uuid, label text, vault_secret_id uuid, reserved int, wait_until timestamptz, reason text,
   reservation_id bigint)
@@ -151,7 +212,8 @@ declare
   v_best record;
   v_wait timestamptz;
   v_reason text;
-  v_count int;
+  v_candidates uuid[];
+  v_pace record := engine.pace_limits(p_resource);
   v_reservation_id bigint;
 begin
   if p_cost is null or p_cost < 1 then
@@ -161,70 +223,77 @@ begin
     raise exception 'the reserve cannot be negative (got %)', p_reserve using errcode = '22023';
   end if;
 
-  -- Budget rows are created on demand for every token of the pool.
-  insert into engine.rate_limit_budgets (token_id, resource)
-  select t.id, p_resource from engine.github_tokens t
+  -- The candidates: enabled tokens of the pool (the platform's, or the workspace's own) that
+  -- GitHub did not refuse this data type.
+  select array_agg(t.id order by t.id) into v_candidates
+  from engine.github_tokens t
   where t.enabled and (p_token_ids is null or t.id = any (p_token_ids))
     and t.workspace_id is not distinct from p_workspace_id
-  on conflict do nothing;
-
-  -- Lock the candidates in one order, then work on what is committed under those locks.
-  perform 1 from engine.rate_limit_budgets b
-  join engine.github_tokens t on t.id = b.token_id
-  where b.resource = p_resource and t.enabled and (p_token_ids is null or t.id = any (p_token_ids))
-    and t.workspace_id is not distinct from p_workspace_id
-  order by b.token_id
-  for update of b;
-  get diagnostics v_count = row_count;
-  if v_count = 0 then
+    and (p_data_type is null or not (p_data_type = any (t.denied_data_types)));
+  if v_candidates is null then
+    if p_data_type is not null and exists (
+        select 1 from engine.github_tokens t where t.enabled and (p_token_ids is null or t.id = any (p_token_ids))
+          and t.workspace_id is not distinct from p_workspace_id) then
+      raise exception 'no enabled GitHub token may fetch %: %', p_data_type,
+        (select string_agg(distinct t.denied_reason, '; ') from engine.github_tokens t
+         where t.enabled and p_data_type = any (t.denied_data_types) and t.workspace_id is not distinct from p_workspace_id)
+        using errcode = 'P0002';
+    end if;
     if p_workspace_id is not null then
       raise exception 'workspace % has no enabled GitHub token: an owner or admin connects one with connect_github_token', p_workspace_id
         using errcode = 'P0002';
     end if;
-    raise exception 'no enabled GitHub token: set GITHUB_TOKEN in the function secrets or add a token to engine.github_tokens'
+    raise exception 'no enabled GitHub token: %',
+      coalesce((select string_agg(format('%s was disabled (%s)', t.label, t.disabled_reason), '; ')
+                from engine.github_tokens t where not t.enabled and t.workspace_id is null
+                  and (p_token_ids is null or t.id = any (p_token_ids))),
+               'set GITHUB_TOKEN in the function secrets or add a token to engine.github_tokens')
       using errcode = 'P0002';
   end if;
+
+  -- Budget rows are created on demand; then the candidates are locked in one order, and the work
+  -- is done on what is committed under those locks.
+  insert into engine.rate_limit_budgets (token_id, resource)
+  select c, p_resource from unnest(v_candidates) c
+  on conflict do nothing;
+  perform 1 from engine.rate_limit_budgets b
+  where b.resource = p_resource and b.token_id = any (v_candidates)
+  order by b.token_id
+  for update of b;
 
   -- A window whose reset has passed is full again; GitHub starts the next window at the next
   -- request, so its reset is unknown until an answer reports it. Reservations made in the old
   -- window go with it: whatever they cost was charged to that window.
   delete from engine.budget_reservations r
-  using engine.rate_limit_budgets b, engine.github_tokens t
-  where r.token_id = b.token_id and r.resource = b.resource and t.id = b.token_id and b.resource = p_resource
-    and t.enabled and (p_token_ids is null or t.id = any (p_token_ids))
-    and t.workspace_id is not distinct from p_workspace_id
+  using engine.rate_limit_budgets b
+  where r.token_id = b.token_id and r.resource = b.resource and b.resource = p_resource
+    and b.token_id = any (v_candidates)
     and b.reset_at is not null and b.reset_at + engine.budget_reset_margin() <= v_now and r.created_at <= b.reset_at;
   update engine.rate_limit_budgets b
   set remaining = b.limit_points, reset_at = null, updated_at = v_now
-  from engine.github_tokens t
-  where t.id = b.token_id and b.resource = p_resource and t.enabled
-    and (p_token_ids is null or t.id = any (p_token_ids))
-    and t.workspace_id is not distinct from p_workspace_id
+  where b.resource = p_resource and b.token_id = any (v_candidates)
     and b.reset_at is not null and b.reset_at + engine.budget_reset_margin() <= v_now;
 
   -- In flight is what unexpired reservations hold: one a worker never reconciled (an isolate
-  -- killed mid-request) stops counting when it expires.
+  -- killed mid-request) stops counting when it expires. The pace bucket refills with time.
   delete from engine.budget_reservations r
-  using engine.github_tokens t
-  where t.id = r.token_id and r.resource = p_resource and t.enabled
-    and (p_token_ids is null or t.id = any (p_token_ids))
-    and t.workspace_id is not distinct from p_workspace_id and r.expires_at <= v_now;
+  where r.resource = p_resource and r.token_id = any (v_candidates) and r.expires_at <= v_now;
   update engine.rate_limit_budgets b
   set reserved = coalesce((select sum(r.points) from engine.budget_reservations r
-                           where r.token_id = b.token_id and r.resource = b.resource), 0)
-  from engine.github_tokens t
-  where t.id = b.token_id and b.resource = p_resource and t.enabled
-    and (p_token_ids is null or t.id = any (p_token_ids))
-    and t.workspace_id is not distinct from p_workspace_id;
+                           where r.token_id = b.token_id and r.resource = b.resource), 0),
+      pace_points = least(v_pace.capacity,
+        coalesce(b.pace_points, v_pace.capacity) + extract(epoch from v_now - coalesce(b.pace_at, v_now)) * v_pace.per_second),
+      pace_at = v_now
+  where b.resource = p_resource and b.token_id = any (v_candidates);
 
-  select b.token_id, t.label, t.vault_secret_id, b.remaining - b.reserved - p_reserve as headroom
+  select b.token_id, t.label, t.vault_secret_id
   into v_best
   from engine.rate_limit_budgets b
   join engine.github_tokens t on t.id = b.token_id
-  where b.resource = p_resource and t.enabled and (p_token_ids is null or t.id = any (p_token_ids))
-    and t.workspace_id is not distinct from p_workspace_id
+  where b.resource = p_resource and b.token_id = any (v_candidates)
     and (b.paused_until is null or b.paused_until <= v_now)
     and b.remaining - b.reserved - p_reserve >= p_cost
+    and b.pace_points >= least(p_cost, v_pace.capacity)
   order by b.remaining - b.reserved desc, b.token_id
   limit 1;
 
@@ -233,7 +302,7 @@ begin
     values (v_best.token_id, p_resource, p_cost, v_now, v_now + engine.budget_reservation_ttl())
     returning id into v_reservation_id;
     update engine.rate_limit_budgets b
-    set reserved = b.reserved + p_cost, updated_at = v_now
+    set reserved = b.reserved + p_cost, pace_points = b.pace_points - p_cost, updated_at = v_now
     where b.token_id = v_best.token_id and b.resource = p_resource;
     return query select v_best.token_id, v_best.label, v_best.vault_secret_id, p_cost,
       null::timestamptz, null::text, v_reservation_id;
@@ -241,44 +310,47 @@ begin
   end if;
 
   -- Nothing can cover it: the earliest moment any token may: the end of its pause, the end of
-  -- its window, or (when only others' in-flight reservations are in the way) a moment later.
-  select min(case
-           when b.paused_until > v_now then greatest(b.paused_until,
-             case when b.remaining - p_reserve < p_cost and b.reset_at is not null
-                  then b.reset_at + engine.budget_reset_margin() end)
-           when b.remaining - p_reserve >= p_cost then v_now + interval '1 second'
-           when b.reset_at is not null then b.reset_at + engine.budget_reset_margin()
-           else v_now + interval '60 seconds'
-         end)
+  -- its window, when its pace bucket holds the cost again, or (when only others' in-flight
+  -- reservations are in the way) a moment later.
+  select min(greatest(
+           case
+             when b.paused_until > v_now then greatest(b.paused_until,
+               case when b.remaining - p_reserve < p_cost and b.reset_at is not null
+                    then b.reset_at + engine.budget_reset_margin() end)
+             when b.remaining - p_reserve >= p_cost then v_now + interval '1 second'
+             when b.reset_at is not null then b.reset_at + engine.budget_reset_margin()
+             else v_now + interval '60 seconds'
+           end,
+           v_now + make_interval(secs => greatest(0, least(p_cost, v_pace.capacity) - b.pace_points) / v_pace.per_second)))
   into v_wait
   from engine.rate_limit_budgets b
-  join engine.github_tokens t on t.id = b.token_id
-  where b.resource = p_resource and t.enabled and (p_token_ids is null or t.id = any (p_token_ids))
-    and t.workspace_id is not distinct from p_workspace_id;
+  where b.resource = p_resource and b.token_id = any (v_candidates);
 
   select case
     when bool_and(b.paused_until > v_now) then 'every token is paused by a GitHub secondary rate limit'
     when bool_and(b.limit_points - p_reserve < p_cost) then
       format('the request (%s points) exceeds every token''s limit minus the reserve of %s', p_cost, p_reserve)
+    when bool_and(b.pace_points < least(p_cost, v_pace.capacity) and b.remaining - b.reserved - p_reserve >= p_cost) then
+      format('pacing under GitHub''s per-minute limit (%s points a minute per token)', round(v_pace.capacity + 60 * v_pace.per_second))
     else format('the GitHub budget cannot cover %s points while keeping a reserve of %s', p_cost, p_reserve)
   end
   into v_reason
   from engine.rate_limit_budgets b
-  join engine.github_tokens t on t.id = b.token_id
-  where b.resource = p_resource and t.enabled and (p_token_ids is null or t.id = any (p_token_ids))
-    and t.workspace_id is not distinct from p_workspace_id;
+  where b.resource = p_resource and b.token_id = any (v_candidates);
 
   return query select null::uuid, null::text, null::uuid, 0, v_wait, v_reason, null::bigint;
 end;
 $$;
-revoke all on function engine.reserve_budget(int, text, int, uuid[], uuid) from public;
-grant execute on function engine.reserve_budget(int, text, int, uuid[], uuid) to service_role;
-comment on function engine.reserve_budget(int, text, int, uuid[], uuid) is
-  'Reserves p_cost points on the enabled, unpaused token with the most headroom, keeping p_reserve '
-  'points untouched. Returns the token and the points reserved, or (token null) wait_until: the '
-  'earliest time a token may cover the request; then no request may be sent. The reservation '
-  '(reservation_id, a row of engine.budget_reservations) counts until reconciled or expired. p_workspace_id picks the '
-  'pool: null = the platform''s tokens (public repositories), else that workspace''s own tokens (its private repositories).';
+revoke all on function engine.reserve_budget(int, text, int, uuid[], uuid, text) from public;
+grant execute on function engine.reserve_budget(int, text, int, uuid[], uuid, text) to service_role;
+comment on function engine.reserve_budget(int, text, int, uuid[], uuid, text) is
+  'Reserves p_cost points on the enabled, unpaused token with the most headroom, keeping p_reserve points untouched and '
+  'pacing each token under GitHub''s per-minute secondary limit (engine.pace_limits). Returns the token and the points '
+  'reserved, or (token null) wait_until: the earliest time a token may cover the request; then no request may be sent. '
+  'The reservation (reservation_id, a row of engine.budget_reservations) counts until reconciled or expired. '
+  'p_workspace_id picks the pool: null = the platform''s tokens (public repositories), else that workspace''s own tokens '
+  '(its private repositories); p_data_type skips tokens GitHub refused that data type. No candidate at all raises P0002 '
+  'saying why (every token disabled, no token of the workspace, none may fetch the type).';
 
 create or replace function engine.reconcile_budget(
   p_token_id uuid,

@@ -25,7 +25,11 @@ create table engine.worker_settings (
   max_concurrent_invocations int not null default 8
     constraint worker_settings_max_concurrent_invocations_1_to_100 check (max_concurrent_invocations between 1 and 100),
   invocation_seconds int not null default 150
-    constraint worker_settings_invocation_seconds_1_to_3600 check (invocation_seconds between 1 and 3600)
+    constraint worker_settings_invocation_seconds_1_to_3600 check (invocation_seconds between 1 and 3600),
+  graphql_points_per_minute int not null default 2000
+    constraint worker_settings_graphql_points_per_minute_positive check (graphql_points_per_minute > 0),
+  rest_points_per_minute int not null default 900
+    constraint worker_settings_rest_points_per_minute_positive check (rest_points_per_minute > 0)
 );
 alter table engine.worker_settings enable row level security;
 revoke all on engine.worker_settings from public, anon, authenticated;
@@ -40,6 +44,10 @@ comment on column engine.worker_settings.kick_debounce_seconds is
   'No new kick within this many seconds of the last one while that invocation has not answered (it drains what was queued since). 0 = no debounce.';
 comment on column engine.worker_settings.max_concurrent_invocations is
   'No kick (cron tick included) while this many invocations may be live (engine.live_worker_invocations()). Each invocation holds a small connection pool.';
+comment on column engine.worker_settings.graphql_points_per_minute is
+  'GitHub''s secondary limit the engine paces each token under: GraphQL points per rolling minute (GitHub: 2,000).';
+comment on column engine.worker_settings.rest_points_per_minute is
+  'The same for REST requests (GitHub: 900 points a minute, a GET costing 1).';
 comment on column engine.worker_settings.invocation_seconds is
   'How long an unanswered kick counts as a live invocation: at least the worker''s time budget (BACKFILL_TIME_BUDGET_MS, default 120 s) plus a margin, at most the edge-function wall clock.';
 

@@ -217,7 +217,8 @@ select
   t.tracked_repository_id,
   tr.full_name,
   t.repository_id,
-  t.status,
+  -- Data types are independent: a repository whose other types completed ended with errors.
+  case when t.status = 'failed' and p.types_completed > 0 then 'completed_with_errors' else t.status end as status,
   t.attempts,
   coalesce(p.items_done, 0) as items_done,
   coalesce(p.items_total, 0) as estimated_total,
@@ -237,6 +238,7 @@ from public.backfill_tasks t
 left join public.tracked_repositories tr on tr.id = t.tracked_repository_id
 left join lateral (
   select sum(bp.items_done) filter (where bp.status <> 'skipped')::bigint as items_done,
+         count(*) filter (where bp.status = 'completed' and bp.data_type <> 'repository') as types_completed,
          sum(private.progress_total(bp.status, bp.items_done, bp.estimated_total))::bigint as items_total,
          count(*) filter (where bp.status <> 'skipped') as types_counted,
          sum(private.progress_fraction(bp.status, bp.items_done, bp.estimated_total)) as fraction_sum,
@@ -270,7 +272,8 @@ cross join lateral (
 revoke all on public.backfill_repository_status from anon, authenticated;
 grant select on public.backfill_repository_status to authenticated, service_role;
 comment on view public.backfill_repository_status is
-  'Progress of one repository in a backfill: status, items done of the estimate, percent (mean over its '
+  'Progress of one repository in a backfill: status (pending, running, completed, completed_with_errors: some data '
+  'types failed and the others completed, failed, cancelled), items done of the estimate, percent (mean over its '
   'non-skipped data types), ETA in seconds while running (observed rate, at least the wait for the GitHub '
   'budget; eta_limited_by says which), and the last error (none once completed).';
 

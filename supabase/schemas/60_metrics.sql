@@ -52,16 +52,21 @@ comment on table public.workspace_metrics_cache is
 
 create index workspace_metrics_cache_expires_at_idx on public.workspace_metrics_cache (expires_at);
 
+-- A queue, not a set: a day may be marked several times before a refresh takes it. Without a
+-- unique key, marking never waits for a refresh that is taking the same day (or for another
+-- commit marking it), so chunk commits and the refresh cannot deadlock over it whatever the order
+-- of their other locks.
 create table private.daily_activity_dirty_days (
   repository_id bigint not null,
   date date not null,
   marked_at timestamptz not null default now(),
-  primary key (repository_id, date)
+  id bigint generated always as identity primary key
 );
 alter table private.daily_activity_dirty_days enable row level security;
 revoke all on private.daily_activity_dirty_days from public, anon, authenticated;
 comment on table private.daily_activity_dirty_days is
-  'Repository days whose content changed since daily_activity_metrics last computed them.';
+  'Repository days whose content changed since daily_activity_metrics last computed them (a queue: a day may '
+  'appear more than once; the refresh takes rows in id order).';
 
 create table private.daily_contributors (
   repository_id bigint not null references public.repositories (id) on delete cascade,
@@ -129,7 +134,6 @@ as $$
     insert into private.daily_activity_dirty_days (repository_id, date)
     select mark_daily_activity_dirty.repository_id, d::date
     from generate_series(from_date, to_date, interval '1 day') d
-    on conflict do nothing
     returning 1)
   select count(*)::int from ins
 $$;
@@ -215,10 +219,7 @@ $$;
 revoke execute on function private.workspace_retention_start(uuid) from public, anon, authenticated;
 grant execute on function private.workspace_retention_start(uuid) to service_role;
 
--- Two chunk commits of different jobs over the same repository (an addon backfill and a
--- scheduled sync, say) both mark that repository's activity days. Inserting the same keys in
--- different orders makes each wait for the other's uncommitted row: a deadlock that aborts one
--- chunk. Marking days in key order (repository, date) gives every writer the same lock order.
+-- Marks the days a write touched (a queue insert that never waits: see the table).
 create or replace function private.tg_content__mark_activity_days()
 returns trigger
 language plpgsql
@@ -230,33 +231,28 @@ begin
     when 'commits' then
       insert into private.daily_activity_dirty_days (repository_id, date)
       select distinct n.repository_id, private.utc_day(n.committed_at) from new_rows n
-      order by 1, 2
-      on conflict do nothing;
+      order by 1, 2;
     when 'pull_requests' then
       insert into private.daily_activity_dirty_days (repository_id, date)
       select distinct n.repository_id, d from new_rows n
       cross join lateral (values (private.utc_day(n.created_at)), (private.utc_day(n.merged_at)),
                                  (private.utc_day(n.closed_at))) v(d)
       where d is not null
-      order by 1, 2
-      on conflict do nothing;
+      order by 1, 2;
     when 'issues' then
       insert into private.daily_activity_dirty_days (repository_id, date)
       select distinct n.repository_id, d from new_rows n
       cross join lateral (values (private.utc_day(n.created_at)), (private.utc_day(n.closed_at))) v(d)
       where d is not null
-      order by 1, 2
-      on conflict do nothing;
+      order by 1, 2;
     when 'star_history' then
       insert into private.daily_activity_dirty_days (repository_id, date)
       select distinct n.repository_id, n.day from new_rows n
-      order by 1, 2
-      on conflict do nothing;
+      order by 1, 2;
     when 'forks' then
       insert into private.daily_activity_dirty_days (repository_id, date)
       select distinct n.repository_id, private.utc_day(n.created_at) from new_rows n
-      order by 1, 2
-      on conflict do nothing;
+      order by 1, 2;
   end case;
   return null;
 end
@@ -411,15 +407,16 @@ declare
   touched_people bigint[];
   ws uuid;
 begin
-  with claimed as (
+  with taken as (
     delete from private.daily_activity_dirty_days d
-    where (d.repository_id, d.date) in (
-      select x.repository_id, x.date from private.daily_activity_dirty_days x
-      order by x.marked_at
+    where d.id in (
+      select x.id from private.daily_activity_dirty_days x
+      order by x.id
       limit greatest(coalesce(max_days, 20000), 1)
       for update skip locked)
     returning d.repository_id, d.date
   ),
+  claimed as (select distinct t.repository_id, t.date from taken t),
   repos as (select distinct c.repository_id from claimed c),
   facts as (
     select c.repository_id, private.utc_day(c.committed_at) as date,

@@ -99,8 +99,10 @@ as $$
          (array_agg(d.workspace_id order by d.score desc, d.workspace_id))[1],
          array_agg(d.workspace_id order by d.score desc, d.workspace_id),
          max(d.score),
-         -- incremental: everything updated since the oldest last sync of the due workspaces
-         case when bool_or(d.last_sync_at is null) then null else min(d.last_sync_at) end,
+         -- incremental: everything updated since the oldest last sync of the due workspaces, from
+         -- the whole second (GitHub's timestamps have no fraction) less a margin for clock skew
+         case when bool_or(d.last_sync_at is null) then null
+              else date_trunc('second', min(d.last_sync_at)) - interval '2 minutes' end,
          least(365, greatest(1, ceil(extract(epoch from (now() - coalesce(
            case when bool_or(d.last_sync_at is null) then null else min(d.last_sync_at) end,
            now() - make_interval(hours => max(d.sync_frequency_hours))))) / 86400.0)))::int,
@@ -238,6 +240,11 @@ begin
     perform public.update_workspace_sync_status(new.tracked_repository_id,
       case when new.status = 'completed' then 'success' else 'failed' end,
       null, coalesce(new.started_at, new.finished_at, now()), new.last_error);
+  elsif new.status = 'completed' then
+    -- A repository's first sync goes on from where its first backfill started, not a day back.
+    update public.workspace_tracked_repositories w set last_sync_at = coalesce(new.started_at, new.finished_at, now())
+    where w.workspace_id = new.workspace_id and w.tracked_repository_id = new.tracked_repository_id
+      and w.last_sync_at is null;
   end if;
   return null;
 end
@@ -246,7 +253,8 @@ revoke execute on function private.tg_backfill_tasks__record_sync_result() from 
 comment on function private.tg_backfill_tasks__record_sync_result() is
   'When a task of a scheduled job completes or fails, records success/failure on every workspace '
   'tracking its repository. A successful sync counts from the task''s start, so nothing updated '
-  'while it ran is skipped next time.';
+  'while it ran is skipped next time. A completed task of another job starts the repository''s sync '
+  'history in its workspace when it has none.';
 
 create trigger tg_backfill_tasks__record_sync_result
   after update of status on public.backfill_tasks

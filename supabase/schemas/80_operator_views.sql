@@ -49,15 +49,16 @@ create or replace view engine.token_budgets with (security_invoker = true) as
 select t.label, t.kind, t.enabled, b.resource, b.limit_points, b.remaining, b.reserved,
        b.remaining - b.reserved as available, b.reset_at,
        greatest(b.reset_at - now(), interval '0') as resets_in, b.paused_until, b.updated_at,
-       t.account
+       t.account, t.workspace_id, t.disabled_at, t.disabled_reason, t.denied_data_types, t.denied_reason
 from engine.github_tokens t
 left join engine.rate_limit_budgets b on b.token_id = t.id
 order by t.label, b.resource;
 revoke all on engine.token_budgets from public, anon, authenticated;
 grant select on engine.token_budgets to service_role;
 comment on view engine.token_budgets is
-  'GitHub tokens with their budget per resource: remaining, reserved, available, reset and pause, and the account '
-  'whose limit they draw on (one enabled token per account).';
+  'GitHub tokens with their budget per resource: remaining, reserved, available, reset and pause, the account '
+  'whose limit they draw on (one enabled token per account), the workspace a token belongs to (null: the platform '
+  'pool), and what GitHub refused: disabled_reason (401: replace the token) and denied_data_types (a missing scope).';
 
 create or replace view engine.recent_webhook_rejections with (security_invoker = true) as
 select * from billing.recent_webhook_rejections;

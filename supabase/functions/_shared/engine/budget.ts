@@ -26,13 +26,26 @@ export interface Budget {
   /** Reserves `cost` points on the token with the most headroom, or throws BudgetWait. The pool
    * is the platform's (public repositories) unless `workspaceId` names the workspace whose own
    * tokens must be used (its private repositories). */
-  reserve(cost: number, workspaceId?: string | null): Promise<Reservation>;
+  reserve(cost: number, workspaceId?: string | null, dataType?: string | null): Promise<Reservation>;
   /** Releases the reservation and records what GitHub reported (null: no answer). */
   reconcile(reservation: Reservation, rateLimit: RateLimitInfo | null): Promise<void>;
   /** Secondary limit: no worker uses the token before `untilMs`. Returns the pause's end. */
   pause(tokenId: string, untilMs: number): Promise<number>;
   /** Primary limit exhausted until `resetMs`. */
   exhausted(tokenId: string, resetMs: number): Promise<void>;
+  /** GitHub refused the token's credentials (401): no worker leases it again. */
+  disable(tokenId: string, reason: string): Promise<void>;
+  /** GitHub refused the token a data type (a missing scope): it serves the others. */
+  deny(tokenId: string, dataType: string, reason: string): Promise<void>;
+}
+
+/** No token is left that may make the request: every one disabled, refused the data type, or
+ * (a private repository) the workspace has none. The message says which and what to do. */
+export class NoUsableToken extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "NoUsableToken";
+  }
 }
 
 /** The token id of an unlimited budget's reservations: no engine.github_tokens row, so no
@@ -52,6 +65,8 @@ export function unlimitedBudget(token = "test-token", now: () => number = Date.n
     reconcile: () => Promise.resolve(),
     pause: (_t, until) => Promise.resolve(blockedUntil = Math.max(blockedUntil, until)),
     exhausted: (_t, reset) => Promise.resolve(void (blockedUntil = Math.max(blockedUntil, reset))),
+    disable: (_t, reason) => Promise.reject(new NoUsableToken(reason)),
+    deny: (_t, _type, reason) => Promise.reject(new NoUsableToken(reason)),
   };
 }
 
@@ -86,6 +101,12 @@ export interface SqlBudgetOptions {
   now?: () => number;
 }
 
+/** A token's fingerprint: enough to tell a rotated value from the old one, useless to anyone else. */
+async function fingerprint(token: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(token)));
+  return Array.from(digest.slice(0, 8), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
 /** The GitHub tokens a budget leases, and their values. */
 function tokenPool(sql: Sql, options: SqlBudgetOptions) {
   const envLabel = options.envLabel ?? "env:GITHUB_TOKEN";
@@ -100,7 +121,8 @@ function tokenPool(sql: Sql, options: SqlBudgetOptions) {
     pool ??= (async () => {
       const ids: string[] = [];
       if (options.envToken) {
-        const [{ id }] = await sql<{ id: string }[]>`select engine.ensure_env_github_token(${envLabel}) as id`;
+        const [{ id }] = await sql<{ id: string }[]>`
+          select engine.ensure_env_github_token(${envLabel}, ${await fingerprint(options.envToken)}) as id`;
         envTokenId = id;
         ids.push(id);
       }
@@ -145,13 +167,20 @@ export function sqlBudget(sql: Sql, options: SqlBudgetOptions = {}): Budget {
   const tokens = tokenPool(sql, options);
 
   const budget: Budget = {
-    async reserve(cost, workspaceId = null) {
+    async reserve(cost, workspaceId = null, dataType = null) {
       // A workspace's pool is all of its enabled tokens, whose values are in Vault.
       const ids = workspaceId ? null : await tokens.ids();
-      const [r] = await sql<{ token_id: string | null; reserved: number; wait_until: Date | null; reason: string | null; reservation_id: string | null }[]>`
-        select token_id, reserved, wait_until, reason, reservation_id
-        from engine.reserve_budget(${Math.max(1, Math.ceil(cost))}, ${resource}, ${reserveKept}, ${ids}::uuid[],
-          ${workspaceId}::uuid)`;
+      let r: { token_id: string | null; reserved: number; wait_until: Date | null; reason: string | null; reservation_id: string | null };
+      try {
+        [r] = await sql`
+          select token_id, reserved, wait_until, reason, reservation_id
+          from engine.reserve_budget(${Math.max(1, Math.ceil(cost))}, ${resource}, ${reserveKept}, ${ids}::uuid[],
+            ${workspaceId}::uuid, ${dataType})`;
+      } catch (e) {
+        // P0002: no candidate token at all; the message says why.
+        if ((e as { code?: string }).code === "P0002") throw new NoUsableToken((e as Error).message);
+        throw e;
+      }
       if (!r.token_id) {
         throw new BudgetWait(r.wait_until ? new Date(r.wait_until).getTime() : now() + 60_000, r.reason ?? "the GitHub budget is exhausted");
       }
@@ -186,6 +215,12 @@ export function sqlBudget(sql: Sql, options: SqlBudgetOptions = {}): Budget {
     },
     async exhausted(tokenId, resetMs) {
       await sql`select engine.reconcile_budget(${tokenId}, 0, null, 0, ${new Date(resetMs).toISOString()}, null, ${resource})`;
+    },
+    async disable(tokenId, reason) {
+      await sql`select engine.disable_token(${tokenId}, ${reason})`;
+    },
+    async deny(tokenId, dataType, reason) {
+      await sql`select engine.deny_token_data_type(${tokenId}, ${dataType}, ${reason})`;
     },
   };
   return budget;

@@ -73,5 +73,10 @@ export async function commitChunk(
     report.tasksCompleted++;
     return "completed";
   }
+  if (outcome === "task_failed") {
+    // The last open data type is done, but another one failed for good: the task ends failed.
+    report.tasksFailed++;
+    return "failed";
+  }
   return null;
 }

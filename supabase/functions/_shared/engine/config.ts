@@ -26,6 +26,9 @@ export interface WorkerConfig {
   dbRetryDelaySeconds: number;
   /** GitHub points kept untouched on every token (the shared budget's reserve). */
   budgetReserve: number;
+  /** Claims of a task without a committed chunk (a pass ending mid-chunk, a killed worker) before
+   * the data type in progress fails: every delivery commits, shrinks the chunk or counts. */
+  maxDeliveries: number;
 }
 
 export const DEFAULT_CONFIG: WorkerConfig = {
@@ -46,6 +49,7 @@ export const DEFAULT_CONFIG: WorkerConfig = {
   retryDelaySeconds: 30,
   dbRetryDelaySeconds: 10,
   budgetReserve: 1000,
+  maxDeliveries: 8,
 };
 
 export function configFromEnv(env: (name: string) => string | undefined): WorkerConfig {
@@ -73,5 +77,6 @@ export function configFromEnv(env: (name: string) => string | undefined): Worker
     retryDelaySeconds: num("BACKFILL_RETRY_DELAY_SECONDS", DEFAULT_CONFIG.retryDelaySeconds),
     dbRetryDelaySeconds: num("BACKFILL_DB_RETRY_DELAY_SECONDS", DEFAULT_CONFIG.dbRetryDelaySeconds),
     budgetReserve: num("BACKFILL_BUDGET_RESERVE", DEFAULT_CONFIG.budgetReserve),
+    maxDeliveries: num("BACKFILL_MAX_DELIVERIES", DEFAULT_CONFIG.maxDeliveries),
   };
 }

@@ -4,11 +4,11 @@
 // off, or fails the task for good). A database call that failed gives the task back (passing
 // errors) or fails it, so it does not loop through the sweeper forever.
 import { GithubError } from "../github/graphql.ts";
-import { BudgetWait } from "./budget.ts";
+import { BudgetWait, NoUsableToken } from "./budget.ts";
 import { releaseTask } from "./claims.ts";
 import type { WorkerConfig } from "./config.ts";
 import { dbErrorCode, isTransientDbError, WorkerStepError } from "./db_errors.ts";
-import { type Claim, type Pass, repoNameOf, type TaskOutcome, type TaskStep, TaskStop } from "./pass.ts";
+import { type Claim, type ClaimedProgress, type Pass, repoNameOf, type TaskOutcome, type TaskStep, TaskStop } from "./pass.ts";
 
 /** How the task goes on after fetching a chunk of `dataType` threw `e`, `transientRetries`
  * transient errors into this chunk: an outcome, or "retry" the chunk (smaller page, after a pause). */
@@ -23,10 +23,28 @@ export async function afterFetchError(
   if (e instanceof TaskStop) {
     if (e.outcome !== "deadline") return e.outcome;
     // No room left for another request: the cursor stays at the chunk's start, and no slot
-    // claims more work in this pass.
+    // claims more work in this pass. A chunk cut short after its first request is tried next
+    // time with smaller pages.
     pass.outOfTime = true;
+    if ((claim.sentSinceCommit ?? 0) > 1) {
+      at.step = "shrinking the chunk that did not fit in the pass";
+      await pass.sql`select engine.shrink_backfill_page(${claim.task_id}, ${claim.claim_id}, ${dataType},
+        ${pass.config.pageSize}, ${pass.config.minPageSize})`;
+    }
     at.step = "releasing the task at the end of the time budget";
     return await releaseTask(pass, claim, 0, null);
+  }
+  if (e instanceof NoUsableToken) {
+    // A private repository without a token of its workspace, or every token refused: this data
+    // type cannot be fetched until a person fixes the token.
+    if (claim.tokenScope) return await failPrivate(pass, claim, dataType, at);
+    at.step = "recording that no GitHub token may fetch it";
+    return await recordFailedAttempt(pass, claim, dataType, {
+      message: `fetching ${dataType} of ${repoNameOf(claim)}: ${e.message}; then retry with select retry_backfill(` +
+        `'${claim.job_id}', '${claim.tracked_repository_id}')`,
+      permanent: true,
+      maxAttempts: pass.config.maxAttempts,
+    });
   }
   // The database behind the shared budget failed: not GitHub's doing.
   if (dbErrorCode(e)) {
@@ -103,7 +121,21 @@ async function recordFailedAttempt(pass: Pass, claim: Claim, dataType: string | 
       ${f.permanent}, ${f.maxAttempts}, ${config.retryDelaySeconds}, ${claim.claim_id},
       ${config.maxRetryDelaySeconds}) as outcome`;
   if (outcome === "failed") pass.report.tasksFailed++;
-  return outcome === "failed" ? "failed" : outcome === "stale" ? "stale" : "retrying";
+  return outcome === "failed" ? "failed" : outcome === "stale" ? "stale" : outcome === "data_type_failed" ? "type_failed" : "retrying";
+}
+
+/** A task claimed again and again without committing (every pass ended mid-chunk, or the worker
+ * was killed each time): the data type in progress fails for good with what was tried. */
+export async function failUndeliverable(pass: Pass, claim: Claim, p: ClaimedProgress, at: TaskStep): Promise<TaskOutcome> {
+  at.step = "recording a chunk that never committed";
+  return await recordFailedAttempt(pass, claim, p.data_type, {
+    message: `the ${p.data_type} chunk of ${repoNameOf(claim)} at ${p.cursor ? `cursor ${p.cursor}` : "its start"} ` +
+      `(${p.page_size ?? pass.config.pageSize} items per page) was claimed ${claim.read_ct} times without committing: each ` +
+      "pass ended or the worker stopped before it was fetched; check the worker's logs and time budget, then retry with " +
+      `select retry_backfill('${claim.job_id}', '${claim.tracked_repository_id}')`,
+    permanent: true,
+    maxAttempts: pass.config.maxAttempts,
+  });
 }
 
 /** A database call of the task failed (`e`, while doing `at`): a passing error gives the task

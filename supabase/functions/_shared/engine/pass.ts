@@ -124,6 +124,8 @@ export interface Claim {
   tokenScope?: string | null;
   /** Kept by the worker: the token of the chunk's last request (commit_backfill_chunk's p_token_id). */
   lastTokenId?: string;
+  /** Kept by the worker: the data type being fetched (tokens may be refused one type). */
+  currentDataType?: string;
 }
 
 export interface ClaimedProgress {
@@ -132,9 +134,12 @@ export interface ClaimedProgress {
   cursor: string | null;
   window_start: string | null;
   items_done: number;
+  /** Items per page after a chunk that did not fit in a pass (null: the configured size). */
+  page_size: number | null;
 }
 
-export type TaskOutcome = "completed" | "failed" | "released" | "stale" | "cancelled" | "retrying";
+/** How a task's run ends; "type_failed": one data type failed for good, the task goes on. */
+export type TaskOutcome = "completed" | "failed" | "released" | "stale" | "cancelled" | "retrying" | "type_failed";
 
 /** What the task is doing, for the message when a database call fails. */
 export interface TaskStep {

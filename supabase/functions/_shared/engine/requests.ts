@@ -18,7 +18,7 @@ export async function underBudget<A extends { rateLimit: RateLimitInfo | null }>
   send: (r: Reservation) => Promise<A>,
 ): Promise<A> {
   for (let limited = 0;; limited++) {
-    const reservation = await pool.reserve(cost, claim.tokenScope ?? null);
+    const reservation = await pool.reserve(cost, claim.tokenScope ?? null, claim.currentDataType ?? null);
     claim.lastTokenId = reservation.tokenId;
     pass.report.requests++;
     let answer: A;
@@ -34,6 +34,22 @@ export async function underBudget<A extends { rateLimit: RateLimitInfo | null }>
         }
       } finally {
         await pool.reconcile(reservation, null);
+      }
+      // A token problem, not the repository's: the token is set aside and the request goes to
+      // another one (reserve() raises NoUsableToken when none is left).
+      if (ge?.kind === "bad_credentials") {
+        await pool.disable(reservation.tokenId, `GitHub answered 401 Bad credentials on ${new Date(pass.now()).toISOString()}: ` +
+          "the token was revoked or has expired; replace it (supabase secrets set GITHUB_TOKEN=…, or update its Vault " +
+          "secret), the new value is used from the next pass");
+        if (limited >= 10) throw e;
+        continue;
+      }
+      if (ge?.kind === "insufficient_scopes") {
+        const type = claim.currentDataType ?? "this data type";
+        await pool.deny(reservation.tokenId, type, `GitHub refused the token ${type}: ${ge.message}; grant the token ` +
+          "the scope it names, or add a token that has it");
+        if (limited >= 10) throw e;
+        continue;
       }
       if (ge?.kind === "rate_limited") {
         const reset = ge.details.resetAt ? Date.parse(ge.details.resetAt) : NaN;

@@ -2,7 +2,7 @@
 // is done, the time budget ends, or the task stops (released, failed, stale, cancelled).
 import { commitChunk, fetchChunk } from "./chunk.ts";
 import { releaseTask } from "./claims.ts";
-import { afterFetchError, afterTaskError, failPrivate } from "./failures.ts";
+import { afterFetchError, afterTaskError, failPrivate, failUndeliverable } from "./failures.ts";
 import type { Fetched } from "./fetchers/mod.ts";
 import type { Claim, ClaimedProgress, Pass, TaskOutcome, TaskStep } from "./pass.ts";
 
@@ -27,8 +27,12 @@ async function processTask(pass: Pass, claim: Claim, at: TaskStep): Promise<Task
   // The platform's tokens serve public repositories; a private one only the workspace's own.
   claim.tokenScope = claim.repository_is_private ? claim.workspace_id : null;
   if (claim.repository_is_private && !claim.workspace_has_token) return await failPrivate(pass, claim, null, at);
-  for (const p of claim.progress) {
-    const outcome = await runDataType(pass, claim, p, at);
+  for (const [i, p] of claim.progress.entries()) {
+    // Delivered too often without a commit: the data type in progress fails, the others go on.
+    const outcome = i === 0 && claim.read_ct > pass.config.maxDeliveries
+      ? await failUndeliverable(pass, claim, p, at)
+      : await runDataType(pass, claim, p, at);
+    if (outcome === "type_failed") continue;
     if (outcome) return outcome;
   }
   return "completed";
@@ -38,9 +42,10 @@ async function processTask(pass: Pass, claim: Claim, at: TaskStep): Promise<Task
 async function runDataType(pass: Pass, claim: Claim, p: ClaimedProgress, at: TaskStep): Promise<TaskOutcome | null> {
   const { config } = pass;
   at.dataType = p.data_type;
+  claim.currentDataType = p.data_type;
   let cursor = p.cursor;
   let itemsDone = Number(p.items_done);
-  let pageSize = config.pageSize;
+  let pageSize = p.page_size ?? config.pageSize;
   let transient = 0;
   while (true) {
     if (pass.now() >= pass.deadline) {

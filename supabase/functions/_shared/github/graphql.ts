@@ -11,7 +11,9 @@ export interface RateLimitInfo {
 
 export type GithubErrorKind =
   | "not_found" // repository missing or invisible to the token
-  | "forbidden" // token lacks access (FORBIDDEN) or credentials rejected
+  | "forbidden" // the repository refuses this token (FORBIDDEN)
+  | "bad_credentials" // 401: the token was revoked or expired (a token problem, not the repository's)
+  | "insufficient_scopes" // the token lacks a scope this query needs (a token problem for this data type)
   | "secondary" // 403/429 secondary limit; retryAfterSeconds set
   | "rate_limited" // primary limit exhausted; resetAt set
   | "transient" // 5xx, timeouts (also GitHub's HTTP 200 ones), network errors, malformed bodies
@@ -94,7 +96,8 @@ export function classifyGithubError(e: unknown): GithubError {
   if (Array.isArray(err?.errors) && err.errors.length > 0) {
     const types = err.errors.map((x) => x.type ?? "");
     if (types.includes("NOT_FOUND")) return new GithubError("not_found", message);
-    if (types.includes("FORBIDDEN") || types.includes("INSUFFICIENT_SCOPES")) return new GithubError("forbidden", message);
+    if (types.includes("INSUFFICIENT_SCOPES")) return new GithubError("insufficient_scopes", message);
+    if (types.includes("FORBIDDEN")) return new GithubError("forbidden", message);
     if (types.includes("RATE_LIMITED")) {
       // GraphQL's primary limit: HTTP 200, x-ratelimit-reset in epoch seconds.
       const reset = Number(headerValue(err.headers, "x-ratelimit-reset"));
@@ -124,7 +127,7 @@ export function classifyGithubError(e: unknown): GithubError {
     }
     return new GithubError("forbidden", message, { status });
   }
-  if (status === 401) return new GithubError("forbidden", message, { status });
+  if (status === 401) return new GithubError("bad_credentials", message, { status });
   if (status === 404) return new GithubError("not_found", message, { status });
   if (status === 400 || status === 422) return new GithubError("invalid", message, { status });
   // 5xx, aborts (timeouts), network failures and unparsable bodies are all worth another try.

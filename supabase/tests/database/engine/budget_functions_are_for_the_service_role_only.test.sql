@@ -4,17 +4,17 @@ select plan(12);
 
 select ok(has_function_privilege('service_role', p, 'execute'), p || ' is executable by service_role')
 from unnest(array[
-  'engine.reserve_budget(int, text, int, uuid[], uuid)',
+  'engine.reserve_budget(int, text, int, uuid[], uuid, text)',
   'engine.reconcile_budget(uuid, int, int, int, timestamptz, int, text, bigint)',
   'engine.pause_token(uuid, timestamptz)',
-  'engine.ensure_env_github_token(text)']) p;
+  'engine.ensure_env_github_token(text, text)']) p;
 select ok(not has_function_privilege('anon', p, 'execute') and not has_function_privilege('authenticated', p, 'execute'),
   p || ' is not executable by anon or authenticated')
 from unnest(array[
-  'engine.reserve_budget(int, text, int, uuid[], uuid)',
+  'engine.reserve_budget(int, text, int, uuid[], uuid, text)',
   'engine.reconcile_budget(uuid, int, int, int, timestamptz, int, text, bigint)',
   'engine.pause_token(uuid, timestamptz)',
-  'engine.ensure_env_github_token(text)',
+  'engine.ensure_env_github_token(text, text)',
   'engine.github_token_secret(uuid)']) p;
 select ok(has_function_privilege('service_role', 'engine.github_token_secret(uuid)', 'execute'),
   'the worker may read a pooled token''s value');

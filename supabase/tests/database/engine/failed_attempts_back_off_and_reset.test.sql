@@ -15,12 +15,12 @@ insert into public.backfill_jobs (id, workspace_id, kind, window_days, data_type
 values ('00000000-0000-4000-8000-0000000008b2', '00000000-0000-4000-8000-0000000008b0', 'manual', 7,
         array['repository', 'pull_requests']);
 
-create function pg_temp.claim_and_fail(p_max int) returns table (outcome text, delay int) language plpgsql as $$
+create function pg_temp.claim_and_fail(p_max int, p_type text default 'repository') returns table (outcome text, delay int) language plpgsql as $$
 declare c record;
 begin
   update pgmq.q_backfill_recent set vt = now();
   select * into c from engine.claim_backfill_tasks('backfill_recent', 1, 300);
-  outcome := engine.fail_backfill_task(c.task_id, c.msg_id, 'repository', 'GitHub answered 502', false, p_max, 30, c.claim_id, 480);
+  outcome := engine.fail_backfill_task(c.task_id, c.msg_id, p_type, 'GitHub answered 502', false, p_max, 30, c.claim_id, 480);
   select round(extract(epoch from q.vt - now()))::int into delay from pgmq.q_backfill_recent q where q.msg_id = c.msg_id;
   return next;
 end $$;
@@ -38,7 +38,8 @@ select is(engine.commit_backfill_chunk((select task_id from c), 'repository', (s
 select is((select attempts from public.backfill_tasks where id = (select task_id from c)), 0,
   'a committed chunk resets the task''s attempts');
 
-select is((select outcome from pg_temp.claim_and_fail(1)), 'failed', 'out of attempts, the task fails');
+select is((select outcome from pg_temp.claim_and_fail(1, 'pull_requests')), 'failed',
+  'out of attempts on its last open data type, the task fails');
 select matches((select last_error from public.backfill_tasks where id = (select task_id from c)),
   'failed after 1 attempts: fix the cause, then retry with select retry_backfill\(''00000000-0000-4000-8000-0000000008b2'', ''[0-9a-f-]+''\)$',
   'the final failure says it failed and how to retry');
