@@ -86,6 +86,7 @@ export async function rateBound(sql: Sql): Promise<ScenarioResult> {
           timeBudgetMs: Math.max(1000, Math.min(15_000, stopAt - Date.now())),
           retryDelaySeconds: 0,
           budgetReserve: RESERVE,
+          cpuBudgetMs: 1e9, // the simulator shares this process: passes end by time here
         },
       }).catch((e) => {
         workerErrors.push((e as Error).message);

@@ -81,7 +81,7 @@ export function startWorkerPool(o: WorkerPoolOptions) {
         vaultTokens: false,
         resource: "core",
       }),
-      config: { ...o.config, timeBudgetMs: 1500 + Math.floor(o.random() * 4000) },
+      config: { cpuBudgetMs: 1e9, ...o.config, timeBudgetMs: 1500 + Math.floor(o.random() * 4000) },
       beforeCommit: () => {
         if (!crashed && o.random() < o.pCrash) {
           crashed = true;

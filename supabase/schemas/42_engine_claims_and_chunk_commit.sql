@@ -615,8 +615,10 @@ comment on function engine.heartbeat_backfill_task(bigint, uuid, int) is
 
 -- Stuck work: a running task whose heartbeat is older than p_stale (its worker died) is made
 -- visible again at once and its claim is revoked. p_stale is above the worker's visibility
--- timeout (300 s): a live worker heartbeats before every request, so only a dead one is swept.
-create or replace function engine.sweep_stuck_backfill_tasks(p_stale interval default interval '6 minutes')
+-- timeout (60 s) and its request timeout (30 s): a live worker heartbeats before every request
+-- and at every commit, so only a dead one is swept. With the minute's cron tick, a killed
+-- worker's tasks run again within 2 minutes.
+create or replace function engine.sweep_stuck_backfill_tasks(p_stale interval default interval '90 seconds')
 returns int
 language plpgsql
 security definer
@@ -641,7 +643,8 @@ $$;
 revoke all on function engine.sweep_stuck_backfill_tasks(interval) from public;
 grant execute on function engine.sweep_stuck_backfill_tasks(interval) to service_role;
 comment on function engine.sweep_stuck_backfill_tasks(interval) is
-  'Makes the messages of running tasks with a stale heartbeat (default 6 minutes, above the visibility timeout) visible again and revokes their claims; returns how many.';
+  'Makes the messages of running tasks with a stale heartbeat (default 90 s, above the worker''s visibility timeout of '
+  '60 s) visible again and revokes their claims; returns how many.';
 
 create or replace function private.tg_backfill_tasks__after_delete()
 returns trigger

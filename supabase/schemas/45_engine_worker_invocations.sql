@@ -5,8 +5,12 @@
 -- * debounce: no kick while the previous one was sent less than kick_debounce_seconds ago and
 --   its invocation has not answered yet. Kicks of one transaction share now(); of concurrent
 --   transactions only the one holding the worker_settings row (FOR UPDATE SKIP LOCKED) kicks.
--- * cap: no kick (cron tick included) while max_concurrent_invocations invocations may be live
---   (engine.live_worker_invocations(): unanswered kicks of the last invocation_seconds).
+-- * cap: no kick (cron tick included) while max_concurrent_invocations invocations may be live.
+-- * liveness: the worker answers a kick at once (202) and runs its pass in the background, so an
+--   HTTP answer says nothing about the pass: every invocation registers itself
+--   (engine.worker_invocations, with the kick_id of the kick that started it), heartbeats while it
+--   drains and records its end. Live = registered, not ended, heartbeat fresh; plus kicks still in
+--   flight (not answered, no invocation yet).
 
 -- An operator switch for the deployed worker's automatic invocations (the kick on new work and
 -- the pg_cron tick). Turning it off leaves queues, jobs and messages untouched: work resumes
@@ -49,19 +53,92 @@ comment on column engine.worker_settings.graphql_points_per_minute is
 comment on column engine.worker_settings.rest_points_per_minute is
   'The same for REST requests (GitHub: 900 points a minute, a GET costing 1).';
 comment on column engine.worker_settings.invocation_seconds is
-  'How long an unanswered kick counts as a live invocation: at least the worker''s time budget (BACKFILL_TIME_BUDGET_MS, default 120 s) plus a margin, at most the edge-function wall clock.';
+  'How long kicks are kept in engine.worker_kicks (for operators; liveness comes from engine.worker_invocations): the '
+  'edge-function wall clock.';
 
 create table engine.worker_kicks (
   request_id bigint primary key,
-  kicked_at timestamptz not null default now()
+  kicked_at timestamptz not null default now(),
+  kick_id uuid
 );
 alter table engine.worker_kicks enable row level security;
 revoke all on engine.worker_kicks from public, anon, authenticated;
 grant select on engine.worker_kicks to service_role;
 comment on table engine.worker_kicks is
-  'Kicks of the backfill worker of the last invocation_seconds (older rows are pruned by the next kick): the basis of engine.live_worker_invocations().';
+  'Kicks of the backfill worker of the last invocation_seconds (older rows are pruned by the next kick), with the kick_id '
+  'the pass they start registers with: a kick in flight counts as live in engine.live_worker_invocations().';
 
 create index worker_kicks_kicked_at_idx on engine.worker_kicks (kicked_at);
+
+create table engine.worker_invocations (
+  id uuid primary key default gen_random_uuid(),
+  kick_id uuid,                               -- the kick that started it (null: a caller of its own)
+  started_at timestamptz not null default now(),
+  heartbeat_at timestamptz not null default now(),
+  ended_at timestamptz,
+  report jsonb
+);
+alter table engine.worker_invocations enable row level security;
+revoke all on engine.worker_invocations from public, anon, authenticated;
+grant select, insert, update, delete on engine.worker_invocations to service_role;
+comment on table engine.worker_invocations is
+  'Passes of the backfill worker: registered at their start, heartbeating while they drain, with their report at the '
+  'end (rows older than a day are pruned by the next registration). The basis of engine.live_worker_invocations().';
+
+create index worker_invocations_live_idx on engine.worker_invocations (heartbeat_at) where ended_at is null;
+create index worker_invocations_kick_id_idx on engine.worker_invocations (kick_id);
+
+-- How long a pass may go without a heartbeat before it counts as dead (the worker heartbeats
+-- every few seconds while it drains).
+create or replace function engine.worker_heartbeat_timeout() returns interval
+language sql immutable
+set search_path = ''
+as $$ select interval '45 seconds' $$;
+revoke all on function engine.worker_heartbeat_timeout() from public;
+grant execute on function engine.worker_heartbeat_timeout() to service_role;
+
+create or replace function engine.start_worker_invocation(p_kick_id uuid default null) returns uuid
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_id uuid;
+begin
+  delete from engine.worker_invocations where started_at < now() - interval '1 day';
+  insert into engine.worker_invocations (kick_id) values (p_kick_id) returning id into v_id;
+  return v_id;
+end;
+$$;
+revoke all on function engine.start_worker_invocation(uuid) from public;
+grant execute on function engine.start_worker_invocation(uuid) to service_role;
+comment on function engine.start_worker_invocation(uuid) is
+  'Registers a pass of the backfill worker (p_kick_id: the kick that started it) and returns its id.';
+
+create or replace function engine.heartbeat_worker_invocation(p_id uuid, p_report jsonb default null) returns void
+language sql
+security definer
+set search_path = ''
+as $$
+  update engine.worker_invocations set heartbeat_at = now(), report = coalesce(p_report, report)
+  where id = p_id and ended_at is null
+$$;
+revoke all on function engine.heartbeat_worker_invocation(uuid, jsonb) from public;
+grant execute on function engine.heartbeat_worker_invocation(uuid, jsonb) to service_role;
+comment on function engine.heartbeat_worker_invocation(uuid, jsonb) is
+  'A running pass says it is alive (and how far it got).';
+
+create or replace function engine.end_worker_invocation(p_id uuid, p_report jsonb) returns void
+language sql
+security definer
+set search_path = ''
+as $$
+  update engine.worker_invocations set ended_at = now(), heartbeat_at = now(), report = p_report where id = p_id
+$$;
+revoke all on function engine.end_worker_invocation(uuid, jsonb) from public;
+grant execute on function engine.end_worker_invocation(uuid, jsonb) to service_role;
+comment on function engine.end_worker_invocation(uuid, jsonb) is
+  'A pass ended (its report: what it did and why it stopped).';
 
 -- Kicks the worker only when a queue holds visible work, so idle minutes cost nothing.
 create or replace function engine.kick_backfill_worker_if_work() returns bigint
@@ -87,25 +164,25 @@ security definer
 set search_path = ''
 as $$
 declare
-  v_window interval;
   v_live int;
+  v_in_flight int;
 begin
-  select make_interval(secs => s.invocation_seconds) into v_window from engine.worker_settings s;
-  select count(*)::int into v_live
+  select count(*)::int into v_live from engine.worker_invocations i
+  where i.ended_at is null and i.heartbeat_at > now() - engine.worker_heartbeat_timeout();
+  -- A kick sent but not answered yet, whose pass has not registered: it is starting.
+  select count(*)::int into v_in_flight
   from engine.worker_kicks k
-  where k.kicked_at > now() - coalesce(v_window, interval '150 seconds')
-    and not exists (
-      select 1 from net._http_response r
-      where r.created >= k.kicked_at and r.id = k.request_id and r.status_code is not null);
-  return v_live;
+  where k.kicked_at > now() - interval '30 seconds'
+    and not exists (select 1 from engine.worker_invocations i where i.kick_id = k.kick_id)
+    and not exists (select 1 from net._http_response r where r.id = k.request_id and r.created >= k.kicked_at);
+  return v_live + v_in_flight;
 end;
 $$;
 revoke all on function engine.live_worker_invocations() from public;
 grant execute on function engine.live_worker_invocations() to service_role;
 comment on function engine.live_worker_invocations() is
-  'Upper bound of the backfill-worker invocations running now: kicks of the last invocation_seconds whose HTTP answer '
-  '(a status code in net._http_response) is not recorded. A kick answered by a timeout counts until invocation_seconds '
-  'have passed; invocations not started by a kick are not counted.';
+  'The backfill-worker passes running now: registered passes not ended whose heartbeat is fresh '
+  '(engine.worker_heartbeat_timeout), plus kicks of the last 30 s still in flight (no answer, no pass registered).';
 
 create or replace function engine.kick_is_debounced(p_settings engine.worker_settings) returns boolean
 language plpgsql
@@ -113,22 +190,29 @@ stable
 security definer
 set search_path = ''
 as $$
+declare
+  v_kick engine.worker_kicks;
 begin
   if p_settings.last_kick_at is null
      or p_settings.last_kick_at <= now() - make_interval(secs => p_settings.kick_debounce_seconds) then
     return false;
   end if;
-  -- Within the window: the last kick still covers new work unless its invocation has answered.
-  return not exists (
-    select 1 from net._http_response r
-    where r.created >= p_settings.last_kick_at and r.id = p_settings.last_kick_request_id
-      and r.status_code is not null);
+  -- Within the window the last kick still covers new work while its pass is starting or draining.
+  select * into v_kick from engine.worker_kicks k where k.request_id = p_settings.last_kick_request_id;
+  if v_kick.request_id is null then
+    return p_settings.last_kick_at = now(); -- a kick of this very transaction
+  end if;
+  return exists (select 1 from engine.worker_invocations i where i.kick_id = v_kick.kick_id and i.ended_at is null
+                   and i.heartbeat_at > now() - engine.worker_heartbeat_timeout())
+      or (not exists (select 1 from engine.worker_invocations i where i.kick_id = v_kick.kick_id)
+          and not exists (select 1 from net._http_response r where r.id = v_kick.request_id and r.created >= v_kick.kicked_at));
 end;
 $$;
 revoke all on function engine.kick_is_debounced(engine.worker_settings) from public;
 grant execute on function engine.kick_is_debounced(engine.worker_settings) to service_role;
 comment on function engine.kick_is_debounced(engine.worker_settings) is
-  'True when the last kick was sent less than kick_debounce_seconds ago (same transaction included) and its invocation has not answered.';
+  'True when the last kick was sent less than kick_debounce_seconds ago (same transaction included) and its pass is '
+  'still starting (no answer yet) or running (registered, not ended).';
 
 -- Kicks one worker invocation. The request is delivered after commit; if the vault secrets are
 -- missing the kick is skipped (the cron tick still picks the work up) rather than failing the
@@ -143,6 +227,7 @@ declare
   v_url text;
   v_key text;
   v_request_id bigint;
+  v_kick_id uuid;
 begin
   -- A look without a lock first: most calls of a burst end here.
   select * into v_settings from engine.worker_settings where singleton;
@@ -173,17 +258,19 @@ begin
     raise warning 'backfill worker not kicked: vault secrets project_url and service_role_key are required; the next cron tick will run it';
     return null;
   end if;
+  v_kick_id := gen_random_uuid();
+  -- The worker answers at once (202) and drains in the background: a short timeout is enough.
   v_request_id := net.http_post(
     url := rtrim(v_url, '/') || '/functions/v1/backfill-worker',
-    body := jsonb_build_object('reason', 'kick'),
+    body := jsonb_build_object('reason', 'kick', 'kick_id', v_kick_id),
     headers := jsonb_build_object('Content-Type', 'application/json', 'Authorization', 'Bearer ' || v_key),
-    timeout_milliseconds := 1000
+    timeout_milliseconds := 5000
   );
   update engine.worker_settings
   set last_kick_at = now(), last_kick_request_id = v_request_id
   where singleton;
   delete from engine.worker_kicks where kicked_at < now() - make_interval(secs => v_settings.invocation_seconds);
-  insert into engine.worker_kicks (request_id, kicked_at) values (v_request_id, now())
+  insert into engine.worker_kicks (request_id, kicked_at, kick_id) values (v_request_id, now(), v_kick_id)
   on conflict (request_id) do nothing;
   return v_request_id;
 end;
@@ -193,7 +280,8 @@ grant execute on function engine.kick_backfill_worker() to service_role;
 comment on function engine.kick_backfill_worker() is
   'Invokes the backfill-worker edge function once (net.http_post, delivered after commit) and returns the request id; '
   'returns null and sends nothing when engine.worker_settings.automatic_invocations is off, within kick_debounce_seconds '
-  'of an unanswered kick (or while another transaction is kicking), or when max_concurrent_invocations may be live.';
+  'of a kick whose pass is starting or running (or while another transaction is kicking), or when '
+  'max_concurrent_invocations may be live. The body carries a kick_id the pass registers with.';
 
 insert into engine.worker_settings (singleton) values (true) on conflict do nothing;
 

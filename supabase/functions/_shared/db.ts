@@ -1,7 +1,9 @@
-// The database client every edge function uses: postgres.js over SUPABASE_DB_URL. On hosted
-// Supabase point SUPABASE_DB_URL at the transaction pooler (port 6543); prepared statements are
-// off because the pooler cannot keep them across transactions, and the pool stays small because
-// several function instances may run at once.
+// The database client every edge function uses: postgres.js over BACKFILL_DB_URL when set (a
+// secret of ours: names starting with SUPABASE_ are reserved on hosted Supabase, so this is how a
+// deployment points the functions at the transaction pooler, port 6543), else the platform's
+// SUPABASE_DB_URL. Prepared statements are off because the pooler cannot keep them across
+// transactions, and pools stay small (BACKFILL_DB_POOL) because several invocations may run at
+// once: max_concurrent_invocations × pool must stay under the plan's connections.
 import postgres from "npm:postgres@3.4.9";
 
 export type Sql = ReturnType<typeof postgres>;
@@ -15,13 +17,15 @@ export function createSql(url: string, options: SqlOptions & { max: number }): S
   return postgres(url, { prepare: false, onnotice: () => {}, ...options });
 }
 
-export function connect(url = Deno.env.get("SUPABASE_DB_URL"), max = 4): Sql {
+export function connect(url = Deno.env.get("BACKFILL_DB_URL") || Deno.env.get("SUPABASE_DB_URL"), max = 4): Sql {
   if (!url) {
     throw new Error(
-      "SUPABASE_DB_URL is not set: the function cannot reach the database. On hosted Supabase it is " +
-        "provided automatically; locally `npm run stack:up` sets it.",
+      "neither BACKFILL_DB_URL nor SUPABASE_DB_URL is set: the function cannot reach the database. On hosted " +
+        "Supabase SUPABASE_DB_URL is provided; set BACKFILL_DB_URL to the transaction pooler's URL to use it instead.",
     );
   }
+  const pool = Number(Deno.env.get("BACKFILL_DB_POOL"));
+  if (Number.isInteger(pool) && pool > 0) max = pool;
   return createSql(url, {
     max,
     idle_timeout: 20,

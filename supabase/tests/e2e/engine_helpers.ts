@@ -60,7 +60,8 @@ export function workerDeps(sql: Sql, sim: Simulator, extra: Partial<WorkerDeps> 
     github: (token) => createGithubClient({ baseUrl: "http://sim.test", token, fetch: sim.fetch as typeof fetch }),
     rest: (token) => createRestClient({ baseUrl: "http://sim.test", token, fetch: sim.fetch as typeof fetch }),
     ...extra,
-    config: { concurrency: 3, timeBudgetMs: 20_000, retryDelaySeconds: 0, requestTimeoutMs: 5_000, ...extra.config },
+    // The simulator runs in this process, so its CPU counts too: in-process passes end by time, not CPU.
+    config: { concurrency: 3, timeBudgetMs: 20_000, retryDelaySeconds: 0, requestTimeoutMs: 5_000, cpuBudgetMs: 1e9, ...extra.config },
   };
 }
 

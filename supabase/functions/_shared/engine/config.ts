@@ -26,6 +26,9 @@ export interface WorkerConfig {
   dbRetryDelaySeconds: number;
   /** GitHub points kept untouched on every token (the shared budget's reserve). */
   budgetReserve: number;
+  /** CPU time a pass may spend before it stops claiming (hosted Supabase kills a function past 2 s
+   * of CPU per request). */
+  cpuBudgetMs: number;
   /** Claims of a task without a committed chunk (a pass ending mid-chunk, a killed worker) before
    * the data type in progress fails: every delivery commits, shrinks the chunk or counts. */
   maxDeliveries: number;
@@ -35,7 +38,9 @@ export const DEFAULT_CONFIG: WorkerConfig = {
   concurrency: 4,
   // Well under the 150 s wall clock of Supabase's free plan, with room for the last commit.
   timeBudgetMs: 100_000,
-  visibilityTimeoutSeconds: 300,
+  // A killed worker's tasks are visible again within a minute (heartbeats before every request
+  // keep a live worker's invisible); with the minute's cron tick they run again within 2 minutes.
+  visibilityTimeoutSeconds: 60,
   requestTimeoutMs: 30_000,
   pageSize: 50,
   minPageSize: 5,
@@ -50,6 +55,7 @@ export const DEFAULT_CONFIG: WorkerConfig = {
   dbRetryDelaySeconds: 10,
   budgetReserve: 1000,
   maxDeliveries: 8,
+  cpuBudgetMs: 1500,
 };
 
 export function configFromEnv(env: (name: string) => string | undefined): WorkerConfig {
@@ -78,5 +84,6 @@ export function configFromEnv(env: (name: string) => string | undefined): Worker
     dbRetryDelaySeconds: num("BACKFILL_DB_RETRY_DELAY_SECONDS", DEFAULT_CONFIG.dbRetryDelaySeconds),
     budgetReserve: num("BACKFILL_BUDGET_RESERVE", DEFAULT_CONFIG.budgetReserve),
     maxDeliveries: num("BACKFILL_MAX_DELIVERIES", DEFAULT_CONFIG.maxDeliveries),
+    cpuBudgetMs: num("BACKFILL_CPU_BUDGET_MS", DEFAULT_CONFIG.cpuBudgetMs),
   };
 }

@@ -22,10 +22,21 @@ export function isTransientDbError(e: unknown): boolean {
     code.startsWith("ECONN") || code === "ETIMEDOUT" || code === "EPIPE";
 }
 
+/** What to do about a database error, where the code alone says it (or ""). */
+export function dbErrorHint(e: unknown): string {
+  const code = dbErrorCode(e);
+  if (code === "53300" || code === "53400") {
+    return "; the database has no free connection: lower engine.worker_settings.max_concurrent_invocations or " +
+      "BACKFILL_DB_POOL, or connect through the transaction pooler (BACKFILL_DB_URL, port 6543)";
+  }
+  return "";
+}
+
 /** A database call of the worker failed: the message names the step and the object. */
 export class WorkerStepError extends Error {
   constructor(readonly step: string, override readonly cause: unknown) {
-    super(`${step} failed: ${(cause as Error)?.message ?? String(cause)}${dbErrorCode(cause) ? ` (${dbErrorCode(cause)})` : ""}`);
+    super(`${step} failed: ${(cause as Error)?.message ?? String(cause)}${dbErrorCode(cause) ? ` (${dbErrorCode(cause)})` : ""}` +
+      dbErrorHint(cause));
     this.name = "WorkerStepError";
   }
 }

@@ -7,7 +7,7 @@ import { GithubError } from "../github/graphql.ts";
 import { BudgetWait, NoUsableToken } from "./budget.ts";
 import { releaseTask } from "./claims.ts";
 import type { WorkerConfig } from "./config.ts";
-import { dbErrorCode, isTransientDbError, WorkerStepError } from "./db_errors.ts";
+import { dbErrorCode, dbErrorHint, isTransientDbError, WorkerStepError } from "./db_errors.ts";
 import { type Claim, type ClaimedProgress, type Pass, repoNameOf, type TaskOutcome, type TaskStep, TaskStop } from "./pass.ts";
 
 /** How the task goes on after fetching a chunk of `dataType` threw `e`, `transientRetries`
@@ -144,7 +144,7 @@ export async function failUndeliverable(pass: Pass, claim: Claim, p: ClaimedProg
 export async function afterTaskError(pass: Pass, claim: Claim, at: TaskStep, e: unknown): Promise<TaskOutcome> {
   const { sql, config } = pass;
   const what = `${at.step}${at.dataType ? ` of ${at.dataType}` : ""} for ${repoNameOf(claim)}`;
-  const detail = `${(e as Error)?.message ?? String(e)}${dbErrorCode(e) ? ` (${dbErrorCode(e)})` : ""}`;
+  const detail = `${(e as Error)?.message ?? String(e)}${dbErrorCode(e) ? ` (${dbErrorCode(e)})` : ""}${dbErrorHint(e)}`;
   console.error(`backfill task ${claim.task_id}: ${what} failed: ${detail}`);
   try {
     if (isTransientDbError(e)) {

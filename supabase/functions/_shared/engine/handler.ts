@@ -15,11 +15,27 @@ export interface HandlerDeps {
   budget?: (sql: Sql, token: string, reserve: number) => Budget;
 }
 
+/** Hosted Supabase's background-work API: the response goes out, the isolate lives on for it. */
+interface EdgeRuntimeApi {
+  waitUntil(promise: Promise<unknown>): void;
+}
+const edgeRuntime = (globalThis as { EdgeRuntime?: EdgeRuntimeApi }).EdgeRuntime;
+
+/** The kick's id from the request body ({"reason": "kick", "kick_id": "<uuid>"}); null otherwise. */
+async function kickIdOf(req: Request): Promise<string | null> {
+  try {
+    const body = await req.json() as { kick_id?: unknown };
+    return typeof body.kick_id === "string" && /^[0-9a-f-]{36}$/i.test(body.kick_id) ? body.kick_id : null;
+  } catch {
+    return null;
+  }
+}
+
 export function createWorkerHandler(deps: HandlerDeps): (req: Request) => Promise<Response> {
   return async (req) => {
     if (!isServiceCaller(req, deps.env)) {
       return Response.json(
-        { error: "the backfill worker runs only with the service role key: call it from pg_cron or the database kick" },
+        { error: "the backfill worker runs only with the project's service key: call it from pg_cron or the database kick" },
         { status: 403 },
       );
     }
@@ -31,24 +47,46 @@ export function createWorkerHandler(deps: HandlerDeps): (req: Request) => Promis
         { status: 500 },
       );
     }
+    let config;
     try {
-      const config = configFromEnv(deps.env);
-      const report = await runWorker({
-        sql: deps.sql,
-        github: (t) => createGithubClient({ baseUrl, token: t }),
-        budget: deps.budget
-          ? deps.budget(deps.sql, token, config.budgetReserve)
-          : sqlBudget(deps.sql, { envToken: token, reserve: config.budgetReserve }),
-        rest: (t) => createRestClient({ baseUrl, token: t }),
-        restBudget: deps.budget
-          ? deps.budget(deps.sql, token, config.budgetReserve)
-          : sqlBudget(deps.sql, { envToken: token, reserve: config.budgetReserve, resource: "core" }),
-        config,
-      });
-      return Response.json(report);
+      config = configFromEnv(deps.env);
     } catch (e) {
-      console.error("backfill worker pass failed:", e);
-      return Response.json({ error: `backfill worker pass failed: ${(e as Error).message}` }, { status: 500 });
+      return Response.json({ error: `backfill worker misconfigured: ${(e as Error).message}` }, { status: 500 });
     }
+    // Registered before answering, so the database sees this pass as running from the kick on.
+    const [{ id: invocationId }] = await deps.sql<{ id: string }[]>`
+      select engine.start_worker_invocation(${await kickIdOf(req)}::uuid) as id`;
+    const pass = runWorker({
+      sql: deps.sql,
+      github: (t) => createGithubClient({ baseUrl, token: t }),
+      budget: deps.budget
+        ? deps.budget(deps.sql, token, config.budgetReserve)
+        : sqlBudget(deps.sql, { envToken: token, reserve: config.budgetReserve }),
+      rest: (t) => createRestClient({ baseUrl, token: t }),
+      restBudget: deps.budget
+        ? deps.budget(deps.sql, token, config.budgetReserve)
+        : sqlBudget(deps.sql, { envToken: token, reserve: config.budgetReserve, resource: "core" }),
+      config,
+      invocationId,
+    }).then(
+      async (report) => {
+        await deps.sql`select engine.end_worker_invocation(${invocationId}, ${deps.sql.json(report as never)})`;
+        return { status: 200, body: { invocation_id: invocationId, ...report } as Record<string, unknown> };
+      },
+      async (e) => {
+        console.error("backfill worker pass failed:", e);
+        const body = { invocation_id: invocationId, error: `backfill worker pass failed: ${(e as Error).message}` };
+        await deps.sql`select engine.end_worker_invocation(${invocationId}, ${deps.sql.json(body as never)})`.catch(() => {});
+        return { status: 500, body };
+      },
+    );
+    // Hosted (and the local gateway): answer the kick at once and drain in the background, so
+    // the kick is never a timeout and the database learns of the pass from its heartbeats.
+    if (edgeRuntime) {
+      edgeRuntime.waitUntil(pass);
+      return Response.json({ accepted: true, invocation_id: invocationId }, { status: 202 });
+    }
+    const done = await pass;
+    return Response.json(done.body, { status: done.status });
   };
 }

@@ -1,6 +1,7 @@
 // One draining pass of the worker and the task it works on: what every step of the pass shares
 // (settings, injected dependencies, deadline, report, the signals that end the pass early, the
 // GitHub clients of the leased tokens) and the words the steps answer in.
+import process from "node:process";
 import type { Sql } from "../db.ts";
 import type { GithubClient } from "../github/graphql.ts";
 import type { RestClient } from "../github/rest.ts";
@@ -22,6 +23,10 @@ export interface WorkerDeps {
   sleep?: (ms: number) => Promise<void>;
   /** Test hook called before each chunk commit; throwing aborts the chunk like a crash would. */
   beforeCommit?: (chunk: { taskId: number; dataType: string; cursor: string | null }) => void | Promise<void>;
+  /** The registered pass (engine.worker_invocations) the worker heartbeats while it drains. */
+  invocationId?: string;
+  /** CPU milliseconds this process has used (default: node:process cpuUsage; null when unknown). */
+  cpuMs?: () => number | null;
 }
 
 export interface WorkerReport {
@@ -34,7 +39,9 @@ export interface WorkerReport {
   pointsUsed: number;
   /** Requests not sent because the budget could not cover them (or the token was paused). */
   budgetWaits: number;
-  stoppedBy: "empty" | "time" | "budget";
+  /** CPU milliseconds the pass used (null where the runtime does not say). */
+  cpuMs: number | null;
+  stoppedBy: "empty" | "time" | "budget" | "cpu";
 }
 
 export interface Pass {
@@ -53,6 +60,11 @@ export interface Pass {
   budgetWaitUntil: number;
   /** Set when a request no longer fits in the time budget: the pass ends. */
   outOfTime: boolean;
+  /** CPU milliseconds used since the pass started (null when unknown). */
+  cpuUsed(): number | null;
+  /** Why the pass must not start more work: its wall-clock or CPU budget is spent. */
+  spent(): "time" | "cpu" | null;
+  readonly invocationId: string | undefined;
   /** The client of a reservation's token, built once per token. */
   githubFor(r: Reservation): GithubClient;
   restFor(r: Reservation): RestClient;
@@ -61,9 +73,22 @@ export interface Pass {
   readonly hookErrors: WeakSet<object>;
 }
 
+/** CPU milliseconds of this process, or null where the runtime cannot say. */
+export function processCpuMs(): number | null {
+  try {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  } catch {
+    return null;
+  }
+}
+
 export function startPass(deps: WorkerDeps): Pass {
   const config = { ...DEFAULT_CONFIG, ...deps.config };
   const now = deps.now ?? Date.now;
+  const cpuMs = deps.cpuMs ?? processCpuMs;
+  const cpuAtStart = cpuMs();
+  const deadline = now() + config.timeBudgetMs;
   const clients = new Map<string, GithubClient>();
   const restClients = new Map<string, RestClient>();
   return {
@@ -73,13 +98,23 @@ export function startPass(deps: WorkerDeps): Pass {
     sleep: deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms))),
     budget: deps.budget ?? unlimitedBudget(undefined, now),
     restBudget: deps.restBudget ?? unlimitedBudget(undefined, now),
-    deadline: now() + config.timeBudgetMs,
+    deadline,
     report: {
       tasksClaimed: 0, chunksCommitted: 0, tasksCompleted: 0, tasksFailed: 0, tasksReleased: 0,
-      requests: 0, pointsUsed: 0, budgetWaits: 0, stoppedBy: "empty",
+      requests: 0, pointsUsed: 0, budgetWaits: 0, cpuMs: null, stoppedBy: "empty",
     },
     budgetWaitUntil: 0,
     outOfTime: false,
+    invocationId: deps.invocationId,
+    cpuUsed() {
+      const c = cpuMs();
+      return c === null || cpuAtStart === null ? null : c - cpuAtStart;
+    },
+    spent() {
+      if (now() >= deadline) return "time";
+      const used = this.cpuUsed();
+      return used !== null && used >= config.cpuBudgetMs ? "cpu" : null;
+    },
     githubFor(r) {
       let c = clients.get(r.token);
       if (!c) clients.set(r.token, c = deps.github(r.token));

@@ -48,8 +48,8 @@ async function runDataType(pass: Pass, claim: Claim, p: ClaimedProgress, at: Tas
   let pageSize = p.page_size ?? config.pageSize;
   let transient = 0;
   while (true) {
-    if (pass.now() >= pass.deadline) {
-      at.step = "releasing the task at the end of the time budget";
+    if (pass.spent()) {
+      at.step = "releasing the task at the end of the pass's time or CPU budget";
       return await releaseTask(pass, claim, 0, null);
     }
     let fetched: Fetched;

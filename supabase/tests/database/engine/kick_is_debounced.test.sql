@@ -1,7 +1,7 @@
 -- Kick storms: every job insert kicks the worker, but one kick per debounce window goes out
 -- (the kicked worker drains everything queued meanwhile). 50 inserts in one transaction send one
 -- kick; after a kick committed by another transaction within the window, 50 more send none;
--- once the window has passed, or the last invocation has answered, the next insert kicks again;
+-- once the window has passed, or the last kick's pass has ended, the next insert kicks again;
 -- with the switch off nothing is sent. (Separate concurrent transactions: the e2e test
 -- engine_kick_debounce.test.ts.)
 begin;
@@ -12,6 +12,7 @@ update engine.worker_settings
 set automatic_invocations = true, last_kick_at = null, last_kick_request_id = null,
     kick_debounce_seconds = 5, max_concurrent_invocations = 8, invocation_seconds = 150;
 delete from engine.worker_kicks;
+delete from engine.worker_invocations;
 
 create temp table kicks_before on commit drop as
   select coalesce(max(id), 0) as last_id from net.http_request_queue;
@@ -37,19 +38,24 @@ select is(
   (select count(*)::int from engine.worker_kicks), 1,
   'The kick is recorded once in engine.worker_kicks.');
 
--- As another transaction leaves it: a kick sent 2 s ago, its invocation not answered yet.
+-- As another transaction leaves it: a kick sent 2 s ago, accepted, its pass draining.
+insert into engine.worker_kicks (request_id, kicked_at, kick_id)
+values (-1, now() - interval '2 seconds', '00000000-0000-4000-8000-0000000009af');
+insert into net._http_response (id, status_code, content, timed_out) values (-1, 202, '{"accepted":true}', false);
+insert into engine.worker_invocations (kick_id) values ('00000000-0000-4000-8000-0000000009af');
 update engine.worker_settings set last_kick_at = now() - interval '2 seconds', last_kick_request_id = -1;
 select pg_temp.insert_jobs(50);
 select is(pg_temp.kicks_since_start(), 1,
-  '50 job inserts within the debounce window of an unanswered kick send no further kick.');
+  '50 job inserts within the debounce window of a kick whose pass drains send no further kick.');
 
--- The last invocation answered (the worker found the queues empty and ended): a new kick is due.
-insert into net._http_response (id, status_code, content, timed_out) values (-1, 200, '{}', false);
+-- That pass ended (the worker found the queues empty): a new kick is due.
+update engine.worker_invocations set ended_at = now() where kick_id = '00000000-0000-4000-8000-0000000009af';
 select pg_temp.insert_jobs(1);
 select is(pg_temp.kicks_since_start(), 2,
-  'Within the window, a job insert kicks again once the last invocation has answered.');
+  'Within the window, a job insert kicks again once the last kick''s pass has ended.');
 
--- The window has passed since an unanswered kick.
+-- The window has passed since a kick still in flight.
+insert into engine.worker_kicks (request_id, kicked_at, kick_id) values (-2, now() - interval '6 seconds', gen_random_uuid());
 update engine.worker_settings set last_kick_at = now() - interval '6 seconds', last_kick_request_id = -2;
 select pg_temp.insert_jobs(50);
 select is(pg_temp.kicks_since_start(), 3, 'After the debounce window, the next job inserts send one more kick.');
