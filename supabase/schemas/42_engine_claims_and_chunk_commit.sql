@@ -11,6 +11,34 @@
 -- Deleting tasks (a tracked repository or workspace going away) counts the unfinished ones as
 -- cancelled on their job and deletes their messages.
 
+-- The end of a job, told to the people who care: a notification for its creator and the
+-- workspace's owners, and the backfill_finished broadcast on the workspace topic.
+create or replace function private.notify_backfill_finished(p_job public.backfill_jobs, p_status text, p_title text)
+returns void
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  insert into public.notifications (user_id, workspace_id, kind, title, payload)
+  select u.user_id, p_job.workspace_id, 'backfill_finished', p_title,
+    jsonb_build_object('job_id', p_job.id, 'status', p_status, 'total_tasks', p_job.total_tasks,
+      'failed_tasks', p_job.failed_tasks, 'items_done', p_job.items_done, 'points_used', p_job.points_used)
+  from (
+    select p_job.created_by as user_id where p_job.created_by is not null
+    union
+    select m.user_id from public.workspace_members m where m.workspace_id = p_job.workspace_id and m.role = 'owner'
+  ) u;
+  perform private.broadcast_workspace_event(p_job.workspace_id, 'backfill_finished',
+    jsonb_build_object('job_id', p_job.id, 'status', p_status, 'title', p_title));
+end;
+$$;
+revoke all on function private.notify_backfill_finished(public.backfill_jobs, text, text) from public, anon, authenticated;
+grant execute on function private.notify_backfill_finished(public.backfill_jobs, text, text) to service_role;
+comment on function private.notify_backfill_finished(public.backfill_jobs, text, text) is
+  'Notifies a finished job''s creator and the workspace owners (notifications.kind backfill_finished) and broadcasts '
+  'backfill_finished on the workspace topic.';
+
 -- A job whose tasks are all terminal gets its final status, a notification per recipient and a
 -- broadcast. Called with the job's tasks already updated.
 create or replace function engine.finish_backfill_job_if_done(p_job_id uuid) returns text
@@ -47,17 +75,7 @@ begin
       v_job.failed_tasks, v_job.total_tasks)
     when 'failed' then 'Backfill failed: every repository failed; see each repository''s error, fix it, then retry'
     else 'Backfill cancelled' end;
-  insert into public.notifications (user_id, workspace_id, kind, title, payload)
-  select u.user_id, v_job.workspace_id, 'backfill_finished', v_title,
-    jsonb_build_object('job_id', v_job.id, 'status', v_status, 'total_tasks', v_job.total_tasks,
-      'failed_tasks', v_job.failed_tasks, 'items_done', v_job.items_done, 'points_used', v_job.points_used)
-  from (
-    select v_job.created_by as user_id where v_job.created_by is not null
-    union
-    select m.user_id from public.workspace_members m where m.workspace_id = v_job.workspace_id and m.role = 'owner'
-  ) u;
-  perform private.broadcast_workspace_event(v_job.workspace_id, 'backfill_finished',
-    jsonb_build_object('job_id', v_job.id, 'status', v_status, 'title', v_title));
+  perform private.notify_backfill_finished(v_job, v_status, v_title);
   return v_status;
 end;
 $$;

@@ -42,8 +42,7 @@ begin
     perform engine.close_backfill_task(v_task.id, 'cancelled', null);
   end loop;
   update public.backfill_jobs set finished_at = now() where id = p_job_id returning * into v_job;
-  perform private.broadcast_workspace_event(v_job.workspace_id, 'backfill_finished',
-    jsonb_build_object('job_id', v_job.id, 'status', 'cancelled', 'title', 'Backfill cancelled'));
+  perform private.notify_backfill_finished(v_job, 'cancelled', 'Backfill cancelled');
   return v_job;
 end;
 $$;
