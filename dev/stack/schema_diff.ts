@@ -146,6 +146,18 @@ const EXTRA_CHECKS: Record<string, ExtraCheck> = {
       where n.nspname in ${PROJECT_SCHEMAS} and c.relkind in ('r', 'p')
       group by n.nspname, c.relname order by 1`,
   },
+  "relation options": {
+    // migra recreates views without their options: security_invoker (RLS of the caller) must survive.
+    query: `
+      select format('alter %s %I.%I set (%s);', case c.relkind when 'v' then 'view' else 'table' end, n.nspname, c.relname,
+                    array_to_string(c.reloptions, ', '))
+      from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      where n.nspname in ${PROJECT_SCHEMAS} and c.relkind in ('r', 'v') and c.reloptions is not null
+      order by 1`,
+    undo: (statement) => statement.replace(/^alter (view|table) (\S+) set \((.*)\);$/,
+      (_m, kind: string, name: string, opts: string) =>
+        `alter ${kind} ${name} reset (${opts.split(", ").map((o) => o.split("=")[0]).join(", ")});`),
+  },
   "function privileges": {
     // migra compares table privileges only; who may EXECUTE each function is compared here.
     query: `

@@ -1354,3 +1354,8 @@ grant execute on function engine.pace_limits(p_resource text, OUT capacity numer
 grant execute on function engine.reserve_budget(p_cost integer, p_resource text, p_reserve integer, p_token_ids uuid[], p_workspace_id uuid, p_data_type text) to service_role;
 
 grant execute on function engine.shrink_backfill_page(p_task_id bigint, p_claim_id uuid, p_data_type text, p_default_page_size integer, p_min_page_size integer) to service_role;
+
+-- By hand: migra recreates views without their options; these read through the caller's RLS.
+alter view engine.token_budgets set (security_invoker = true);
+alter view public.backfill_job_status set (security_invoker = true);
+alter view public.backfill_repository_status set (security_invoker = true);
