@@ -37,7 +37,7 @@ export interface WorkerStats {
   passesIdle: number;
   crashes: number;
   aborts: number;
-  report: Omit<WorkerReport, "stoppedBy">;
+  report: Omit<WorkerReport, "stoppedBy" | "cpuMs">;
   /** Passes that died of something else than an injected crash or abort: bugs. */
   unexpectedErrors: string[];
 }
