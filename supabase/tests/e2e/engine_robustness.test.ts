@@ -76,7 +76,8 @@ Deno.test("a database error on one repository's chunk commit fails only that tas
     const [task] = await sql`
       select status, last_error from public.backfill_tasks where job_id = ${jobId} and tracked_repository_id = ${tracked["acme/api"]}`;
     assertEquals(task.status, "failed");
-    match(task.last_error, /^committing a chunk of pull_requests for acme\/api failed \(.*22003\)/);
+    // Data types fail alone: the task's error names the type that failed.
+    match(task.last_error, /^pull_requests: committing a chunk of pull_requests for acme\/api failed \(.*22003\)/);
     match(task.last_error, new RegExp(`select retry_backfill\\('${jobId}', '${tracked["acme/api"]}'\\)`));
   } finally {
     await sql.end();

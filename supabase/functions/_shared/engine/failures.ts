@@ -70,7 +70,11 @@ export async function afterFetchError(
   // Invisible to the platform's tokens: a private repository the workspace's own token may see.
   if (ge?.kind === "not_found" && !claim.tokenScope && claim.workspace_has_token) return "rescope";
   at.step = "recording a failed attempt";
-  return await recordFailedAttempt(pass, claim, dataType, attemptFailure(e, repoNameOf(claim), dataType, pass.config));
+  // A repository GitHub does not show, or refuses, fails as a whole; anything else fails its
+  // data type alone (the others go on).
+  const wholeRepository = ge?.kind === "not_found" || ge?.kind === "forbidden";
+  return await recordFailedAttempt(pass, claim, wholeRepository ? null : dataType,
+    attemptFailure(e, repoNameOf(claim), dataType, pass.config));
 }
 
 /** The message of a private repository the job's workspace cannot read (the SQL marks the
