@@ -214,9 +214,49 @@ comment on function engine.kick_is_debounced(engine.worker_settings) is
   'True when the last kick was sent less than kick_debounce_seconds ago (same transaction included) and its pass is '
   'still starting (no answer yet) or running (registered, not ended).';
 
--- Kicks one worker invocation. The request is delivered after commit; if the vault secrets are
--- missing the kick is skipped (the cron tick still picks the work up) rather than failing the
--- transaction that created the work.
+-- Sends one kick (net.http_post, delivered after commit) and records it; null when the Vault
+-- secrets the kick needs are missing (the cron tick still runs the worker).
+create or replace function engine.send_worker_kick(p_reason text) returns bigint
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_url text;
+  v_key text;
+  v_request_id bigint;
+  v_kick_id uuid := gen_random_uuid();
+  v_keep int;
+begin
+  select decrypted_secret into v_url from vault.decrypted_secrets where name = 'project_url';
+  select decrypted_secret into v_key from vault.decrypted_secrets where name = 'service_role_key';
+  if v_url is null or v_key is null then
+    raise warning 'backfill worker not kicked: vault secrets project_url and service_role_key are required; the next cron tick will run it';
+    return null;
+  end if;
+  -- The worker answers at once (202) and drains in the background: a short timeout is enough.
+  v_request_id := net.http_post(
+    url := rtrim(v_url, '/') || '/functions/v1/backfill-worker',
+    body := jsonb_build_object('reason', p_reason, 'kick_id', v_kick_id),
+    headers := jsonb_build_object('Content-Type', 'application/json', 'Authorization', 'Bearer ' || v_key),
+    timeout_milliseconds := 5000
+  );
+  update engine.worker_settings
+  set last_kick_at = now(), last_kick_request_id = v_request_id
+  where singleton
+  returning invocation_seconds into v_keep;
+  delete from engine.worker_kicks where kicked_at < now() - make_interval(secs => coalesce(v_keep, 150));
+  insert into engine.worker_kicks (request_id, kicked_at, kick_id) values (v_request_id, now(), v_kick_id)
+  on conflict (request_id) do nothing;
+  return v_request_id;
+end;
+$$;
+revoke all on function engine.send_worker_kick(text) from public;
+grant execute on function engine.send_worker_kick(text) to service_role;
+comment on function engine.send_worker_kick(text) is
+  'Sends one kick of the backfill-worker function with a kick_id its pass registers with; no debounce or cap here.';
+
+-- Kicks one worker invocation, unless paused, debounced or at the cap (see the file's header).
 create or replace function engine.kick_backfill_worker() returns bigint
 language plpgsql
 security definer
@@ -224,10 +264,6 @@ set search_path = ''
 as $$
 declare
   v_settings engine.worker_settings;
-  v_url text;
-  v_key text;
-  v_request_id bigint;
-  v_kick_id uuid;
 begin
   -- A look without a lock first: most calls of a burst end here.
   select * into v_settings from engine.worker_settings where singleton;
@@ -252,27 +288,7 @@ begin
   if engine.live_worker_invocations() >= v_settings.max_concurrent_invocations then
     return null; -- enough workers may be running; they claim what was queued
   end if;
-  select decrypted_secret into v_url from vault.decrypted_secrets where name = 'project_url';
-  select decrypted_secret into v_key from vault.decrypted_secrets where name = 'service_role_key';
-  if v_url is null or v_key is null then
-    raise warning 'backfill worker not kicked: vault secrets project_url and service_role_key are required; the next cron tick will run it';
-    return null;
-  end if;
-  v_kick_id := gen_random_uuid();
-  -- The worker answers at once (202) and drains in the background: a short timeout is enough.
-  v_request_id := net.http_post(
-    url := rtrim(v_url, '/') || '/functions/v1/backfill-worker',
-    body := jsonb_build_object('reason', 'kick', 'kick_id', v_kick_id),
-    headers := jsonb_build_object('Content-Type', 'application/json', 'Authorization', 'Bearer ' || v_key),
-    timeout_milliseconds := 5000
-  );
-  update engine.worker_settings
-  set last_kick_at = now(), last_kick_request_id = v_request_id
-  where singleton;
-  delete from engine.worker_kicks where kicked_at < now() - make_interval(secs => v_settings.invocation_seconds);
-  insert into engine.worker_kicks (request_id, kicked_at, kick_id) values (v_request_id, now(), v_kick_id)
-  on conflict (request_id) do nothing;
-  return v_request_id;
+  return engine.send_worker_kick('kick');
 end;
 $$;
 revoke all on function engine.kick_backfill_worker() from public;
@@ -282,6 +298,42 @@ comment on function engine.kick_backfill_worker() is
   'returns null and sends nothing when engine.worker_settings.automatic_invocations is off, within kick_debounce_seconds '
   'of a kick whose pass is starting or running (or while another transaction is kicking), or when '
   'max_concurrent_invocations may be live. The body carries a kick_id the pass registers with.';
+
+-- Scaling out: a pass that sees more visible work than the live passes' slots can take asks for
+-- one more pass (no debounce: the backlog is the reason), up to max_concurrent_invocations. Each
+-- new pass asks again, so a backlog ramps up to the cap in a few seconds and idle queues cost one.
+create or replace function engine.scale_out_worker(p_slots_per_pass int) returns bigint
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_settings engine.worker_settings;
+  v_live int;
+  v_visible int;
+begin
+  select * into v_settings from engine.worker_settings where singleton for update skip locked;
+  if v_settings.singleton is null or not v_settings.automatic_invocations then
+    return null;
+  end if;
+  v_live := engine.live_worker_invocations();
+  if v_live >= v_settings.max_concurrent_invocations then
+    return null;
+  end if;
+  select (select count(*) from (select 1 from pgmq.q_backfill_recent where vt <= now() limit 1000) r)
+       + (select count(*) from (select 1 from pgmq.q_backfill_bulk where vt <= now() limit 1000) b)
+  into v_visible;
+  if v_visible <= greatest(v_live, 1) * greatest(p_slots_per_pass, 1) then
+    return null;
+  end if;
+  return engine.send_worker_kick('scale_out');
+end;
+$$;
+revoke all on function engine.scale_out_worker(int) from public;
+grant execute on function engine.scale_out_worker(int) to service_role;
+comment on function engine.scale_out_worker(int) is
+  'Called by a pass: kicks one more pass when visible messages outnumber the live passes times p_slots_per_pass, '
+  'up to max_concurrent_invocations (and never while automatic invocations are off). Returns the request id or null.';
 
 insert into engine.worker_settings (singleton) values (true) on conflict do nothing;
 

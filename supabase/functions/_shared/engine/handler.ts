@@ -56,6 +56,10 @@ export function createWorkerHandler(deps: HandlerDeps): (req: Request) => Promis
     // Registered before answering, so the database sees this pass as running from the kick on.
     const [{ id: invocationId }] = await deps.sql<{ id: string }[]>`
       select engine.start_worker_invocation(${await kickIdOf(req)}::uuid) as id`;
+    // A backlog larger than this pass's slots asks for one more pass (which asks again): passes
+    // scale with the work up to engine.worker_settings.max_concurrent_invocations.
+    await deps.sql`select engine.scale_out_worker(${config.concurrency})`
+      .catch((e) => console.error(`backfill worker: scaling out failed: ${(e as Error).message}`));
     const pass = runWorker({
       sql: deps.sql,
       github: (t) => createGithubClient({ baseUrl, token: t }),
