@@ -320,8 +320,8 @@ begin
   if v_live >= v_settings.max_concurrent_invocations then
     return null;
   end if;
-  select (select count(*) from (select 1 from pgmq.q_backfill_recent where vt <= now() limit 1000) r)
-       + (select count(*) from (select 1 from pgmq.q_backfill_bulk where vt <= now() limit 1000) b)
+  select (select count(*) from (select 1 from pgmq.q_backfill_recent where vt <= clock_timestamp() limit 1000) r)
+       + (select count(*) from (select 1 from pgmq.q_backfill_bulk where vt <= clock_timestamp() limit 1000) b)
   into v_visible;
   if v_visible <= greatest(v_live, 1) * greatest(p_slots_per_pass, 1) then
     return null;
