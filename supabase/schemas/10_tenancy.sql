@@ -150,7 +150,7 @@ comment on function private.member_workspace_ids(text) is
   'Ids of the workspaces the calling user belongs to with at least min_role.';
 
 -- A signed-in user creates a workspace and becomes its owner.
-create or replace function public.create_workspace(slug text, name text)
+create or replace function private.create_workspace(slug text, name text)
 returns public.workspaces
 language plpgsql
 security definer
@@ -164,17 +164,32 @@ begin
     raise exception 'create_workspace: sign in first; no user in the request'
       using errcode = '42501';
   end if;
+  -- Sign-up is open: one person cannot multiply free workspaces (each with its quotas) at will.
+  perform pg_advisory_xact_lock(hashtext('private.create_workspace'), hashtext(uid::text));
+  if (select count(*) from public.workspace_members m where m.user_id = uid and m.role = 'owner') >= 10 then
+    raise exception 'create_workspace: you already own 10 workspaces, the most one person may'
+      using errcode = '54000', hint = 'Delete one you no longer use, or ask for more.';
+  end if;
   insert into public.workspaces (slug, name) values (create_workspace.slug, create_workspace.name)
     returning * into created;
   insert into public.workspace_members (workspace_id, user_id, role) values (created.id, uid, 'owner');
   return created;
 end
 $$;
-revoke execute on function public.create_workspace(text, text) from public, anon, authenticated;
+revoke execute on function private.create_workspace(text, text) from public, anon, authenticated;
+grant execute on function private.create_workspace(text, text) to authenticated, service_role;
+
+create or replace function public.create_workspace(slug text, name text)
+returns public.workspaces
+language sql
+security invoker
+set search_path = ''
+as $$ select private.create_workspace(slug, name) $$;
+revoke execute on function public.create_workspace(text, text) from public, anon;
 grant execute on function public.create_workspace(text, text) to authenticated, service_role;
 comment on function public.create_workspace(text, text) is
-  'Creates a workspace on the free tier and makes the caller its owner. The slug must be 3-48 '
-  'lowercase letters, digits or hyphens and not taken.';
+  'Creates a workspace on the free tier and makes the caller its owner (at most 10 owned per person). The slug must '
+  'be 3-48 lowercase letters, digits or hyphens and not taken.';
 
 create trigger tg_workspaces__default_retention
   before insert or update of tier on public.workspaces

@@ -213,7 +213,7 @@ grant execute on function private.readable_tracked_repository_ids() to authentic
 
 -- Owners/admins change a repository's per-workspace settings. Unknown keys and out-of-range
 -- values are refused with a message that names the key and the allowed range.
-create or replace function public.update_workspace_repository_settings(
+create or replace function private.update_workspace_repository_settings(
   workspace_id uuid, tracked_repository_id uuid, settings jsonb)
 returns public.workspace_tracked_repositories
 language plpgsql
@@ -304,7 +304,16 @@ begin
   return target;
 end
 $$;
-revoke execute on function public.update_workspace_repository_settings(uuid, uuid, jsonb) from public, anon, authenticated;
+revoke execute on function private.update_workspace_repository_settings(uuid, uuid, jsonb) from public, anon, authenticated;
+grant execute on function private.update_workspace_repository_settings(uuid, uuid, jsonb) to authenticated, service_role;
+
+create or replace function public.update_workspace_repository_settings(workspace_id uuid, tracked_repository_id uuid, settings jsonb)
+returns public.workspace_tracked_repositories
+language sql
+security invoker
+set search_path = ''
+as $$ select private.update_workspace_repository_settings(workspace_id, tracked_repository_id, settings) $$;
+revoke execute on function public.update_workspace_repository_settings(uuid, uuid, jsonb) from public, anon;
 grant execute on function public.update_workspace_repository_settings(uuid, uuid, jsonb) to authenticated, service_role;
 comment on function public.update_workspace_repository_settings(uuid, uuid, jsonb) is
   'Owners/admins change a tracked repository''s settings in their workspace. settings is a JSON '

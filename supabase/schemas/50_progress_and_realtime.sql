@@ -30,7 +30,7 @@ comment on column public.notifications.kind is
 
 create index notifications_user_id_created_at_idx on public.notifications (user_id, created_at desc);
 
-create or replace function public.mark_notification_read(notification_id uuid)
+create or replace function private.mark_notification_read(notification_id uuid)
 returns public.notifications
 language plpgsql
 security definer
@@ -51,7 +51,16 @@ begin
   return marked;
 end
 $$;
-revoke execute on function public.mark_notification_read(uuid) from public, anon, authenticated, service_role;
+revoke execute on function private.mark_notification_read(uuid) from public, anon, authenticated, service_role;
+grant execute on function private.mark_notification_read(uuid) to authenticated;
+
+create or replace function public.mark_notification_read(notification_id uuid)
+returns public.notifications
+language sql
+security invoker
+set search_path = ''
+as $$ select private.mark_notification_read(notification_id) $$;
+revoke execute on function public.mark_notification_read(uuid) from public, anon;
 grant execute on function public.mark_notification_read(uuid) to authenticated;
 comment on function public.mark_notification_read(uuid) is
   'Marks one of the caller''s notifications read (idempotent: keeps the first read_at) and returns it.';

@@ -3,9 +3,8 @@
 -- another paid to keep. Repositories no workspace tracks any more are left alone.
 --
 -- Bounded batches: private.delete_expired_content(batch_rows) deletes at most batch_rows rows per
--- call, one table per statement, by ctid. The daily cron job CALLs private.run_retention_cleanup(),
--- a procedure that calls it repeatedly and COMMITs after every batch; each batch records what it
--- deleted in engine.retention_deletions.
+-- call, one table per statement, by ctid; the cron job runs one batch every 10 minutes, each in its
+-- own transaction, and each batch records what it deleted in engine.retention_deletions.
 
 create table engine.retention_deletions (
   id bigint generated always as identity primary key,
@@ -96,31 +95,7 @@ grant execute on function private.delete_expired_content(int) to service_role;
 comment on function private.delete_expired_content(int) is
   'Deletes at most batch_rows content rows older than their repository''s cutoff (longest retention '
   'of the workspaces tracking it), children first, and records them in engine.retention_deletions. '
-  'Returns the rows deleted; 0 means nothing is expired. Call repeatedly (run_retention_cleanup).';
-
--- No SET clause and no SECURITY DEFINER: either would forbid COMMIT inside the procedure.
--- Every name is schema-qualified; only postgres (pg_cron) and the service role may call it.
-create or replace procedure private.run_retention_cleanup(batch_rows int default 5000, max_batches int default 2000)
-language plpgsql
-as $$
-declare
-  n int;
-  batches int := 0;
-begin
-  loop
-    n := private.delete_expired_content(batch_rows);
-    batches := batches + 1;
-    commit;
-    exit when n < batch_rows or batches >= max_batches;
-    perform pg_catalog.pg_sleep(0.05);  -- let vacuum and other writers in between batches
-  end loop;
-end
-$$;
-revoke execute on procedure private.run_retention_cleanup(int, int) from public, anon, authenticated;
-grant execute on procedure private.run_retention_cleanup(int, int) to service_role;
-comment on procedure private.run_retention_cleanup(int, int) is
-  'Runs delete_expired_content in batches of batch_rows, committing after each, until nothing is '
-  'expired or max_batches ran. CALL it outside a transaction block (pg_cron does, daily at 03:17 UTC).';
+  'Returns the rows deleted; 0 means nothing is expired. pg_cron runs one batch every 10 minutes.';
 
 create or replace view private.repository_retention_cutoffs with (security_invoker = true) as
 select t.repository_id,
@@ -137,4 +112,7 @@ comment on view private.repository_retention_cutoffs is
   'Per tracked repository: the longest retention of the workspaces tracking it and the cutoff '
   '(start of the UTC day retention_days ago); content before the cutoff is expired.';
 
-select cron.schedule('retention-cleanup', '17 3 * * *', $$call private.run_retention_cleanup(5000, 2000)$$);
+-- Every 10 minutes, one bounded batch in its own transaction (pg_cron runs each command as one):
+-- up to 2.9 million expired rows a day, no statement holding locks for long, and no procedure
+-- (COMMIT inside one forbids the search_path setting every function here pins).
+select cron.schedule('retention-cleanup', '*/10 * * * *', $$select private.delete_expired_content(20000)$$);
