@@ -61,13 +61,17 @@ export class StackError extends Error {
   override name = "StackError";
 }
 
+/** Whether nothing listens on the port. Asked by connecting, not by binding: the stack's ports
+ * lie in Linux's ephemeral range, so an outgoing connection of any process may hold one as its
+ * local port for a while (TIME_WAIT), which would refuse a test bind although Postgres and the
+ * gateway (SO_REUSEADDR) can listen there. */
 export async function isPortFree(port: number): Promise<boolean> {
   try {
-    const l = Deno.listen({ hostname: "127.0.0.1", port });
-    l.close();
-    return true;
+    const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+    conn.close();
+    return false;
   } catch (e) {
-    if (e instanceof Deno.errors.AddrInUse) return false;
+    if (e instanceof Deno.errors.ConnectionRefused) return true;
     throw e;
   }
 }
