@@ -57,3 +57,13 @@ export function processesInGroup(pgid: number): number[] {
   }
   return out;
 }
+
+/** The process exists and is not a zombie (an exited child its parent has not reaped yet). */
+export function isRunning(pid: number): boolean {
+  try {
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[0] !== "Z";
+  } catch {
+    return false;
+  }
+}
