@@ -176,6 +176,11 @@ export class FunctionProcess {
     if (!r.responseDone || !r.handlerDone || r.background > 0) return;
     this.sample();
     this.requests.delete(id);
+    const limit = this.o.limits.cpuMs;
+    if (limit > 0 && r.cpuMs >= limit / 4 && !this.ending) {
+      // What hosted's dashboard shows per invocation; worth seeing before it becomes a 546.
+      this.o.log(`function ${this.name} (pid ${this.pid}): a request used ${Math.round(r.cpuMs)} ms of CPU (limit ${limit} ms)`);
+    }
     if (this.requests.size === 0 && this.sampler !== undefined) {
       clearInterval(this.sampler);
       this.sampler = undefined;
