@@ -43,6 +43,11 @@ export function startRelay(dbUrl: string, log: (s: string) => void, opts: RelayO
     return agent;
   }
 
+  // Backlog pacing: URLs that had requests queued when the relay (re)connected (paced until none
+  // is left in the queue) and the last send per URL.
+  const paced = new Set<string>();
+  const lastSent = new Map<string, number>();
+
   async function deliver(r: QueuedRequest) {
     const started = Date.now();
     let status: number | null = null;
@@ -52,9 +57,12 @@ export function startRelay(dbUrl: string, log: (s: string) => void, opts: RelayO
     let timedOut = false;
     let error: string | null = null;
     try {
+      const sent = r.headers === null ? {} : { "User-Agent": await userAgent(), ...r.headers };
+      // The spacing of a paced URL runs from the moment its request leaves, not from its take.
+      if (paced.has(r.url)) lastSent.set(r.url, Date.now());
       const res = await fetch(r.url, {
         method: r.method,
-        headers: r.headers === null ? {} : { "User-Agent": await userAgent(), ...r.headers },
+        headers: sent,
         body: r.method === "GET" || r.method === "HEAD" ? undefined : r.body ?? undefined,
         signal: AbortSignal.timeout(r.timeout_milliseconds),
       });
@@ -73,10 +81,6 @@ export function startRelay(dbUrl: string, log: (s: string) => void, opts: RelayO
       values (${r.id}, ${status}, ${contentType}, ${headers === null ? null : sql.json(headers)}, ${content}, ${timedOut}, ${error})`;
   }
 
-  // Backlog pacing: URLs that had requests queued when the relay (re)connected (paced until none
-  // is left in the queue) and the last send per URL.
-  const paced = new Set<string>();
-  const lastSent = new Map<string, number>();
   let spacingMs = opts.backlogSpacingMs ?? 0;
   let retry: ReturnType<typeof setTimeout> | undefined;
   let ready = false;
