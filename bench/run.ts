@@ -3,16 +3,17 @@
 // (DESIGN.md §6) and writes bench/results.json.
 //   deno run -A bench/run.ts [--only first_rows,metrics] [--reuse] [--keep]
 // --reuse: use a stack already running on the bench ports instead of starting a fresh one.
-// --keep: leave the stack running afterwards. Ports: STACK_DB_PORT / STACK_API_PORT /
-// STACK_GITHUB_PORT (defaults 56322 / 56321 / 56340, apart from the dev and test profiles).
+// --keep: leave the stack running afterwards. Ports: STACK_TEST_DB_PORT / STACK_TEST_API_PORT /
+// STACK_TEST_GITHUB_PORT, the test profile's (defaults 56322 / 56321 / 56340 here, apart from
+// the dev stack and from npm test).
 import { parseArgs } from "node:util";
 import process from "node:process";
 
 // Set before the stack modules read them, and inherited by the stack's own processes.
 const PORT_DEFAULTS = {
-  STACK_DB_PORT: "56322",
-  STACK_API_PORT: "56321",
-  STACK_GITHUB_PORT: "56340",
+  STACK_TEST_DB_PORT: "56322",
+  STACK_TEST_API_PORT: "56321",
+  STACK_TEST_GITHUB_PORT: "56340",
 };
 for (const [k, v] of Object.entries(PORT_DEFAULTS)) if (!Deno.env.get(k)) Deno.env.set(k, v);
 // graphql-js (the in-process simulators) skips its development-mode checks, as the simulator CLI does.

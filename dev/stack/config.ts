@@ -1,6 +1,8 @@
 // Where the local stack lives and which ports it uses. Two profiles: `dev` (the ports Supabase's
-// CLI uses, so tools and docs line up) and `test` (offset ports and its own data, so `npm test`
-// never touches a stack a developer has running).
+// CLI uses, so tools and docs line up; STACK_DB_PORT, STACK_API_PORT, STACK_GITHUB_PORT) and
+// `test` (offset ports and its own data, so `npm test` never touches a stack a developer has
+// running; STACK_TEST_DB_PORT, STACK_TEST_API_PORT, STACK_TEST_GITHUB_PORT: the dev variables
+// are ignored, so exporting them for a dev stack cannot point the tests at it).
 import { fileURLToPath } from "node:url";
 import { dirname, join, resolve } from "node:path";
 
@@ -34,11 +36,18 @@ function port(name: string, fallback: number): number {
   return n;
 }
 
+/** The variables that set a profile's ports. */
+export function portSettings(profile: Profile) {
+  const prefix = profile === "test" ? "STACK_TEST_" : "STACK_";
+  return { db: `${prefix}DB_PORT`, api: `${prefix}API_PORT`, github: `${prefix}GITHUB_PORT` } as const;
+}
+
 export function stackConfig(profile: Profile = "dev"): StackConfig {
   const offset = profile === "test" ? 100 : 0;
-  const dbPort = port("STACK_DB_PORT", 54322 + offset);
-  const apiPort = port("STACK_API_PORT", 54321 + offset);
-  const githubPort = port("STACK_GITHUB_PORT", 54340 + offset);
+  const names = portSettings(profile);
+  const dbPort = port(names.db, 54322 + offset);
+  const apiPort = port(names.api, 54321 + offset);
+  const githubPort = port(names.github, 54340 + offset);
   // Keyed by the database port: one cluster per port on this machine, whatever the checkout.
   // Kept under /var/tmp (not the checkout) because the `postgres` OS user must be able to reach
   // it even when the checkout sits in a private directory (as CI's fresh clones do).
@@ -53,6 +62,36 @@ export function stackConfig(profile: Profile = "dev"): StackConfig {
     jwtSecret: Deno.env.get("STACK_JWT_SECRET") ?? localJwtSecret,
     pgBin: Deno.env.get("STACK_PG_BIN") ?? "/usr/lib/postgresql/15/bin",
   };
+}
+
+/** The environment that gives a child process (the services supervisor) this same config. */
+export function configEnv(c: StackConfig): Record<string, string> {
+  const names = portSettings(c.profile);
+  return {
+    [names.db]: String(c.dbPort),
+    [names.api]: String(c.apiPort),
+    [names.github]: String(c.githubPort),
+    STACK_STATE_DIR: dirname(c.stateDir),
+    STACK_JWT_SECRET: c.jwtSecret,
+    STACK_PG_BIN: c.pgBin,
+  };
+}
+
+/** `npm run <script>` with the port settings that differ from the profile's defaults. */
+export function commandFor(c: StackConfig, script: string): string {
+  const names = portSettings(c.profile);
+  const d = stackConfigDefaults(c.profile);
+  const set = [
+    c.dbPort !== d.db ? `${names.db}=${c.dbPort}` : "",
+    c.apiPort !== d.api ? `${names.api}=${c.apiPort}` : "",
+    c.githubPort !== d.github ? `${names.github}=${c.githubPort}` : "",
+  ].filter(Boolean);
+  return [...set, `npm run ${script}`, ...(c.profile === "test" ? ["-- --profile test"] : [])].join(" ");
+}
+
+function stackConfigDefaults(profile: Profile) {
+  const offset = profile === "test" ? 100 : 0;
+  return { db: 54322 + offset, api: 54321 + offset, github: 54340 + offset };
 }
 
 export function dbUrl(c: StackConfig, user = "postgres", password = "postgres"): string {

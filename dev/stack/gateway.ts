@@ -1,14 +1,17 @@
 // The local API gateway on API_URL, standing in for Supabase's Kong + services:
 // - /functions/v1/<name>: edge functions, each in its own Deno process (started on the first
 //   request, restarted if it dies) with the environment Supabase gives functions plus the
-//   project's secrets from supabase/functions/.env; `verify_jwt` as configured in config.toml.
+//   project's secrets (dev/stack/functions-env.ts), under hosted Supabase's limits
+//   (dev/stack/functions/); `verify_jwt` as configured in config.toml.
 // - /rest/v1/…: the PostgREST stand-in (dev/stack/rest), in this process.
 // - /realtime/v1/websocket: the Realtime stand-in (dev/stack/realtime), in this process.
 import { join } from "node:path";
 import { parse as parseToml } from "npm:smol-toml@1.9.1";
 import { projectRoot } from "./config.ts";
 import { apiKeys, verifyToken } from "./keys.ts";
-import { functionsEnvPath } from "./functions-env.ts";
+import { loadFunctionsEnv } from "./functions-env.ts";
+import { createFunctionPool } from "./functions/pool.ts";
+import { describeLimits, type FunctionLimits, limitsFromEnv } from "./functions/limits.ts";
 import { createRest } from "./rest/server.ts";
 import { createRealtime } from "./realtime/server.ts";
 
@@ -22,12 +25,13 @@ export interface GatewayOptions {
   restDbUrl: string;
   /** A privileged connection string for the Realtime stand-in (LISTEN, authorization probes). */
   realtimeDbUrl: string;
+  /** Hosted limits for every function (default: STACK_FN_* from the environment, else the free plan's). */
+  limits?: FunctionLimits;
 }
 
-interface FunctionProcess {
-  child: Deno.ChildProcess;
-  port: Promise<number>;
-}
+// What a function process inherits from ours besides what `env` gives it: where Deno keeps its
+// cache and temporary files. Nothing else leaks in (hosted functions see only their secrets).
+const passthrough = ["DENO_DIR", "TMPDIR", "TZ", "LANG"];
 
 const functionsDir = join(projectRoot, "supabase", "functions");
 
@@ -56,8 +60,6 @@ const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
 
 export async function startGateway(opts: GatewayOptions) {
-  const running = new Map<string, FunctionProcess>();
-  const envFile = functionsEnvPath();
   const keys = await apiKeys(opts.jwtSecret);
   const api = readConfig().api ?? {};
   const rest = createRest({
@@ -71,79 +73,27 @@ export async function startGateway(opts: GatewayOptions) {
   const realtime = createRealtime({ dbUrl: opts.realtimeDbUrl, jwtSecret: opts.jwtSecret, keys, log: opts.log });
   await realtime.ready;
 
-  function spawn(name: string): FunctionProcess {
-    const args = ["run", "-A", "--no-prompt"];
-    if (envFile) args.push(`--env-file=${envFile}`);
-    args.push(join(projectRoot, "dev", "stack", "function-host.ts"), name);
-    const child = new Deno.Command(Deno.execPath(), {
-      args,
-      cwd: projectRoot,
-      env: opts.env,
-      stdout: "piped",
-      stderr: "inherit",
-    }).spawn();
-    const port = (async () => {
-      const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-      let buf = "";
-      while (true) {
-        const { value, done } = await reader.read();
-        if (done) throw new Error(`function ${name} exited before it started listening`);
-        buf += value;
-        const m = /LISTENING (\d+)/.exec(buf);
-        if (m) {
-          // Keep forwarding the function's own console output to our log.
-          (async () => {
-            for (let r = await reader.read(); !r.done; r = await reader.read()) {
-              Deno.stdout.writeSync(new TextEncoder().encode(r.value.replace(/^/gm, `[${name}] `)));
-            }
-          })().catch(() => {});
-          return Number(m[1]);
-        }
-      }
-    })();
-    const proc = { child, port };
-    child.status.then((s) => {
-      if (running.get(name) === proc) running.delete(name);
-      opts.log(`function ${name} (pid ${child.pid}) exited with code ${s.code}; it restarts on the next request`);
-    });
-    running.set(name, proc);
-    opts.log(`function ${name} started (pid ${child.pid})`);
-    return proc;
+  const secrets = await loadFunctionsEnv();
+  if (secrets.reserved.length > 0) {
+    opts.log(`functions env: skipping ${secrets.reserved.join(", ")}: names starting with SUPABASE_ are reserved on ` +
+      "hosted Supabase (supabase secrets set refuses them); rename them");
   }
-
-  async function invoke(name: string, req: Request, subPath: string): Promise<Response> {
-    const proc = running.get(name) ?? spawn(name);
-    let port: number;
-    try {
-      port = await proc.port;
-    } catch (e) {
-      running.delete(name);
-      return json(503, { msg: `function ${name} failed to boot: ${(e as Error).message}; see the stack log` });
-    }
-    const url = new URL(req.url);
-    const target = `http://127.0.0.1:${port}/${name}${subPath}${url.search}`;
-    const headers = new Headers(req.headers);
-    headers.delete("host");
-    try {
-      // Not tied to the caller's signal: like the edge runtime, a function keeps running when the
-      // caller (e.g. pg_net with its 5 s timeout) stops waiting.
-      return await fetch(target, {
-        method: req.method,
-        headers,
-        body: req.body,
-        redirect: "manual",
-      });
-    } catch (e) {
-      return json(502, { msg: `function ${name} did not answer: ${(e as Error).message}` });
-    }
-  }
+  const limits = opts.limits ?? limitsFromEnv();
+  const inherited = Object.fromEntries(passthrough.flatMap((k) => Deno.env.get(k) ? [[k, Deno.env.get(k)!]] : []));
+  const functions = createFunctionPool({
+    functionsDir,
+    env: { ...inherited, ...secrets.values, ...opts.env },
+    limits,
+    log: opts.log,
+  });
+  opts.log(`edge functions run under hosted limits: ${describeLimits(limits)}`);
 
   const server = Deno.serve({ hostname: "127.0.0.1", port: opts.port, onListen: () => {} }, async (req) => {
     const url = new URL(req.url);
     if (url.pathname === "/health") {
       return json(200, {
         status: "ok",
-        functions: [...running.keys()],
+        functions: functions.running(),
         rest: await rest.ping(),
         realtime: { listening: true, channels: realtime.channelCount() },
       });
@@ -170,23 +120,21 @@ export async function startGateway(opts: GatewayOptions) {
         return json(401, { msg: "Invalid JWT" });
       }
     }
-    return await invoke(name, req, subPath);
+    return await functions.invoke(name, req, subPath);
   });
 
   return {
     async close() {
-      for (const { child } of running.values()) {
-        try {
-          child.kill("SIGTERM");
-        } catch { /* already gone */ }
-      }
+      await functions.close();
       await server.shutdown();
       await rest.close();
       await realtime.close();
     },
     /** Kills a function's process, as a crash would (used by crash-safety tests). */
     kill(name: string) {
-      running.get(name)?.child.kill("SIGKILL");
+      functions.kill(name);
     },
+    /** Pids of the function processes alive now. */
+    functionPids: () => functions.pids(),
   };
 }

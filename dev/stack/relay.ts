@@ -3,7 +3,21 @@
 // queue) after their transaction commits, sent, and answered in net._http_response; answers older
 // than pg_net's default ttl (6 hours) are deleted. net.wake() NOTIFYs net_http_request_queue,
 // which Postgres delivers on commit; a poll every second catches rows queued any other way.
+//
+// A backlog (requests queued while no relay was listening: the services were down or restarting,
+// or the connection was lost) is not sent all at once: per URL, one request per backlog spacing
+// (default the engine's kick debounce, engine.worker_settings.kick_debounce_seconds), later
+// requests to that URL queued behind it. So kicks of the backfill worker queued during an outage
+// start workers one debounce apart, as they would have been sent, instead of together. Each
+// request is still sent exactly once: a request waiting its turn stays in the queue (a relay that
+// dies meanwhile leaves it to the next one).
 import postgres from "npm:postgres@3.4.9";
+
+export interface RelayOptions {
+  /** Backlog requests to one URL are sent at most one per this many ms (default: the engine's
+   * kick_debounce_seconds when engine.worker_settings exists, else 0 = no pacing). */
+  backlogSpacingMs?: number;
+}
 
 interface QueuedRequest {
   id: string;
@@ -14,7 +28,7 @@ interface QueuedRequest {
   timeout_milliseconds: number;
 }
 
-export function startRelay(dbUrl: string, log: (s: string) => void) {
+export function startRelay(dbUrl: string, log: (s: string) => void, opts: RelayOptions = {}) {
   const sql = postgres(dbUrl, { max: 4, onnotice: () => {}, connection: { application_name: "net-relay" } });
   let stopped = false;
   let draining = false;
@@ -29,6 +43,11 @@ export function startRelay(dbUrl: string, log: (s: string) => void) {
     return agent;
   }
 
+  // Backlog pacing: URLs that had requests queued when the relay (re)connected (paced until none
+  // is left in the queue) and the last send per URL.
+  const paced = new Set<string>();
+  const lastSent = new Map<string, number>();
+
   async function deliver(r: QueuedRequest) {
     const started = Date.now();
     let status: number | null = null;
@@ -38,9 +57,12 @@ export function startRelay(dbUrl: string, log: (s: string) => void) {
     let timedOut = false;
     let error: string | null = null;
     try {
+      const sent = r.headers === null ? {} : { "User-Agent": await userAgent(), ...r.headers };
+      // The spacing of a paced URL runs from the moment its request leaves, not from its take.
+      if (paced.has(r.url)) lastSent.set(r.url, Date.now());
       const res = await fetch(r.url, {
         method: r.method,
-        headers: r.headers === null ? {} : { "User-Agent": await userAgent(), ...r.headers },
+        headers: sent,
         body: r.method === "GET" || r.method === "HEAD" ? undefined : r.body ?? undefined,
         signal: AbortSignal.timeout(r.timeout_milliseconds),
       });
@@ -59,7 +81,58 @@ export function startRelay(dbUrl: string, log: (s: string) => void) {
       values (${r.id}, ${status}, ${contentType}, ${headers === null ? null : sql.json(headers)}, ${content}, ${timedOut}, ${error})`;
   }
 
+  let spacingMs = opts.backlogSpacingMs ?? 0;
+  let retry: ReturnType<typeof setTimeout> | undefined;
+  let ready = false;
+
+  async function noteBacklog() {
+    if (opts.backlogSpacingMs === undefined) {
+      const [s] = await sql<{ seconds: number | null }[]>`
+        select case when to_regclass('engine.worker_settings') is not null
+          then (select kick_debounce_seconds from engine.worker_settings limit 1) end as seconds`;
+      spacingMs = (s?.seconds ?? 0) * 1000;
+    }
+    if (spacingMs <= 0) return;
+    const urls = await sql<{ url: string }[]>`select distinct url from net.http_request_queue`;
+    for (const { url } of urls) paced.add(url);
+    if (urls.length > 0) log(`net relay: ${urls.length} URL(s) with requests queued meanwhile: one per ${spacingMs} ms each`);
+  }
+
+  /** Takes the requests due now (in id order); those of a paced URL one per spacing. */
+  async function takeDue(): Promise<{ batch: QueuedRequest[]; full: boolean }> {
+    return await sql.begin(async (tx) => {
+      const queued = await tx<{ id: string; url: string }[]>`
+        select id, url from net.http_request_queue order by id limit 100 for update skip locked`;
+      const ids: string[] = [];
+      const seen = new Set<string>();
+      let wait = Infinity;
+      const now = Date.now();
+      for (const { id, url } of queued) {
+        if (!paced.has(url)) {
+          ids.push(id);
+          continue;
+        }
+        const due = (lastSent.get(url) ?? 0) + spacingMs;
+        if (!seen.has(url) && due <= now) {
+          ids.push(id);
+          lastSent.set(url, now);
+        } else wait = Math.min(wait, seen.has(url) ? spacingMs : due - now);
+        seen.add(url); // later requests to this URL wait their turn
+      }
+      // A paced URL with nothing left queued (in a batch that saw the whole queue) is back to normal.
+      if (queued.length < 100) for (const url of [...paced]) if (!seen.has(url)) paced.delete(url);
+      clearTimeout(retry);
+      if (wait !== Infinity) retry = setTimeout(drain, wait);
+      const batch = ids.length === 0 ? [] : await tx<QueuedRequest[]>`
+        delete from net.http_request_queue where id = any(${ids}::bigint[])
+        returning id, method, url, headers, body, timeout_milliseconds`;
+      batch.sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)));
+      return { batch, full: queued.length === 100 && ids.length > 0 };
+    });
+  }
+
   async function drain() {
+    if (!ready) return; // the backlog is read first (on connect)
     if (draining) {
       again = true;
       return;
@@ -68,14 +141,11 @@ export function startRelay(dbUrl: string, log: (s: string) => void) {
     try {
       do {
         again = false;
-        const batch = await sql<QueuedRequest[]>`
-          delete from net.http_request_queue
-          where id in (select id from net.http_request_queue order by id limit 100 for update skip locked)
-          returning id, method, url, headers, body, timeout_milliseconds`;
+        const { batch, full } = await takeDue();
         for (const r of batch) {
           deliver(r).catch((e) => log(`net relay: could not record the answer to request ${r.id}: ${e.message}`));
         }
-        if (batch.length === 100) again = true;
+        if (full) again = true;
       } while (again && !stopped);
     } catch (e) {
       if (!stopped) log(`net relay: ${(e as Error).message}`);
@@ -93,15 +163,23 @@ export function startRelay(dbUrl: string, log: (s: string) => void) {
     }
   }
 
-  const listening = sql.listen("net_http_request_queue", () => drain());
+  // onlisten runs on the first connection and on every reconnection: what was queued while no
+  // relay listened is a backlog.
+  const listening = sql.listen("net_http_request_queue", () => drain(), () => {
+    noteBacklog().catch((e) => log(`net relay: could not read the backlog: ${(e as Error).message}`))
+      .finally(() => {
+        ready = true;
+        drain();
+      });
+  });
   const timer = setInterval(drain, 1000);
   const expiry = setInterval(expireAnswers, 60_000);
-  drain();
 
   return {
     ready: listening.then(() => true),
     async close() {
       stopped = true;
+      clearTimeout(retry);
       clearInterval(timer);
       clearInterval(expiry);
       await sql.end({ timeout: 2 });

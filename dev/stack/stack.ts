@@ -2,7 +2,9 @@
 // services supervisor (gateway, pg_net relay, GitHub simulator) in the background.
 import { join } from "node:path";
 import { ensureDebianPackages } from "./apt.ts";
-import { apiUrl, dbUrl, functionsUrl, githubUrl, projectRoot, type StackConfig } from "./config.ts";
+import { apiUrl, commandFor, dbUrl, functionsUrl, githubUrl, portSettings, projectRoot, type StackConfig } from "./config.ts";
+import { checkFunctionsEnv } from "./functions-env.ts";
+import { servicesState, startServices, stopServices } from "./supervision.ts";
 import { publishableKey, secretKey, signKey } from "./keys.ts";
 import {
   clusterPid,
@@ -14,21 +16,9 @@ import {
   startCluster,
   stopCluster,
 } from "./postgres.ts";
-import { isPortFree, pidAlive, run, StackError, waitFor } from "./proc.ts";
+import { isPortFree, run, StackError } from "./proc.ts";
 
 export type Log = (s: string) => void;
-
-const servicesPidFile = (c: StackConfig) => join(c.stateDir, "services.pid");
-const servicesLog = (c: StackConfig) => join(c.stateDir, "services.log");
-
-async function servicesPid(c: StackConfig): Promise<number | null> {
-  try {
-    const pid = Number(await Deno.readTextFile(servicesPidFile(c)));
-    return Number.isInteger(pid) && pidAlive(pid) ? pid : null;
-  } catch {
-    return null;
-  }
-}
 
 export async function envLines(c: StackConfig): Promise<string> {
   return [
@@ -80,26 +70,52 @@ export async function applyMigrations(c: StackConfig, log: Log) {
   }
 }
 
-export async function up(c: StackConfig, log: Log, opts: { fresh?: boolean; dbOnly?: boolean } = {}): Promise<void> {
-  if (await servicesPid(c) !== null || await clusterPid(c) !== null) {
-    throw new StackError(
-      `a stack is already running for this profile (database port ${c.dbPort}, state in ${c.stateDir}); ` +
-        `use it (npm run stack:status) or stop it first (npm run stack:down)`,
-    );
-  }
-  for (const [port, setting] of [[c.apiPort, "STACK_API_PORT"], [c.githubPort, "STACK_GITHUB_PORT"]] as const) {
+export interface UpOptions {
+  /** Remove the cluster's data first. */
+  fresh?: boolean;
+  /** Database only: no services. */
+  dbOnly?: boolean;
+  /** Apply supabase/seed.sql when the cluster is new (as `supabase start` / `db reset` do). */
+  seed?: boolean;
+}
+
+async function checkPorts(c: StackConfig) {
+  const names = portSettings(c.profile);
+  for (const [port, setting] of [[c.apiPort, names.api], [c.githubPort, names.github]] as const) {
     if (!(await isPortFree(port))) {
       throw new StackError(`port ${port} is already taken by another process; free it or set ${setting}=<port>`);
     }
   }
+}
+
+export async function up(c: StackConfig, log: Log, opts: UpOptions = {}): Promise<void> {
+  await checkFunctionsEnv(); // a missing secret is named before anything starts
+  const services = await servicesState(c);
+  const dbRunning = await clusterPid(c) !== null;
+  if (services.supervisor !== null || (dbRunning && (opts.fresh || opts.dbOnly))) {
+    throw new StackError(
+      `a stack is already running for this profile (database port ${c.dbPort}, state in ${c.stateDir}); ` +
+        `use it (${commandFor(c, "stack:status")}) or stop it first (${commandFor(c, "stack:down")})`,
+    );
+  }
+  await checkPorts(c);
+  if (dbRunning) {
+    // The database outlived the services (they were stopped or gave up): start them again.
+    log(`PostgreSQL is already running on port ${c.dbPort}: applying pending migrations and starting the services`);
+    await applyMigrations(c, log);
+    await startServices(c, log);
+    return;
+  }
   await ensureDebianPackages(log);
   await Deno.mkdir(c.stateDir, { recursive: true });
   if (opts.fresh) await removeCluster(c);
+  const isNew = await Deno.stat(join(c.dataDir, "PG_VERSION")).then(() => false, () => true);
   await startCluster(c, log);
   try {
     await installLocalExtensions(c);
     await applyBootstrap(c, log);
     await applyMigrations(c, log);
+    if (opts.seed && isNew) await applySeed(c, log);
     if (!opts.dbOnly) await startServices(c, log);
   } catch (e) {
     await down(c, () => {});
@@ -107,55 +123,35 @@ export async function up(c: StackConfig, log: Log, opts: { fresh?: boolean; dbOn
   }
 }
 
-async function startServices(c: StackConfig, log: Log) {
-  const ready = join(c.stateDir, "services.ready");
-  await Deno.remove(ready).catch(() => {});
-  await Deno.remove(servicesPidFile(c)).catch(() => {});
-  // setsid: the supervisor leads its own process group (so `down` can stop it and every function
-  // process it started at once) and outlives this command.
-  const cmd = `exec "$0" run -A --no-prompt "$1" "$2" >>"$3" 2>&1 </dev/null`;
-  await run("setsid", [
-    "-f", "sh", "-c", cmd, Deno.execPath(), join(projectRoot, "dev", "stack", "services.ts"), c.profile, servicesLog(c),
-  ], { cwd: projectRoot });
-  try {
-    await waitFor("the services (gateway, relay, simulator)", async () => {
-      const pid = Number(await Deno.readTextFile(servicesPidFile(c)).catch(() => "0"));
-      if (pid > 0 && !pidAlive(pid)) throw new StackError(`the services process (pid ${pid}) exited while starting`);
-      await Deno.stat(ready);
-      return true;
-    }, 60_000);
-    await waitFor("the API gateway", async () => (await fetch(`${apiUrl(c)}/health`)).ok);
-  } catch (e) {
-    const tail = (await Deno.readTextFile(servicesLog(c)).catch(() => "")).trim().split("\n").slice(-15).join("\n");
-    throw new StackError(`${(e as Error).message}; the end of ${servicesLog(c)}:\n${tail}`);
-  }
-  log(`services up (pid ${await Deno.readTextFile(servicesPidFile(c))}, log ${servicesLog(c)})`);
+export const seedFile = join(projectRoot, "supabase", "seed.sql");
+
+/** supabase/seed.sql, as `supabase db reset` applies it after the migrations. */
+export async function applySeed(c: StackConfig, log: Log) {
+  log("applying supabase/seed.sql (the demo workspace \"example\")");
+  await psqlFile(c, seedFile);
+}
+
+/** Stops everything, removes the cluster and its state, and starts afresh with the seed. */
+export async function reset(c: StackConfig, log: Log): Promise<void> {
+  await down(c, log);
+  await removeCluster(c);
+  await Deno.remove(c.stateDir, { recursive: true }).catch(() => {});
+  log(`removed the cluster and state in ${c.stateDir}`);
+  await up(c, log, { seed: true });
 }
 
 export async function down(c: StackConfig, log: Log): Promise<void> {
-  const pid = await servicesPid(c);
-  if (pid !== null) {
-    try {
-      Deno.kill(-pid, "SIGTERM"); // the whole process group: supervisor and function processes
-    } catch {
-      Deno.kill(pid, "SIGTERM");
-    }
-    const deadline = Date.now() + 5000;
-    while (pidAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    if (pidAlive(pid)) {
-      try {
-        Deno.kill(-pid, "SIGKILL");
-      } catch { /* gone */ }
-    }
-    log(`services stopped (pid ${pid})`);
-  }
-  await Deno.remove(servicesPidFile(c)).catch(() => {});
+  await stopServices(c, log);
   if (await stopCluster(c)) log(`PostgreSQL on port ${c.dbPort} stopped`);
   if (c.profile === "test") await removeCluster(c);
 }
 
 export async function status(c: StackConfig): Promise<{ healthy: boolean; lines: string[] }> {
   const lines: string[] = [];
+  const services = await servicesState(c);
+  lines.push(`supervisor ${services.supervisor !== null ? "healthy" : "down"}   ${
+    services.supervisor !== null ? `pid ${services.supervisor}, services pid ${services.services ?? "restarting"}` : ""
+  }`.trimEnd());
   const db = await pgIsReady(c);
   lines.push(`database   ${db ? "healthy" : "down"}   ${dbUrl(c)}`);
   const probe = async (url: string) => {
@@ -187,7 +183,10 @@ export async function status(c: StackConfig): Promise<{ healthy: boolean; lines:
     cron = Number(n) > 0;
   }
   lines.push(`pg_cron    ${cron ? "healthy" : "down"}`);
-  return { healthy: db && gw && rest && rt && gh && relay && cron, lines };
+  const pieces = gw && rest && rt && gh && relay && cron;
+  const hint = services.hint({ db, pieces });
+  if (hint) lines.push(`→ ${hint}`);
+  return { healthy: db && pieces && services.supervisor !== null, lines };
 }
 
 /** The REST stand-in answers a request end to end: apikey, JWT, transaction, catalog lookup. */

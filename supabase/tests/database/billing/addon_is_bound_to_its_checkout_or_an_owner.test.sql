@@ -4,7 +4,7 @@
 -- keeps its workspace for good, also after that workspace is deleted.
 begin;
 select plan(14);
-\ir _setup.sql
+\ir _setup.psql
 
 select tests.create_supabase_user('attacker');
 insert into public.workspaces (id, slug, name) values ('00000000-0000-4000-8000-0000000b0002', 'attacker-ws', 'Attacker');

@@ -2,7 +2,7 @@
 -- second job; canceled with the period over: retention back to the tier default.
 begin;
 select plan(6);
-\ir _setup.sql
+\ir _setup.psql
 
 select pg_temp.deliver('wh_1', pg_temp.sub_event('subscription.active', 'sub_1', now()));
 select pg_temp.deliver('wh_2', pg_temp.sub_event('subscription.canceled', 'sub_1', now() + interval '1 second',

@@ -2,7 +2,7 @@
 -- learn nothing; anonymous callers may not call them.
 begin;
 select plan(9);
-\ir _setup.sql
+\ir _setup.psql
 -- pg_temp helpers are the test owner's: the impersonated roles below use the literal id.
 
 select pg_temp.deliver('wh_1', pg_temp.sub_event('subscription.active', 'sub_1', now()));

@@ -2,7 +2,7 @@
 -- finished starts a new one.
 begin;
 select plan(4);
-\ir _setup.sql
+\ir _setup.psql
 
 select pg_temp.deliver('wh_1', pg_temp.sub_event('subscription.active', 'sub_1', now()));
 select is(pg_temp.deliver('wh_2', pg_temp.sub_event('subscription.active', 'sub_1', now() + interval '1 second')) ->> 'job_id',

@@ -1,7 +1,7 @@
 -- An event older than the last one applied to the subscription is recorded but not applied.
 begin;
 select plan(4);
-\ir _setup.sql
+\ir _setup.psql
 
 select pg_temp.deliver('wh_1', pg_temp.sub_event('subscription.active', 'sub_1', now()));
 select pg_temp.deliver('wh_3', pg_temp.sub_event('subscription.revoked', 'sub_1', now() + interval '3 seconds', status => 'canceled'));

@@ -1,7 +1,7 @@
 -- order.paid of the addon pushes its expiry to the paid period's end, never earlier.
 begin;
 select plan(3);
-\ir _setup.sql
+\ir _setup.psql
 
 select pg_temp.deliver('wh_1', pg_temp.sub_event('subscription.active', 'sub_1', now(), period_end => now() + interval '1 day'));
 select is(pg_temp.deliver('wh_2', jsonb_build_object('type', 'order.paid', 'timestamp', now(), 'data', jsonb_build_object(

@@ -1,7 +1,7 @@
 -- An addon purchase: subscription and addon recorded, retention 365, one pending addon job.
 begin;
 select plan(10);
-\ir _setup.sql
+\ir _setup.psql
 
 select is(pg_temp.deliver('wh_1', pg_temp.sub_event('subscription.active', 'sub_1', now())) ->> 'outcome',
   'processed', 'A purchase for a known workspace is processed.');

@@ -1,7 +1,7 @@
 -- A webhook-id seen before changes nothing and answers the first outcome.
 begin;
 select plan(5);
-\ir _setup.sql
+\ir _setup.psql
 
 select pg_temp.deliver('wh_1', pg_temp.sub_event('subscription.active', 'sub_1', now()));
 select is(pg_temp.deliver('wh_1', pg_temp.sub_event('subscription.active', 'sub_1', now())) ->> 'replayed', 'true',

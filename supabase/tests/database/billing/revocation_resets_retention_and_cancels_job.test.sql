@@ -1,7 +1,7 @@
 -- Revoked: addon inactive, retention back to the tier default, the live addon job cancelled.
 begin;
 select plan(5);
-\ir _setup.sql
+\ir _setup.psql
 
 select pg_temp.deliver('wh_1', pg_temp.sub_event('subscription.active', 'sub_1', now()));
 update public.backfill_jobs set status = 'running' where workspace_id = pg_temp.ws();

@@ -2,7 +2,7 @@
 -- and change nothing else.
 begin;
 select plan(9);
-\ir _setup.sql
+\ir _setup.psql
 
 select is(pg_temp.deliver('wh_none', pg_temp.sub_event('subscription.active', 'sub_x', now(), metadata => '{}', checkout_id => null)) ->> 'outcome',
   'rejected', 'A subscription naming no workspace is rejected.');

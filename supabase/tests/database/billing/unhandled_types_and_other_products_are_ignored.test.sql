@@ -1,7 +1,7 @@
 -- Events we do not act on are recorded as ignored and change nothing.
 begin;
 select plan(4);
-\ir _setup.sql
+\ir _setup.psql
 
 select is(pg_temp.deliver('wh_1', '{"type": "checkout.created", "data": {"id": "co_1"}}') ->> 'outcome', 'ignored',
   'An unhandled event type is ignored.');

@@ -3,7 +3,7 @@
 -- it for that workspace only; the platform pool never leases it, another workspace cannot use,
 -- see or remove it.
 begin;
-\ir ../_fixtures/two_workspaces.sql
+\ir ../_fixtures/two_workspaces.psql
 select plan(12);
 
 select tests.authenticate_as('member');

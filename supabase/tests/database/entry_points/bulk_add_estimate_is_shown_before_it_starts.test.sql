@@ -1,7 +1,7 @@
 -- The preview classifies the entries and estimates the initial backfill without changing
 -- anything; the estimate grows with repositories of one owner (5 at once) and with the budget.
 begin;
-\ir ../_fixtures/two_workspaces.sql
+\ir ../_fixtures/two_workspaces.psql
 select plan(5);
 
 select tests.authenticate_as('admin');

@@ -1,6 +1,6 @@
 -- Only owners, admins and the service role may bulk add or preview a bulk add.
 begin;
-\ir ../_fixtures/two_workspaces.sql
+\ir ../_fixtures/two_workspaces.psql
 select plan(7);
 
 select tests.clear_authentication();

@@ -1,7 +1,7 @@
 -- Bulk add reports every entry as added, already present or invalid (with the reason), accepts
 -- github.com URLs, and adds only the new repositories to the workspace.
 begin;
-\ir ../_fixtures/two_workspaces.sql
+\ir ../_fixtures/two_workspaces.psql
 select plan(6);
 
 select tests.authenticate_as('owner');

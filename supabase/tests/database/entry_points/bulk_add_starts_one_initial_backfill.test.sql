@@ -1,7 +1,7 @@
 -- Bulk add starts one initial job for the new repositories only: their metadata and last 200 PRs,
 -- at most 5 repositories of one owner in flight; opting out still fetches the metadata.
 begin;
-\ir ../_fixtures/two_workspaces.sql
+\ir ../_fixtures/two_workspaces.psql
 select plan(6);
 
 select tests.authenticate_as('owner');

@@ -1,7 +1,7 @@
 -- A manual backfill inserts one job for the selected repositories, days and data types, which
 -- the engine fans out into one task per selected repository, readable by every member.
 begin;
-\ir ../_fixtures/two_workspaces.sql
+\ir ../_fixtures/two_workspaces.psql
 select plan(5);
 insert into public.repositories (id, node_id, owner, name, full_name) values (1002, 'R_1002', 'acme', 'gears', 'acme/gears');
 insert into public.tracked_repositories (id, owner, name, repository_id, status) values

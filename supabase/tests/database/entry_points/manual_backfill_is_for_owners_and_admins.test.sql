@@ -1,6 +1,6 @@
 -- Only owners, admins and the service role may start a manual backfill; others are told why.
 begin;
-\ir ../_fixtures/two_workspaces.sql
+\ir ../_fixtures/two_workspaces.psql
 select plan(6);
 
 select tests.clear_authentication();

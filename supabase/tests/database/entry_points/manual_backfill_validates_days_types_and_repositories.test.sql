@@ -1,7 +1,7 @@
 -- A manual backfill is refused, with a message naming the limit and what to do, when the days
 -- exceed the workspace's retention, a data type is unknown, or a repository is not the workspace's.
 begin;
-\ir ../_fixtures/two_workspaces.sql
+\ir ../_fixtures/two_workspaces.psql
 select plan(7);
 -- acme is pro: 90 days of retention without the addon.
 update public.workspaces set retention_days = 90 where slug = 'acme';

@@ -2,7 +2,7 @@
 -- backfill while one is live returns the live job; live jobs and tracked repositories are capped
 -- per tier; bulk add caps each name's length. Before, five identical calls made five jobs.
 begin;
-\ir ../_fixtures/two_workspaces.sql
+\ir ../_fixtures/two_workspaces.psql
 select plan(10);
 
 select tests.authenticate_as('owner');

@@ -4,7 +4,7 @@
 -- the raw rows' count.
 begin;
 select plan(6);
-\ir _dataset.sql
+\ir _dataset.psql
 insert into public.contributors (id, node_id, login) values (903, 'U_903', 'linus');
 
 insert into public.commits (repository_id, sha, author_id, committed_at) values

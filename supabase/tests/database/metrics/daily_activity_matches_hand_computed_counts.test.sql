@@ -2,7 +2,7 @@
 -- per UTC day exactly as computed by hand from a small fixed dataset.
 begin;
 select plan(5);
-\ir _dataset.sql
+\ir _dataset.psql
 
 -- 2026-03-10: 3 commits (ada twice, one by an unlinked "ghost"), +16/-3, 4 files, 2 authors;
 --             PRs A and B opened; issue 1 opened; 4 stars.

@@ -2,7 +2,7 @@
 -- away from), and recomputing any day again changes nothing.
 begin;
 select plan(6);
-\ir _dataset.sql
+\ir _dataset.psql
 
 insert into public.pull_requests (id, node_id, repository_id, number, title, state, created_at) values
   (50013, 'PR_50013', 5001, 3, 'C', 'OPEN', '2026-03-11T08:00:00Z');

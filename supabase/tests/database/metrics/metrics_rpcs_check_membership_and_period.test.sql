@@ -2,7 +2,7 @@
 -- members and the service role may read; periods other than 7/30/90/365 are refused.
 begin;
 select plan(9);
-\ir _dataset.sql
+\ir _dataset.psql
 
 select tests.clear_authentication();
 select throws_ok($$ select * from public.get_star_fork_velocity('00000000-0000-4000-8000-000000000501', 30) $$,

@@ -3,7 +3,7 @@
 -- its days gives.
 begin;
 select plan(4);
-\ir _dataset.sql
+\ir _dataset.psql
 
 insert into public.daily_activity_metrics (repository_id, date, commits_count, additions, prs_opened, stars, forks)
 select r, d::date, (extract(day from d)::int % 5), 10, 1, (extract(doy from d)::int % 7), r % 3

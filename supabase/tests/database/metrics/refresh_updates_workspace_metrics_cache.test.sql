@@ -2,7 +2,7 @@
 -- repositories are recomputed too, so members do not wait for the hourly run to see them.
 begin;
 select plan(2);
-\ir _dataset.sql
+\ir _dataset.psql
 
 select private.refresh_workspace_metrics_cache('00000000-0000-4000-8000-000000000501');
 update public.workspace_metrics_cache set computed_at = now() - interval '30 minutes';

@@ -2,7 +2,7 @@
 -- percent, over the workspace's repositories only.
 begin;
 select plan(4);
-\ir _dataset.sql
+\ir _dataset.psql
 
 -- Period 7: current = today-6 .. today, previous = today-13 .. today-7.
 insert into public.star_history (repository_id, day, stars)

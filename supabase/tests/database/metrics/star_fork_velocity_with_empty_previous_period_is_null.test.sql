@@ -2,7 +2,7 @@
 -- percent change is null rather than a made-up +100%.
 begin;
 select plan(3);
-\ir _dataset.sql
+\ir _dataset.psql
 
 insert into public.star_history (repository_id, day, stars) values (5001, private.utc_day(now()) - 1, 12);
 -- Velocity reads the daily rollup, which pg_cron refreshes from star_history and forks.

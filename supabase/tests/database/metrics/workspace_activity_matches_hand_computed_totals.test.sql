@@ -2,7 +2,7 @@
 -- compares with the period before, and counts distinct contributors.
 begin;
 select plan(6);
-\ir _dataset.sql
+\ir _dataset.psql
 
 insert into public.commits (repository_id, sha, author_id, committed_at) values
   (5001, repeat('5', 40), 901, now()), (5002, repeat('6', 40), 901, now() - interval '1 day'),

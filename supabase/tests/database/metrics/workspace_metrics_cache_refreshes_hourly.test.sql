@@ -2,7 +2,7 @@
 -- answers from a fresh cache entry and computes on the spot when it has expired.
 begin;
 select plan(5);
-\ir _dataset.sql
+\ir _dataset.psql
 
 select isnt_empty($$ select 1 from cron.job where jobname = 'refresh-workspace-metrics-cache' and schedule = '7 * * * *' $$,
   'a pg_cron job refreshes the workspace metrics cache every hour');

@@ -1,7 +1,7 @@
 -- The operator views show queue depth, jobs older than 24 h, the hourly failure rate and token
 -- budgets; only the service role (and postgres) can read them.
 begin;
-\ir ../_fixtures/two_workspaces.sql
+\ir ../_fixtures/two_workspaces.psql
 select plan(6);
 
 select ok((select queue_length >= 0 from engine.queue_depth where queue_name = 'backfill_recent'),

@@ -2,7 +2,7 @@
 -- broadcasts; nobody but the service role sends on it; only the service role may call the
 -- broadcast helper.
 begin;
-\ir ../_fixtures/two_workspaces.sql
+\ir ../_fixtures/two_workspaces.psql
 select plan(19);
 
 select private.broadcast_workspace_event('00000000-0000-4000-8000-00000000000a', 'job_progress', '{"percent": 50}');

@@ -1,7 +1,7 @@
 -- One workspace's failure and retry change the repository's status as that workspace sees it,
 -- never another workspace's (tracked_repositories.status used to be shared by all of them).
 begin;
-\ir ../_fixtures/two_workspaces.sql
+\ir ../_fixtures/two_workspaces.psql
 select plan(5);
 
 -- Globex also tracks acme/widgets, which acme sees as active; globex's own job fails on it.

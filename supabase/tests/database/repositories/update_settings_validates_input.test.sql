@@ -1,7 +1,7 @@
 -- update_workspace_repository_settings refuses unknown keys, wrong types, out-of-range values
 -- and a retention beyond the workspace's, naming the key and the allowed values.
 begin;
-\ir ../_fixtures/two_workspaces.sql
+\ir ../_fixtures/two_workspaces.psql
 select plan(7);
 update public.workspaces set retention_days = 90 where id = '00000000-0000-4000-8000-00000000000a';  -- pro, no addon
 

@@ -2,7 +2,7 @@
 -- pg_cron job drives the committing procedure.
 begin;
 select plan(6);
-\ir _dataset.sql
+\ir _dataset.psql
 
 insert into public.commits (repository_id, sha, committed_at)
 select 6002, lpad(to_hex(g), 40, '0'), now() - interval '40 days' - make_interval(mins => g)

@@ -2,7 +2,7 @@
 -- only by the 30-day workspace keeps 30; one tracked by nobody is left alone.
 begin;
 select plan(8);
-\ir _dataset.sql
+\ir _dataset.psql
 
 insert into public.pull_requests (id, node_id, repository_id, number, title, state, created_at, updated_at) values
   (60011, 'PR_60011', 6001, 1, '60 days old', 'OPEN', now() - interval '60 days', now() - interval '60 days'),

@@ -1,7 +1,7 @@
 -- Who may call each client RPC: anon is refused by privilege; the functions themselves check
 -- the caller's role and say why they refuse.
 begin;
-\ir ../_fixtures/two_workspaces.sql
+\ir ../_fixtures/two_workspaces.psql
 select plan(18);
 
 -- create_workspace: any signed-in user; not anon; not the service role (no user to own it).

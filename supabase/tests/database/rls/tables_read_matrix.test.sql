@@ -3,7 +3,7 @@
 -- workspace's rows (billing: owners and admins only; notifications: their own); the service
 -- role sees everything. One assertion per table and identity.
 begin;
-\ir ../_fixtures/two_workspaces.sql
+\ir ../_fixtures/two_workspaces.psql
 
 -- Expected rows per identity; null = refused with "permission denied for table".
 create temp table expected (tbl text, anon int, outsider int, member int, admin int, owner int, service_role int);

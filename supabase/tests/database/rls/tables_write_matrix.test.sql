@@ -3,7 +3,7 @@
 -- "permission denied for table", so denial does not hang on a policy alone. The service role
 -- updates every row. One assertion per table, identity and operation.
 begin;
-\ir ../_fixtures/two_workspaces.sql
+\ir ../_fixtures/two_workspaces.psql
 
 create temp table write_targets as
 select c.relname::text as tbl,

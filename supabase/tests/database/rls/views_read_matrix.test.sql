@@ -1,7 +1,7 @@
 -- The client views are security invoker: each identity sees through them exactly what the
 -- underlying tables' policies allow. anon is refused by privilege.
 begin;
-\ir ../_fixtures/two_workspaces.sql
+\ir ../_fixtures/two_workspaces.psql
 
 -- Expected rows per identity; null = refused with "permission denied for view".
 -- workspace_data_coverage has one row per repository and data type (10 types).

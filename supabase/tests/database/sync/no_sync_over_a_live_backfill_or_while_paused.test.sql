@@ -3,7 +3,7 @@
 -- the operator has paused the worker's automatic invocations.
 begin;
 select plan(5);
-\ir _dataset.sql
+\ir _dataset.psql
 update engine.worker_settings set automatic_invocations = true;
 
 -- A live manual backfill of every data type over acme/pro-only (7002).

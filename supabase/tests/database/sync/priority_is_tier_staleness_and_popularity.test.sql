@@ -2,7 +2,7 @@
 -- repositories come out highest priority first.
 begin;
 select plan(6);
-\ir _dataset.sql
+\ir _dataset.psql
 
 select is(private.workspace_repo_priority(30, now() - interval '24 hours', 24, 50000), 30 + 10 + 9,
   'enterprise, just due, 50,000 stars: 30 + 10 + 9');

@@ -2,7 +2,7 @@
 -- job (of the highest-priority workspace), and every workspace's row is marked queued.
 begin;
 select plan(7);
-\ir _dataset.sql
+\ir _dataset.psql
 
 select is(private.enqueue_due_syncs(200), 3, 'three due repositories are enqueued');
 select is((select count(*)::int from public.backfill_tasks t join public.backfill_jobs j on j.id = t.job_id

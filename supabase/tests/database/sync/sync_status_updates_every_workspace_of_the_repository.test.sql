@@ -2,7 +2,7 @@
 -- repository; a failure backs off; the update RPC validates and is for the service role only.
 begin;
 select plan(7);
-\ir _dataset.sql
+\ir _dataset.psql
 select private.enqueue_due_syncs(200);
 
 update public.backfill_tasks t set status = 'completed', started_at = now() - interval '1 minute', finished_at = now()

@@ -1,7 +1,7 @@
 -- The status views compute percent from items done of the estimate, an ETA from the observed
 -- rate, and surface the last error.
 begin;
-\ir ../_fixtures/two_workspaces.sql
+\ir ../_fixtures/two_workspaces.psql
 select plan(6);
 
 -- acme's job: running for 100 s, pull_requests 250/500 => 50 %, 2.5 items/s => 100 s left.
