@@ -238,7 +238,9 @@ begin
   v_request_id := net.http_post(
     url := rtrim(v_url, '/') || '/functions/v1/backfill-worker',
     body := jsonb_build_object('reason', p_reason, 'kick_id', v_kick_id),
-    headers := jsonb_build_object('Content-Type', 'application/json', 'Authorization', 'Bearer ' || v_key),
+    -- The key as both headers: a legacy JWT for a gateway that verifies JWTs, an sb_secret_ key
+    -- for the worker's own check (it is deployed with verify_jwt = false and checks the caller itself).
+    headers := jsonb_build_object('Content-Type', 'application/json', 'Authorization', 'Bearer ' || v_key, 'apikey', v_key),
     timeout_milliseconds := 5000
   );
   update engine.worker_settings

@@ -36,8 +36,10 @@ export interface WorkerConfig {
 
 export const DEFAULT_CONFIG: WorkerConfig = {
   concurrency: 4,
-  // Well under the 150 s wall clock of Supabase's free plan, with room for the last commit.
-  timeBudgetMs: 100_000,
+  // Under half the 150 s wall clock of Supabase's free plan: hosted hands new requests to a fresh
+  // isolate once one is half-way through its wall clock, so a pass may start on an isolate that
+  // is already 75 s old. Passes are short and many (scale-out, the cron tick).
+  timeBudgetMs: 60_000,
   // A killed worker's tasks are visible again within a minute (heartbeats before every request
   // keep a live worker's invisible); with the minute's cron tick they run again within 2 minutes.
   visibilityTimeoutSeconds: 60,

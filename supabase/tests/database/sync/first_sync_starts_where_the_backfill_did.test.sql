@@ -3,7 +3,7 @@
 -- timestamps have no fraction of a second).
 begin;
 select plan(3);
-\ir _dataset.sql
+\ir _dataset.psql
 
 -- free7's acme/free-only (7003) was never synced; its initial backfill runs and completes.
 insert into public.backfill_jobs (id, workspace_id, kind, window_days, data_types, tracked_repository_ids) values
