@@ -56,7 +56,7 @@ export async function start(
   console.log(s.lines.join("\n"));
   let ok = s.healthy ||
     (realGithub !== null &&
-      s.lines.every((l) => l.startsWith("github-sim") || /\bhealthy\b/.test(l)));
+      s.lines.every((l) => l.startsWith("github-sim") || /\b(healthy|not used)\b/.test(l)));
   if (realGithub) {
     log(`GitHub: ${realGithub} (GITHUB_API_URL in the functions' secrets); no simulator`);
   }

@@ -13,6 +13,8 @@ export interface StackConfig {
   dbPort: number;
   apiPort: number;
   githubPort: number;
+  /** The Polar API simulator (dev/polar-sim), unless the functions' secrets name a real Polar. */
+  polarPort: number;
   /** Runtime state (pid files, logs, generated keys). Owned by root, readable by postgres. */
   stateDir: string;
   /** The cluster's data directory, owned by the `postgres` OS user. */
@@ -39,6 +41,7 @@ export function stackConfig(profile: Profile = "dev"): StackConfig {
   const dbPort = port("STACK_DB_PORT", 54322 + offset);
   const apiPort = port("STACK_API_PORT", 54321 + offset);
   const githubPort = port("STACK_GITHUB_PORT", 54340 + offset);
+  const polarPort = port("STACK_POLAR_PORT", 54350 + offset);
   // Keyed by the database port: one cluster per port on this machine, whatever the checkout.
   // Kept under /var/tmp (not the checkout) because the `postgres` OS user must be able to reach
   // it even when the checkout sits in a private directory (as CI's fresh clones do).
@@ -48,6 +51,7 @@ export function stackConfig(profile: Profile = "dev"): StackConfig {
     dbPort,
     apiPort,
     githubPort,
+    polarPort,
     stateDir,
     dataDir: join(stateDir, "pgdata"),
     jwtSecret: Deno.env.get("STACK_JWT_SECRET") ?? localJwtSecret,
@@ -62,3 +66,4 @@ export function dbUrl(c: StackConfig, user = "postgres", password = "postgres"):
 export const apiUrl = (c: StackConfig) => `http://127.0.0.1:${c.apiPort}`;
 export const functionsUrl = (c: StackConfig) => `${apiUrl(c)}/functions/v1`;
 export const githubUrl = (c: StackConfig) => `http://127.0.0.1:${c.githubPort}`;
+export const polarSimUrl = (c: StackConfig) => `http://127.0.0.1:${c.polarPort}`;

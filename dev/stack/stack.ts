@@ -3,6 +3,8 @@
 import { join } from "node:path";
 import { ensureDebianPackages } from "./apt.ts";
 import { apiUrl, dbUrl, functionsUrl, githubUrl, projectRoot, type StackConfig } from "./config.ts";
+import { readFunctionsEnv } from "./functions-env.ts";
+import { polarTarget } from "./polar-sim.ts";
 import { publishableKey, secretKey, signKey } from "./keys.ts";
 import {
   clusterPid,
@@ -37,6 +39,7 @@ export async function envLines(c: StackConfig): Promise<string> {
     `DB_URL=${dbUrl(c)}`,
     `FUNCTIONS_URL=${functionsUrl(c)}`,
     `GITHUB_API_URL=${githubUrl(c)}`,
+    `POLAR_API_URL=${polarTarget(c, await readFunctionsEnv()).url}`,
     `ANON_KEY=${await signKey(c.jwtSecret, "anon")}`,
     `SERVICE_ROLE_KEY=${await signKey(c.jwtSecret, "service_role")}`,
     `PUBLISHABLE_KEY=${publishableKey}`,
@@ -87,7 +90,8 @@ export async function up(c: StackConfig, log: Log, opts: { fresh?: boolean; dbOn
         `use it (npm run stack:status) or stop it first (npm run stack:down)`,
     );
   }
-  for (const [port, setting] of [[c.apiPort, "STACK_API_PORT"], [c.githubPort, "STACK_GITHUB_PORT"]] as const) {
+  const ports = [[c.apiPort, "STACK_API_PORT"], [c.githubPort, "STACK_GITHUB_PORT"], [c.polarPort, "STACK_POLAR_PORT"]] as const;
+  for (const [port, setting] of ports) {
     if (!(await isPortFree(port))) {
       throw new StackError(`port ${port} is already taken by another process; free it or set ${setting}=<port>`);
     }
@@ -175,6 +179,9 @@ export async function status(c: StackConfig): Promise<{ healthy: boolean; lines:
   lines.push(`realtime   ${rt ? "healthy" : "down"}   ${apiUrl(c).replace(/^http/, "ws")}/realtime/v1/websocket`);
   const gh = await probe(`${githubUrl(c)}/_sim/health`);
   lines.push(`github-sim ${gh ? "healthy" : "down"}   ${githubUrl(c)}`);
+  const polar = polarTarget(c, await readFunctionsEnv());
+  const polarOk = !polar.simulated || await probe(`${polar.url}/_sim/health`);
+  lines.push(`polar-sim  ${polar.simulated ? (polarOk ? "healthy" : "down") : "not used"}   ${polar.url}`);
   let relay = false;
   if (db) {
     const n = await psql(c, "select count(*) from pg_stat_activity where application_name = 'net-relay'").catch(() => "0");
@@ -187,7 +194,7 @@ export async function status(c: StackConfig): Promise<{ healthy: boolean; lines:
     cron = Number(n) > 0;
   }
   lines.push(`pg_cron    ${cron ? "healthy" : "down"}`);
-  return { healthy: db && gw && rest && rt && gh && relay && cron, lines };
+  return { healthy: db && gw && rest && rt && gh && polarOk && relay && cron, lines };
 }
 
 /** The REST stand-in answers a request end to end: apikey, JWT, transaction, catalog lookup. */
