@@ -1,11 +1,25 @@
-// `npm start`: the stack up with every piece's health printed, then the main job (dev/demo.ts):
-// a demo workspace, a signed addon purchase through the real polar-webhook function, the real
-// engine path with live progress, a summary and the comparison with the simulator's ground truth.
-// On a terminal the stack stays up with its URLs until Ctrl-C; otherwise it is stopped and the
-// exit code says whether the job finished and the database matched the ground truth.
+// `npm start`: the stack up with every piece's health printed, then the main job (dev/demo.ts) as
+// a client: the demo owner buys the addon through polar-checkout and the Polar simulator, follows
+// the job on Realtime and reads the views with supabase-js; then the comparison with the GitHub
+// simulator's ground truth. On a terminal the progress page (examples/progress-page) is served
+// too, and the stack stays up with its URLs until Ctrl-C; otherwise it is stopped and the exit
+// code says whether the job finished and the database matched the ground truth.
 import type { StackConfig } from "./stack/config.ts";
-import { dbUrl, functionsUrl, githubUrl } from "./stack/config.ts";
+import { apiUrl, dbUrl, functionsUrl, githubUrl } from "./stack/config.ts";
+import { signKey } from "./stack/keys.ts";
+import { polarTarget } from "./stack/polar-sim.ts";
 import { down, envLines, status, up } from "./stack/stack.ts";
+import { type ProgressPageServer, serveProgressPage } from "../examples/progress-page/serve.ts";
+
+/** The progress page's port for `npm start` on a terminal (PROGRESS_PAGE_PORT, default 54360). */
+function pagePort(): number {
+  const raw = Deno.env.get("PROGRESS_PAGE_PORT") ?? "54360";
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1024 || n > 65535) {
+    throw new RangeError(`PROGRESS_PAGE_PORT=${raw} is not a usable port: give an integer between 1024 and 65535`);
+  }
+  return n;
+}
 
 /** `--repos owner/name,owner/name` → the list, or an error naming the bad entry. */
 export function parseRepoList(raw: string | undefined): string[] | undefined {
@@ -62,16 +76,32 @@ export async function start(
   }
   if (!ok) log("a piece of the stack is not healthy; see the lines above");
 
+  // On a terminal, the reference progress page (examples/progress-page) watches the same job.
+  let page: ProgressPageServer | null = null;
+  if (ok && interactive) {
+    try {
+      page = serveProgressPage({ apiUrl: apiUrl(c), anonKey: await signKey(c.jwtSecret, "anon"), port: pagePort() });
+    } catch (e) {
+      log(`the progress page did not start (${(e as Error).message}); set PROGRESS_PAGE_PORT=<port>`);
+    }
+  }
+
   if (ok && !interrupted.signal.aborted) {
     try {
       const { runDemo } = await import("./demo.ts");
+      const polar = polarTarget(c, await readFunctionsEnv());
       ok = await runDemo(
         {
           dbUrl: dbUrl(c),
+          apiUrl: apiUrl(c),
+          anonKey: await signKey(c.jwtSecret, "anon"),
+          jwtSecret: c.jwtSecret,
           functionsUrl: functionsUrl(c),
           githubApiUrl: realGithub ?? githubUrl(c),
+          polarApiUrl: polar.url,
+          polarSimulated: polar.simulated,
         },
-        { interactive, signal: interrupted.signal, repos: opts.repos },
+        { interactive, signal: interrupted.signal, repos: opts.repos, pageUrl: page ? (w, t) => page!.urlFor(w, t) : undefined },
       );
     } catch (e) {
       ok = false;
@@ -86,6 +116,7 @@ export async function start(
         realGithub ?? `simulator ${githubUrl(c)}`
       }).`,
     );
+    if (page) console.log(`The progress page is served on ${page.url} (its link for the demo workspace is above).`);
     console.log("Press Ctrl-C to stop it.");
     await new Promise<void>((resolve) => {
       if (interrupted.signal.aborted) resolve();
@@ -93,6 +124,7 @@ export async function start(
     });
   }
   if (interrupted.signal.aborted) say("\nstopping the stack");
+  await page?.close().catch(() => {});
   await down(c, log);
   Deno.removeSignalListener("SIGINT", onSigint);
   Deno.removeSignalListener("SIGTERM", onSigint);

@@ -50,6 +50,8 @@ interface RepoState {
   name: string | null;
   status: string;
   error: string | null;
+  /** The last error of a repository still pending or running (a retry is due). */
+  note: string | null;
   types: Map<string, TypeState>;
   /** Its data types were read from the view: all of them are known. */
   loaded: boolean;
@@ -67,6 +69,8 @@ export interface RepoLine {
   /** The type being fetched now, with its estimate once GitHub gave one. */
   current: { dataType: string; done: number; estimate: number | null } | null;
   error: string | null;
+  /** Why a repository that is not done waits (its last error; the engine retries it). */
+  note: string | null;
 }
 
 export interface JobView {
@@ -114,7 +118,7 @@ export class BackfillProgress {
   private repo(taskId: number): RepoState {
     let r = this.repos.get(taskId);
     if (!r) {
-      r = { taskId, name: null, status: "pending", error: null, types: new Map(), loaded: false };
+      r = { taskId, name: null, status: "pending", error: null, note: null, types: new Map(), loaded: false };
       this.repos.set(taskId, r);
     }
     return r;
@@ -133,6 +137,7 @@ export class BackfillProgress {
       r.name = row.full_name ?? r.name;
       r.status = later(r.status, row.status);
       r.error = r.status === "failed" ? row.last_error ?? r.error : null;
+      r.note = r.status === "pending" || r.status === "running" ? row.last_error : null;
     }
     for (const row of types) {
       if (row.job_id !== this.jobId) continue;
@@ -154,6 +159,7 @@ export class BackfillProgress {
     if (p.job_id !== this.jobId) return false;
     const r = this.repo(p.task_id);
     if (r.status === "pending") r.status = "running";
+    r.note = null; // a chunk committed: whatever failed before has passed
     const t = r.types.get(p.data_type);
     r.types.set(p.data_type, {
       status: p.done || t?.status === "completed" ? "completed" : "running",
@@ -234,6 +240,7 @@ function repoLine(r: RepoState): RepoLine {
       ? { dataType: cur[0], done: cur[1].done, estimate: cur[1].estimate }
       : null,
     error: r.error,
+    note: ended || r.status === "completed" ? null : r.note,
   };
 }
 

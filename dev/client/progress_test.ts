@@ -120,6 +120,14 @@ Deno.test("a broadcast that arrives before the first read is kept, and the read 
   assert.deepEqual([web.name, web.typesDone, web.percent], ["acme/web", 1, 50]);
 });
 
+Deno.test("a pending repository's last error is its note until a chunk commits again", () => {
+  const p = loaded();
+  p.load(null, [repoRow(1, "acme/web", "pending", "HTTP 502; attempt 1 of 5, retried automatically in 30 s")], []);
+  assert.equal(p.view().repos.find((r) => r.name === "acme/web")!.note, "HTTP 502; attempt 1 of 5, retried automatically in 30 s");
+  p.applyProgress(progress(1, "pull_requests", 200, 300));
+  assert.equal(p.view().repos.find((r) => r.name === "acme/web")!.note, null);
+});
+
 Deno.test("broadcasts of another job are ignored", () => {
   const p = loaded();
   assert.equal(p.applyProgress({ ...progress(1, "pull_requests", 300, 300, true), job_id: "another" }), false);

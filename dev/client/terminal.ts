@@ -1,5 +1,5 @@
 // The terminal picture of a backfill job (JobView from progress.ts): three lines for the job, one
-// line per repository, then each failed repository's message once. Fits width × height (80 × 24
+// line per repository, then each failed (or retrying) repository's message once. Fits width × height (80 × 24
 // by default): names and messages are shortened, repositories beyond the height are summed up in
 // one line. Every percentage is the one of progress.ts; the counts beside it are its inputs.
 import type { JobView, RepoLine } from "./progress.ts";
@@ -20,6 +20,7 @@ export interface TerminalSize {
 }
 
 const n = (x: number) => x.toLocaleString("en-US");
+const items = (x: number) => `${n(x)} ${x === 1 ? "item" : "items"}`;
 const fmtSeconds = (ms: number) => (ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`);
 
 export function bar(percent: number, width: number): string {
@@ -37,8 +38,9 @@ const padStart = (s: string, w: number) => " ".repeat(Math.max(0, w - [...s].len
 /** What the line says after the bar: its counts, never "0/1"-like totals without an estimate. */
 export function repoDetail(r: RepoLine): string {
   if (r.status === "failed") return "failed (message below)";
-  if (r.status === "cancelled") return `cancelled · ${n(r.itemsDone)} items`;
-  if (r.status === "completed") return `done · ${n(r.itemsDone)} items`;
+  if (r.status === "cancelled") return `cancelled · ${items(r.itemsDone)}`;
+  if (r.status === "completed") return `done · ${items(r.itemsDone)}`;
+  if (r.note && !r.current) return `${r.typesDone}/${r.typesCounted} types · waiting to retry (message below)`;
   if (!r.current && r.typesDone === 0) return "queued";
   const parts = [`${r.typesDone}/${r.typesCounted} types`];
   if (r.current) {
@@ -68,14 +70,15 @@ function wrap(text: string, width: number, indent: string): string[] {
   return out.map((l) => fit(l, width));
 }
 
-/** Each failed repository's message, wrapped; at most `max` lines (the rest summed up). */
-function failureBlock(failures: RepoLine[], width: number, max: number): string[] {
+/** Each failed (or retrying) repository's message once, wrapped; at most `max` lines. */
+function messageBlock(repos: RepoLine[], width: number, max: number): string[] {
   const lines: string[] = [];
-  for (const [i, r] of failures.entries()) {
-    const block = wrap(`${r.name}: ${r.error ?? "failed without a message"}`, width, "    ");
-    const left = failures.length - i;
+  for (const [i, r] of repos.entries()) {
+    const text = r.status === "failed" ? `${r.name}: ${r.error ?? "failed without a message"}` : `${r.name} (retrying): ${r.note}`;
+    const block = wrap(text, width, "    ");
+    const left = repos.length - i;
     if (lines.length + block.length > max - (left > 1 ? 1 : 0)) {
-      lines.push(fit(`… ${left} more failed repositories: their messages are in backfill_repository_status`, width));
+      lines.push(fit(`… ${left} more messages: see backfill_repository_status (last_error)`, width));
       break;
     }
     lines.push(...block);
@@ -104,8 +107,8 @@ export function renderJob(v: JobView, elapsedMs: number, size: TerminalSize = { 
     return fit(`${name} ${meter}  ${repoDetail(r)}`, width);
   };
 
-  const failures = v.repos.filter((r) => r.status === "failed");
-  const failureLines = failureBlock(failures, width, Math.max(2, Math.floor(height / 2) - 1));
+  const failures = [...v.repos.filter((r) => r.status === "failed"), ...v.repos.filter((r) => r.note && !r.current)];
+  const failureLines = messageBlock(failures, width, Math.max(2, Math.floor(height / 2) - 1));
   const titleLines = v.title ? ["", fit(v.title, width)] : [];
   const fixed = 4 + (failureLines.length ? failureLines.length + 1 : 0) + titleLines.length;
   const room = Math.max(1, height - fixed);

@@ -16,6 +16,7 @@ function repo(name: string, extra: Partial<RepoLine>): RepoLine {
     itemsDone: 0,
     current: null,
     error: null,
+    note: null,
     ...extra,
   };
 }
@@ -104,6 +105,19 @@ Deno.test("forty repositories with long names and messages still fit 80 × 24, f
   for (const l of lines) assert.ok(width(l) <= 80, `"${l}" is ${width(l)} columns`);
   assert.match(lines.join("\n"), /… \d+ more repositories \(\d+ done, \d+ running, 0 queued\)/);
   assert.ok(lines.some((l) => l.startsWith("an-organisation-with-a-…") && l.includes("failed (message below)")));
+});
+
+Deno.test("a repository waiting for a retry says so, with the engine's message once below", () => {
+  const note = "fetching stars of acme/api failed (HTTP 502); attempt 1 of 5, retried automatically in 30 s";
+  const lines = renderJob(job([repo("acme/api", { typesDone: 5, percent: 71, note })]), 0);
+  assert.match(lines.find((l) => l.startsWith("acme/api "))!, /71%  5\/7 types · waiting to retry \(message below\)$/);
+  assert.equal(lines.slice(lines.findIndex((l) => l.startsWith("acme/api (retrying): "))).join(" ").replace(/\s+/g, " "),
+    `acme/api (retrying): ${note}`);
+});
+
+Deno.test("one item is an item", () => {
+  const lines = renderJob(job([repo("acme/empty", { status: "completed", percent: 100, typesDone: 7, itemsDone: 1 })]), 0);
+  assert.match(lines.find((l) => l.startsWith("acme/empty"))!, /done · 1 item$/);
 });
 
 Deno.test("every data type has a label", () => {

@@ -87,11 +87,11 @@ export async function readJobStatus(client: Client, jobId: string) {
   return { job: job.data, repos: repos.data, types: types.data };
 }
 
-/** The workspace's newest job of `kind` created at or after `since` (null when there is none yet). */
-export async function newestJob(client: Client, workspaceId: string, kind: string, since: string): Promise<JobStatusRow | null> {
-  const { data, error } = await client.from("backfill_job_status").select("*")
-    .eq("workspace_id", workspaceId).eq("kind", kind).gte("created_at", since)
-    .order("created_at", { ascending: false }).limit(1).maybeSingle();
+/** The workspace's newest job of `kind` (created at or after `since`); null when there is none yet. */
+export async function newestJob(client: Client, workspaceId: string, kind: string, since?: string): Promise<JobStatusRow | null> {
+  let q = client.from("backfill_job_status").select("*").eq("workspace_id", workspaceId).eq("kind", kind);
+  if (since) q = q.gte("created_at", since);
+  const { data, error } = await q.order("created_at", { ascending: false }).limit(1).maybeSingle();
   if (error) failed(`backfill_job_status of workspace ${workspaceId}`, error);
   return data;
 }
@@ -128,13 +128,17 @@ export async function followJob(client: Client, feed: BackfillFeed, jobId: strin
     model.load(s.job, s.repos, s.types);
     opts.onChange?.(model.view());
   };
-  for (const e of feed.events) apply(e);
-  const stop = feed.listen(apply);
+  // Broadcasts are applied once the first read named the job's repositories and types: before it,
+  // a lone broadcast would make a one-repository job of it (100% after its first type).
+  let early: BackfillEvent[] | null = [...feed.events];
+  const stop = feed.listen((e) => early ? early.push(e) : apply(e));
   const deadline = Date.now() + opts.timeoutMs;
   const onAbort = () => wake();
   opts.signal?.addEventListener("abort", onAbort, { once: true });
   try {
     await read();
+    for (const e of early) apply(e);
+    early = null;
     while (!model.finished && Date.now() < deadline && !opts.signal?.aborted) {
       // Sleep until a broadcast, the next allowed read, or the quiet read; whichever is due.
       const dueQuiet = lastEvent + quietMs;
