@@ -1,7 +1,8 @@
 // A workspace's backfill, live, as an app shows it with supabase-js in the browser (docs/client.md,
 // docs/realtime.md): join the private topic workspace:<id>:backfill, read the status views once,
-// apply each backfill_progress broadcast to the per-type counts, and re-read the job and
-// repository views (percent, ETA, errors) at most once a second while broadcasts come in.
+// apply each backfill_progress broadcast to the per-type counts (and a repository's percent,
+// computed from them), and re-read the views (the job's percent and ETA, errors) at most once a
+// second while broadcasts come in.
 //
 // Address: ?api=<API_URL>&key=<anon or publishable key>&workspace=<uuid>[&job=<uuid>]
 //          #access_token=<the signed-in user's access token>
@@ -130,6 +131,17 @@ function onFinished(f) {
   if (f.job_id === state.jobId) loadJob();
 }
 
+/** A repository's percent from the counts the page shows, as the views define it: the mean over
+ * its non-skipped types of done / estimate (a completed type 1, no estimate yet 0). Broadcasts
+ * move it at once; the view's own figure would lag until the next read. */
+function repoPercent(row, perType) {
+  const types = [...perType.values()].filter((t) => t.status !== "skipped");
+  if (row.status === "completed" || (types.length && types.every((t) => t.status === "completed"))) return 100;
+  if (!types.length) return 0;
+  const sum = types.reduce((n, t) => n + (t.status === "completed" ? 1 : t.estimate > 0 ? Math.min(1, t.done / t.estimate) : 0), 0);
+  return Math.floor((1000 * sum) / types.length) / 10;
+}
+
 function countCell(t) {
   const td = document.createElement("td");
   td.className = `count ${t?.status ?? "pending"}`;
@@ -180,10 +192,10 @@ function render() {
     const mini = document.createElement("span");
     mini.className = "mini";
     const fill = document.createElement("span");
-    const p = row.status === "completed" ? 100 : Number(row.percent ?? 0);
+    const p = repoPercent(row, perType);
     fill.style.width = `${row.status === "failed" ? 100 : p}%`;
     mini.append(fill);
-    progress.append(mini, row.status === "failed" ? "failed" : row.status === "pending" ? "queued" : `${p}%`);
+    progress.append(mini, row.status === "failed" ? "failed" : row.status === "pending" && p === 0 ? "queued" : `${p}%`);
     tr.append(name, progress, ...types.map((t) => countCell(perType.get(t))));
     return tr;
   });
