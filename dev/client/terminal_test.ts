@@ -110,7 +110,7 @@ Deno.test("forty repositories with long names and messages still fit 80 × 24, f
 Deno.test("a repository waiting for a retry says so, with the engine's message once below", () => {
   const note = "fetching stars of acme/api failed (HTTP 502); attempt 1 of 5, retried automatically in 30 s";
   const lines = renderJob(job([repo("acme/api", { typesDone: 5, percent: 71, note })]), 0);
-  assert.match(lines.find((l) => l.startsWith("acme/api "))!, /71%  5\/7 types · waiting to retry \(message below\)$/);
+  assert.match(lines.find((l) => l.startsWith("acme/api "))!, /71% {2}5\/7 types · waiting to retry \(message below\)$/);
   assert.equal(lines.slice(lines.findIndex((l) => l.startsWith("acme/api (retrying): "))).join(" ").replace(/\s+/g, " "),
     `acme/api (retrying): ${note}`);
 });

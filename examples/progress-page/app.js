@@ -47,7 +47,7 @@ function fail(what, error) {
 }
 
 const client = config.api && config.key && config.workspace && config.token
-  ? window.supabase.createClient(config.api, config.key, { accessToken: async () => config.token })
+  ? globalThis.supabase.createClient(config.api, config.key, { accessToken: () => Promise.resolve(config.token) })
   : null;
 
 async function newestJobId() {

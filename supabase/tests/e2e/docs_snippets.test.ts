@@ -33,11 +33,12 @@ async function runModule(source: string): Promise<{ code: number; out: string }>
     const r = await new Deno.Command(Deno.execPath(), {
       args: ["run", "-A", "--check", "--config", join(projectRoot, "deno.json"), file],
       cwd: projectRoot,
+      env: { NO_COLOR: "1" },
       stdout: "piped",
       stderr: "piped",
     }).output();
     const out = new TextDecoder().decode(r.stdout) + new TextDecoder().decode(r.stderr);
-    return { code: r.code, out: out.replace(/\x1b\[[0-9;]*m/g, "") };
+    return { code: r.code, out };
   } finally {
     await Deno.remove(file);
   }
