@@ -13,7 +13,6 @@ const PORT_DEFAULTS = {
   STACK_DB_PORT: "56322",
   STACK_API_PORT: "56321",
   STACK_GITHUB_PORT: "56340",
-  STACK_POLAR_PORT: "56350",
 };
 for (const [k, v] of Object.entries(PORT_DEFAULTS)) if (!Deno.env.get(k)) Deno.env.set(k, v);
 // graphql-js (the in-process simulators) skips its development-mode checks, as the simulator CLI does.

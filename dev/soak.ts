@@ -38,7 +38,7 @@ for (
   const [name, port] of [["STACK_DB_PORT", "56722"], ["STACK_API_PORT", "56721"], [
     "STACK_GITHUB_PORT",
     "56740",
-  ], ["STACK_POLAR_PORT", "56750"]]
+  ]]
 ) {
   if (!Deno.env.get(name)) Deno.env.set(name, port);
 }

@@ -11,9 +11,10 @@ import { polarTarget } from "./stack/polar-sim.ts";
 import { down, envLines, status, up } from "./stack/stack.ts";
 import { type ProgressPageServer, serveProgressPage } from "../examples/progress-page/serve.ts";
 
-/** The progress page's port for `npm start` on a terminal (PROGRESS_PAGE_PORT, default 54360). */
-function pagePort(): number {
-  const raw = Deno.env.get("PROGRESS_PAGE_PORT") ?? "54360";
+/** The progress page's port for `npm start` on a terminal: PROGRESS_PAGE_PORT, by default the
+ * GitHub simulator's port + 20 (54360). */
+function pagePort(c: StackConfig): number {
+  const raw = Deno.env.get("PROGRESS_PAGE_PORT") ?? String(c.githubPort + 20);
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1024 || n > 65535) {
     throw new RangeError(`PROGRESS_PAGE_PORT=${raw} is not a usable port: give an integer between 1024 and 65535`);
@@ -80,7 +81,7 @@ export async function start(
   let page: ProgressPageServer | null = null;
   if (ok && interactive) {
     try {
-      page = serveProgressPage({ apiUrl: apiUrl(c), anonKey: await signKey(c.jwtSecret, "anon"), port: pagePort() });
+      page = serveProgressPage({ apiUrl: apiUrl(c), anonKey: await signKey(c.jwtSecret, "anon"), port: pagePort(c) });
     } catch (e) {
       log(`the progress page did not start (${(e as Error).message}); set PROGRESS_PAGE_PORT=<port>`);
     }

@@ -41,7 +41,9 @@ export function stackConfig(profile: Profile = "dev"): StackConfig {
   const dbPort = port("STACK_DB_PORT", 54322 + offset);
   const apiPort = port("STACK_API_PORT", 54321 + offset);
   const githubPort = port("STACK_GITHUB_PORT", 54340 + offset);
-  const polarPort = port("STACK_POLAR_PORT", 54350 + offset);
+  // Beside the GitHub simulator's by default, so whoever moves that one (several stacks on one
+  // machine) moves this one too.
+  const polarPort = port("STACK_POLAR_PORT", githubPort + 10);
   // Keyed by the database port: one cluster per port on this machine, whatever the checkout.
   // Kept under /var/tmp (not the checkout) because the `postgres` OS user must be able to reach
   // it even when the checkout sits in a private directory (as CI's fresh clones do).
