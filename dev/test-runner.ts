@@ -4,6 +4,7 @@
 // `N passed, M failed` summing both suites.
 import { join } from "node:path";
 import { dbUrl, projectRoot, stackConfig } from "./stack/config.ts";
+import { browserPackages, ensureDebianPackages } from "./stack/apt.ts";
 import { run } from "./stack/proc.ts";
 import { down, stackEnv, up } from "./stack/stack.ts";
 import { checkTypes } from "./stack/types.ts";
@@ -98,6 +99,8 @@ export async function runTests(log: (s: string) => void): Promise<number> {
   try {
     await down(c, () => {}); // leftovers of an interrupted run
     await up(c, log, { fresh: true });
+    // The progress page's test drives Debian's Chromium (supabase/tests/e2e/progress_page.test.ts).
+    await ensureDebianPackages(log, browserPackages);
 
     log("checking that types/database.ts matches the database");
     add((await checkTypes(c)) ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 });

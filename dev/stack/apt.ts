@@ -1,4 +1,4 @@
-// Installs the Debian packages the local stack needs, once, when they are missing.
+// Installs the Debian packages the local stack (and npm test) need, once, when they are missing.
 import { run, StackError } from "./proc.ts";
 
 export const debianPackages = [
@@ -7,17 +7,20 @@ export const debianPackages = [
   "libtap-parser-sourcehandler-pgtap-perl",
 ];
 
-async function missing(): Promise<string[]> {
+/** Chromium for the progress page's browser test (npm test), not for the stack. */
+export const browserPackages = ["chromium"];
+
+async function missing(packages: string[]): Promise<string[]> {
   const out: string[] = [];
-  for (const p of debianPackages) {
+  for (const p of packages) {
     const r = await run("dpkg-query", ["-W", "-f=${Status}", p]);
     if (r.code !== 0 || !r.stdout.includes("install ok installed")) out.push(p);
   }
   return out;
 }
 
-export async function ensureDebianPackages(log: (s: string) => void): Promise<void> {
-  const need = await missing();
+export async function ensureDebianPackages(log: (s: string) => void, packages = debianPackages): Promise<void> {
+  const need = await missing(packages);
   if (need.length === 0) return;
   if (Deno.uid?.() !== 0) {
     throw new StackError(

@@ -15,6 +15,8 @@ export interface StackConfig {
   dbPort: number;
   apiPort: number;
   githubPort: number;
+  /** The Polar API simulator (dev/polar-sim), unless the functions' secrets name a real Polar. */
+  polarPort: number;
   /** Runtime state (pid files, logs, generated keys). Owned by root, readable by postgres. */
   stateDir: string;
   /** The cluster's data directory, owned by the `postgres` OS user. */
@@ -39,7 +41,9 @@ function port(name: string, fallback: number): number {
 /** The variables that set a profile's ports. */
 export function portSettings(profile: Profile) {
   const prefix = profile === "test" ? "STACK_TEST_" : "STACK_";
-  return { db: `${prefix}DB_PORT`, api: `${prefix}API_PORT`, github: `${prefix}GITHUB_PORT` } as const;
+  return {
+    db: `${prefix}DB_PORT`, api: `${prefix}API_PORT`, github: `${prefix}GITHUB_PORT`, polar: `${prefix}POLAR_PORT`,
+  } as const;
 }
 
 export function stackConfig(profile: Profile = "dev"): StackConfig {
@@ -48,6 +52,9 @@ export function stackConfig(profile: Profile = "dev"): StackConfig {
   const dbPort = port(names.db, 54322 + offset);
   const apiPort = port(names.api, 54321 + offset);
   const githubPort = port(names.github, 54340 + offset);
+  // Beside the GitHub simulator's by default, so whoever moves that one (several stacks on one
+  // machine) moves this one too.
+  const polarPort = port(names.polar, githubPort + 10);
   // Keyed by the database port: one cluster per port on this machine, whatever the checkout.
   // Kept under /var/tmp (not the checkout) because the `postgres` OS user must be able to reach
   // it even when the checkout sits in a private directory (as CI's fresh clones do).
@@ -57,6 +64,7 @@ export function stackConfig(profile: Profile = "dev"): StackConfig {
     dbPort,
     apiPort,
     githubPort,
+    polarPort,
     stateDir,
     dataDir: join(stateDir, "pgdata"),
     jwtSecret: Deno.env.get("STACK_JWT_SECRET") ?? localJwtSecret,
@@ -101,3 +109,4 @@ export function dbUrl(c: StackConfig, user = "postgres", password = "postgres"):
 export const apiUrl = (c: StackConfig) => `http://127.0.0.1:${c.apiPort}`;
 export const functionsUrl = (c: StackConfig) => `${apiUrl(c)}/functions/v1`;
 export const githubUrl = (c: StackConfig) => `http://127.0.0.1:${c.githubPort}`;
+export const polarSimUrl = (c: StackConfig) => `http://127.0.0.1:${c.polarPort}`;

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { apiUrl, dbUrl, githubUrl, type Profile, projectRoot, stackConfig } from "./config.ts";
 import { startGateway } from "./gateway.ts";
 import { readFunctionsEnv } from "./functions-env.ts";
+import { startPolarSimulator } from "./polar-sim.ts";
 import { publishableKey, secretKey, signKey } from "./keys.ts";
 import { startRelay } from "./relay.ts";
 
@@ -29,6 +30,10 @@ if (useSimulator) {
   closers.push(() => listener.close());
   log(`GitHub simulator on ${githubUrl(c)}`);
 }
+
+// Before the gateway: the functions get its URL. Null when the secrets name a real Polar.
+const polar = await startPolarSimulator(c, log);
+if (polar) closers.push(() => polar.close());
 
 const relay = startRelay(dbUrl(c), log);
 closers.push(() => relay.close());
@@ -54,6 +59,7 @@ const gateway = await startGateway({
     SUPABASE_PUBLISHABLE_KEYS: JSON.stringify({ default: publishableKey }),
     JWT_SECRET: c.jwtSecret,
     ...(useSimulator ? { GITHUB_API_URL: githubUrl(c) } : {}),
+    ...polar?.functionsEnv,
   },
 });
 closers.push(() => gateway.close());

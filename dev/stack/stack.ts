@@ -3,7 +3,8 @@
 import { join } from "node:path";
 import { ensureDebianPackages } from "./apt.ts";
 import { apiUrl, commandFor, dbUrl, functionsUrl, githubUrl, portSettings, projectRoot, type StackConfig } from "./config.ts";
-import { checkFunctionsEnv } from "./functions-env.ts";
+import { checkFunctionsEnv, readFunctionsEnv } from "./functions-env.ts";
+import { polarTarget } from "./polar-sim.ts";
 import { servicesState, startServices, stopServices } from "./supervision.ts";
 import { publishableKey, secretKey, signKey } from "./keys.ts";
 import {
@@ -27,6 +28,7 @@ export async function envLines(c: StackConfig): Promise<string> {
     `DB_URL=${dbUrl(c)}`,
     `FUNCTIONS_URL=${functionsUrl(c)}`,
     `GITHUB_API_URL=${githubUrl(c)}`,
+    `POLAR_API_URL=${polarTarget(c, await readFunctionsEnv()).url}`,
     `ANON_KEY=${await signKey(c.jwtSecret, "anon")}`,
     `SERVICE_ROLE_KEY=${await signKey(c.jwtSecret, "service_role")}`,
     `PUBLISHABLE_KEY=${publishableKey}`,
@@ -81,7 +83,8 @@ export interface UpOptions {
 
 async function checkPorts(c: StackConfig) {
   const names = portSettings(c.profile);
-  for (const [port, setting] of [[c.apiPort, names.api], [c.githubPort, names.github]] as const) {
+  const ports = [[c.apiPort, names.api], [c.githubPort, names.github], [c.polarPort, names.polar]] as const;
+  for (const [port, setting] of ports) {
     if (!(await isPortFree(port))) {
       throw new StackError(`port ${port} is already taken by another process; free it or set ${setting}=<port>`);
     }
@@ -171,6 +174,9 @@ export async function status(c: StackConfig): Promise<{ healthy: boolean; lines:
   lines.push(`realtime   ${rt ? "healthy" : "down"}   ${apiUrl(c).replace(/^http/, "ws")}/realtime/v1/websocket`);
   const gh = await probe(`${githubUrl(c)}/_sim/health`);
   lines.push(`github-sim ${gh ? "healthy" : "down"}   ${githubUrl(c)}`);
+  const polar = polarTarget(c, await readFunctionsEnv());
+  const polarOk = !polar.simulated || await probe(`${polar.url}/_sim/health`);
+  lines.push(`polar-sim  ${polar.simulated ? (polarOk ? "healthy" : "down") : "not used"}   ${polar.url}`);
   let relay = false;
   if (db) {
     const n = await psql(c, "select count(*) from pg_stat_activity where application_name = 'net-relay'").catch(() => "0");
@@ -183,7 +189,7 @@ export async function status(c: StackConfig): Promise<{ healthy: boolean; lines:
     cron = Number(n) > 0;
   }
   lines.push(`pg_cron    ${cron ? "healthy" : "down"}`);
-  const pieces = gw && rest && rt && gh && relay && cron;
+  const pieces = gw && rest && rt && gh && polarOk && relay && cron;
   const hint = services.hint({ db, pieces });
   if (hint) lines.push(`→ ${hint}`);
   return { healthy: db && pieces && services.supervisor !== null, lines };

@@ -2,7 +2,9 @@
 // brings up; by hand, export the KEY=value lines `npm run stack:up` prints.
 import { createSql, type Sql } from "../../functions/_shared/db.ts";
 
-export function stackEnv(name: "DB_URL" | "API_URL" | "FUNCTIONS_URL" | "ANON_KEY" | "SERVICE_ROLE_KEY" | "GITHUB_API_URL" | "JWT_SECRET"): string {
+export function stackEnv(
+  name: "DB_URL" | "API_URL" | "FUNCTIONS_URL" | "ANON_KEY" | "SERVICE_ROLE_KEY" | "GITHUB_API_URL" | "POLAR_API_URL" | "JWT_SECRET",
+): string {
   const v = Deno.env.get(name);
   if (!v) {
     throw new Error(
