@@ -190,7 +190,7 @@ function printSummary(s: Summary) {
 
 function printTruth(rows: TruthRow[], since: string) {
   console.log(
-    `\nDatabase vs the simulator's ground truth (ids compared, items created since ${since})`,
+    `\nDatabase vs the simulator's ground truth (ids compared; activity inside the window since ${since})`,
   );
   const byRepo = new Map<string, TruthRow[]>();
   for (const r of rows) byRepo.set(r.repo, [...(byRepo.get(r.repo) ?? []), r]);

@@ -5,7 +5,7 @@
 import assert, { deepEqual as assertEquals } from "node:assert/strict";
 import { testDb } from "./_env.ts";
 import {
-  assertMatchesTruth, createJob, drain, forgetRepositories, InjectedCrash, setupWorkspace, simulator, windowStartOf, workerDeps,
+  assertMatchesTruth, createJob, drain, expectedContent, forgetRepositories, InjectedCrash, setupWorkspace, simulator, windowStartOf, workerDeps,
 } from "./engine_helpers.ts";
 import type { RepoSpec, Simulator } from "../../../dev/github-sim/mod.ts";
 import type { Sql } from "../../functions/_shared/db.ts";
@@ -20,13 +20,12 @@ const REPOS: RepoSpec[] = [
 const REPO = "gone/web";
 
 async function discussionsMatchTruth(sql: Sql, sim: Simulator, since: string): Promise<void> {
-  const discussions = sim.truth({ repo: REPO, type: "discussions" }).items.filter((d) => Date.parse(d.updatedAt!) >= Date.parse(since));
-  const ids = new Set(discussions.map((d) => d.databaseId!));
-  const comments = sim.truth({ repo: REPO, type: "discussion_comments" }).items.filter((c) => ids.has(c.parentDatabaseId!));
+  const want = expectedContent(sim, REPO, since, ["discussions"]).ids;
   const [r] = await sql`select id from public.repositories where full_name = ${REPO}`;
-  const stored = async (table: string) => (await sql`select id from ${sql(table)} where repository_id = ${r.id}`).map((x) => Number(x.id)).sort();
-  assertEquals(await stored("public.discussions"), [...ids].sort(), "discussions");
-  assertEquals(await stored("public.discussion_comments"), comments.map((c) => c.databaseId!).sort(), "discussion comments and replies");
+  const stored = async (table: string) =>
+    (await sql`select id from ${sql(table)} where repository_id = ${r.id}`).map((x) => Number(x.id)).sort((a, b) => a - b);
+  assertEquals(await stored("public.discussions"), want.discussions, "discussions");
+  assertEquals(await stored("public.discussion_comments"), want.discussion_comments, "discussion comments and replies");
 }
 
 Deno.test("items deleted between their page and its follow-up are dropped; the rest equals the truth after the deletions", async () => {

@@ -8,6 +8,7 @@ import { createRestClient } from "../../functions/_shared/github/rest.ts";
 import { runWorker, type WorkerDeps, type WorkerReport } from "../../functions/_shared/engine/worker.ts";
 import type { Sql } from "../../functions/_shared/db.ts";
 import { resetEngineState } from "./_env.ts";
+import { expectedContent as expectedOf, type ExpectedContent } from "../../../dev/expected_content.ts";
 import { type Budget, sqlBudget } from "../../functions/_shared/engine/budget.ts";
 
 export const SMALL_REPOS: RepoSpec[] = [
@@ -96,54 +97,10 @@ export class InjectedCrash extends Error {
 
 const sorted = (xs: (number | string)[]) => xs.map(Number).sort((a, b) => a - b);
 
-export type ContentType = "pull_requests" | "reviews" | "review_comments" | "pr_comments" | "issues" | "issue_comments";
-
-/** What a job stores of a repository, by the simulator's truth (expectedContent). */
-export interface ExpectedContent {
-  ids: Record<ContentType, number[]>;
-  /** The progress counts of the pull_requests and issues data types. */
-  items: { pull_requests: number; issues: number };
-}
-
-/**
- * What a job over `dataTypes` stores of `repo` for the window starting at `since`, by the
- * simulator's truth and the engine's rules (timestamps as GitHub shows them, to the second):
- * - every PR and issue last updated at or after the window start (the walk by update), with all
- *   its reviews;
- * - every comment updated inside the window (the REST lists, from the window's first second);
- * - the parents of those comments, of the kinds the job fetches (fetched by number), with their
- *   reviews.
- * Progress counts the walk's items and the parents each data type fetched itself: the review
- * comment list runs in pull_requests, the conversation comment list in issues when the job
- * fetches issues (pull_requests otherwise), and a list counts only parents of its own type.
- */
+/** What a job over `dataTypes` stores of `repo` for the window starting at `since`, by the
+ * simulator's truth and the engine's rules (dev/expected_content.ts). */
 export function expectedContent(sim: Simulator, repo: string, since: string, dataTypes: string[] = ["pull_requests", "issues"]): ExpectedContent {
-  const all = (type: ContentType) => sim.truth({ repo, type }).items;
-  const edge = Date.parse(since);
-  const second = (t: string) => Math.floor(Date.parse(t) / 1000);
-  const updatedInWindow = (i: { updatedAt?: string }) => second(i.updatedAt!) >= Math.floor(edge / 1000);
-  const withPrs = dataTypes.includes("pull_requests");
-  const withIssues = dataTypes.includes("issues");
-  const reviewComments = withPrs ? all("review_comments").filter(updatedInWindow) : [];
-  const prComments = withPrs ? all("pr_comments").filter(updatedInWindow) : [];
-  const issueComments = withIssues ? all("issue_comments").filter(updatedInWindow) : [];
-  const walkedPrs = withPrs ? all("pull_requests").filter((p) => Date.parse(p.updatedAt!) >= edge).map((p) => p.databaseId!) : [];
-  const walkedIssues = withIssues ? all("issues").filter((i) => Date.parse(i.updatedAt!) >= edge).map((i) => i.databaseId!) : [];
-  const parents = (comments: { parentDatabaseId?: number }[]) => comments.map((c) => c.parentDatabaseId!);
-  const prs = new Set([...walkedPrs, ...parents(reviewComments), ...parents(prComments)]);
-  const issues = new Set([...walkedIssues, ...parents(issueComments)]);
-  const prsOfPrType = new Set([...walkedPrs, ...parents(reviewComments), ...(withIssues ? [] : parents(prComments))]);
-  return {
-    ids: {
-      pull_requests: sorted([...prs]),
-      reviews: sorted(all("reviews").filter((r) => prs.has(r.parentDatabaseId!)).map((r) => r.databaseId!)),
-      review_comments: sorted(reviewComments.map((c) => c.databaseId!)),
-      pr_comments: sorted(prComments.map((c) => c.databaseId!)),
-      issues: sorted([...issues]),
-      issue_comments: sorted(issueComments.map((c) => c.databaseId!)),
-    },
-    items: { pull_requests: prsOfPrType.size, issues: issues.size },
-  };
+  return expectedOf((type) => sim.truth({ repo, type }).items, since, dataTypes);
 }
 
 /** The database holds exactly what a job over `dataTypes` stores of `repo` for the window
