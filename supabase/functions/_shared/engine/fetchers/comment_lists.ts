@@ -121,7 +121,7 @@ export function nextListCursor(c: ListCursor, updatedAts: string[], hasNext: boo
 }
 
 /** Whether a failed list request is GitHub's 422 for paging too deep. */
-export function isPaginationLimit(e: unknown): boolean {
+function isPaginationLimit(e: unknown): boolean {
   return e instanceof GithubError && e.details.status === 422 && /pagination is limited/i.test(e.message);
 }
 
@@ -176,7 +176,7 @@ function commentRow(list: CommentList, c: RestComment, repositoryId: number): Js
 
 /** The page after GitHub refused page `c.page` of the second `c.since` (422): the walk goes on
  * after that second; the comments of it past the pages GitHub serves are left out. */
-export function afterRefusedSecond(c: ListCursor): ListCursor {
+function afterRefusedSecond(c: ListCursor): ListCursor {
   return { from: c.from, since: isoSecond(Date.parse(c.since!) + SECOND), page: 1 };
 }
 

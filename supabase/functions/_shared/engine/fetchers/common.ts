@@ -71,8 +71,3 @@ export function takeNewestFirst<T>(ctx: FetchContext, page: Page<T>, dateOf: (n:
   }
   return { items: kept, done, nextCursor: done ? ctx.cursor : page.pageInfo.endCursor, estimatedTotal };
 }
-
-/** This chunk's `first`: the page size, never past the cap. */
-export function firstUnderCap(ctx: FetchContext): number {
-  return Math.max(1, Math.min(ctx.sizes.first, ctx.cap - ctx.itemsDone));
-}

@@ -18,7 +18,7 @@ export interface ParentNumbers {
 
 /** Parents per request: a PR brings two connections (labels, reviews), so 50 PRs are 101
  * requests, 1 point. */
-export const PARENTS_PER_REQUEST = 50;
+const PARENTS_PER_REQUEST = 50;
 
 /** PRs and issues of one repository by number, under the aliases `pr<n>` and `issue<n>`. */
 export function parentsQuery(numbers: ParentNumbers): string {

@@ -21,7 +21,7 @@ const DAY_MS = 86_400_000;
 
 /** Where the walk stands: the next page (the Link header's), the order seen so far and the
  * week start beyond which weeks were already read (pages shift by a week when one begins). */
-export interface StarCursor {
+interface StarCursor {
   next: string;
   order: "newest_first" | "oldest_first" | null;
   /** Newest first: the oldest week start read; oldest first: the newest. */
@@ -52,7 +52,7 @@ function unreadable(ctx: FetchContext, what: string, answer: unknown): GithubErr
 }
 
 /** The weeks of one page, checked: a list of {week, days: 7 counts}. */
-export function readWeeks(ctx: FetchContext, answer: unknown): Week[] {
+function readWeeks(ctx: FetchContext, answer: unknown): Week[] {
   if (!Array.isArray(answer)) throw unreadable(ctx, "something other than a list of weeks", answer);
   return answer.map((w) => {
     const start = weekStart((w as { week?: unknown } | null)?.week);
@@ -64,7 +64,7 @@ export function readWeeks(ctx: FetchContext, answer: unknown): Week[] {
 }
 
 /** Rows of the days in [from, to] (UTC midnights) out of the weekly buckets. */
-export function starDays(weeks: Week[], repositoryId: number, from: number, to: number) {
+function starDays(weeks: Week[], repositoryId: number, from: number, to: number) {
   const rows: { repository_id: number; day: string; stars: number }[] = [];
   for (const w of weeks) {
     w.days.forEach((stars, k) => {
@@ -93,7 +93,7 @@ function edgeAfter(starts: number[], order: StarCursor["order"], edge: number | 
   return order === "oldest_first" ? Math.max(edge ?? -Infinity, ...starts) : Math.min(edge ?? Infinity, ...starts);
 }
 
-export function parseStarCursor(cursor: string | null): StarCursor | null {
+function parseStarCursor(cursor: string | null): StarCursor | null {
   if (cursor === null || !cursor.startsWith("{")) return null;
   const c = JSON.parse(cursor) as Partial<StarCursor>;
   if (typeof c.next !== "string") throw new RangeError(`star history cursor ${cursor}: no next page`);
