@@ -6,7 +6,9 @@
 // 1 point, empty repository or not), since the comments connection has no child connection. The
 // replies, which would multiply (first × comments), come in follow-ups: nodes(ids:) over up to 100
 // comments with their first 100 replies each, 1 point (follow_ups.ts). Pages after the first of a
-// discussion's comments or of a comment's replies follow the same way.
+// discussion's comments or of a comment's replies follow the same way. A chunk takes the page's
+// discussions up to MAX_COMMENTS_PER_CHUNK top-level comments (at least one discussion) and goes on
+// after the last one it took, so its follow-ups fit in a worker pass whatever the page holds.
 import { type Actor, ChunkCollector } from "../ingest.ts";
 import { bestPageSize, estimateCost, FOLLOW_UP_PAGE, RATE_LIMIT, withFragments } from "../../github/queries.ts";
 import { type Page, repositoryOf, takeNewestFirst } from "./common.ts";
@@ -23,6 +25,7 @@ query DiscussionsPage($owner: String!, $name: String!, $first: Int!, $after: Str
     discussions(first: $first, after: $after, orderBy: { field: UPDATED_AT, direction: DESC }) {
       totalCount
       pageInfo { ...PageFields }
+      edges { cursor }
       nodes {
         id databaseId number title body createdAt updatedAt answerChosenAt
         author { ...ActorFields }
@@ -86,6 +89,23 @@ class DiscussionCollector extends ChunkCollector {
   }
 }
 
+/** Top-level comments one chunk takes: their replies are one request per 100. */
+export const MAX_COMMENTS_PER_CHUNK = 1000;
+
+/** The page cut after the discussions whose first comments reach MAX_COMMENTS_PER_CHUNK (at least
+ * one), resuming after the last one kept (its edge's cursor). */
+function boundedPage(page: Page & { edges?: { cursor: string }[] }): Page {
+  let comments = 0;
+  let k = 0;
+  while (k < page.nodes.length) {
+    comments += ((page.nodes[k].comments as NestedPage | undefined)?.nodes.length ?? 0);
+    if (k > 0 && comments > MAX_COMMENTS_PER_CHUNK) break;
+    k++;
+  }
+  if (k === page.nodes.length || !page.edges?.[k - 1]) return page;
+  return { totalCount: page.totalCount, pageInfo: { hasNextPage: true, endCursor: page.edges[k - 1].cursor }, nodes: page.nodes.slice(0, k) };
+}
+
 export const fetchDiscussions: Fetcher = async (ctx) => {
   const vars = { owner: ctx.owner, name: ctx.name, after: ctx.cursor, comments: FOLLOW_UP_PAGE };
   const max = Math.max(1, Math.min(100, ctx.sizes.first * 2, ctx.cap - ctx.itemsDone));
@@ -93,7 +113,7 @@ export const fetchDiscussions: Fetcher = async (ctx) => {
   const r = await ctx.graphql<{ repository: Json | null }>(DISCUSSIONS_QUERY, { ...vars, first });
   const repo = repositoryOf(r.data);
   const collector = DiscussionCollector.forRepository(repo);
-  const page = takeNewestFirst(ctx, repo.discussions as Page, (n) => n.updatedAt as string, (n) => collector.addDiscussion(n));
+  const page = takeNewestFirst(ctx, boundedPage(repo.discussions as Page), (n) => n.updatedAt as string, (n) => collector.addDiscussion(n));
   const points = r.points + await runFollowUps(ctx, collector.followUps);
   return { rows: collector.rows, ...page, items: page.items - collector.dropped, points };
 };

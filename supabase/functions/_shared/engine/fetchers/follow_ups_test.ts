@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { createSimulator, type RepoSpec } from "../../../../../dev/github-sim/mod.ts";
 import { createGithubClient, type RateLimitInfo } from "../../github/graphql.ts";
 import { estimateCost } from "../../github/queries.ts";
-import { fetchDiscussions } from "./discussions.ts";
+import { fetchDiscussions, MAX_COMMENTS_PER_CHUNK } from "./discussions.ts";
 import { fetchPullRequests } from "./pull_requests.ts";
 import type { Fetched, FetchContext } from "./types.ts";
 
@@ -117,3 +117,17 @@ for (const probability of [0.3, 1]) {
       "a dropped PR is no item");
   });
 }
+
+Deno.test("a chunk takes discussions up to 1,000 top-level comments and goes on after the last one it took", async () => {
+  const busy: RepoSpec = { ...TALK, name: "busy", discussions: 60, commentsPerDiscussion: 40, repliesPerComment: 0, heavyItems: 0 };
+  const sim = createSimulator({ seed: 42, now: NOW, repos: [busy] });
+  const sent: Sent[] = [];
+  const chunks = await walk(fetchDiscussions, context(sim, "busy", sent));
+  assert.ok(chunks.length > 1, "the page's comments did not fit one chunk");
+  for (const c of chunks) {
+    const top = (c.rows.discussion_comments ?? []).filter((x) => x.parent_id === null).length;
+    assert.ok(c.items === 1 || top <= MAX_COMMENTS_PER_CHUNK, `a chunk took ${top} comments over ${c.items} discussions`);
+  }
+  assert.deepEqual(ids(chunks.flatMap((c) => c.rows.discussions ?? [])), truthIds(sim, "acme/busy", "discussions"));
+  assert.deepEqual(ids(chunks.flatMap((c) => c.rows.discussion_comments ?? [])), truthIds(sim, "acme/busy", "discussion_comments"));
+});
