@@ -120,8 +120,12 @@ export const fetchStars: Fetcher = async (ctx) => {
   try {
     answer = await ctx.rest<unknown>(path);
   } catch (e) {
-    if (e instanceof GithubError && e.kind === "unreadable") throw unreadable(ctx, `HTTP ${e.details.status ?? "2xx"} (${e.message})`, e.details.excerpt ?? "");
-    throw e;
+    if (!(e instanceof GithubError) || e.kind !== "unreadable") throw e;
+    throw new GithubError("unreadable",
+      `star history of ${ctx.owner}/${ctx.name} (data type stars): GitHub answered ${e.details.status ?? "2xx"} ` +
+        `(${e.details.status === 202 ? "Accepted: it is still computing the statistics" : "nothing readable"}): ` +
+        `${e.details.excerpt ?? ""}. Retry in a few minutes`,
+      { ...e.details });
   }
   const weeks = readWeeks(ctx, answer.data);
   const order = cursor?.order ?? orderOf(weeks);
