@@ -9,6 +9,7 @@
 import { createSql, type Sql } from "../supabase/functions/_shared/db.ts";
 import { signPolarWebhook, subscriptionEvent } from "./polar/deliveries.ts";
 import { readFunctionsEnv } from "./stack/functions-env.ts";
+import { CONTENT_TYPES, type ContentType, expectedContent } from "./expected_content.ts";
 
 export type { Sql };
 
@@ -357,8 +358,22 @@ export interface TruthRow {
   ok: boolean;
 }
 
-/** For every repository and content type: the ids in the database equal the simulator's ground
- * truth created since `since` (nested items: those of parents inside the window). */
+/** One type of the simulator's ground truth for `repo` over HTTP (GET /_sim/truth). */
+async function truthItems(githubApiUrl: string, repo: string, type: string, since?: string) {
+  const url = `${githubApiUrl}/_sim/truth?${new URLSearchParams({ repo, type, ...(since ? { since } : {}) })}`;
+  const res = await fetch(url);
+  const body = await res.json() as {
+    items?: { databaseId?: number; oid?: string; date?: string; count?: number; updatedAt?: string; parentDatabaseId?: number }[];
+    message?: string;
+  };
+  if (!res.ok) throw new Error(`GET ${url} answered ${res.status}: ${body.message ?? JSON.stringify(body)}`);
+  return body.items ?? [];
+}
+
+/** For every repository and content type: the ids in the database equal what the job stores by
+ * the simulator's ground truth: PRs, issues and discussions with activity inside the window and
+ * the comments updated inside it (dev/expected_content.ts); commits, forks and star days since
+ * `since`. */
 export async function compareWithTruth(
   sql: Sql,
   githubApiUrl: string,
@@ -369,24 +384,15 @@ export async function compareWithTruth(
   for (const repo of repos) {
     const [r] =
       await sql`select id from public.repositories where lower(full_name) = ${repo.toLowerCase()}`;
+    const all = new Map<ContentType, Awaited<ReturnType<typeof truthItems>>>();
+    for (const type of CONTENT_TYPES) all.set(type, await truthItems(githubApiUrl, repo, type));
+    const content = expectedContent((type) => all.get(type)!, since).ids;
     for (const t of TRUTH_TYPES) {
-      const url = `${githubApiUrl}/_sim/truth?${new URLSearchParams({
-        repo,
-        type: t.type,
-        since,
-      })}`;
-      const res = await fetch(url);
-      const body = await res.json() as {
-        items?: { databaseId?: number; oid?: string; date?: string; count?: number }[];
-        message?: string;
-      };
-      if (!res.ok) {
-        throw new Error(
-          `GET ${url} answered ${res.status}: ${body.message ?? JSON.stringify(body)}`,
-        );
-      }
       const expected = new Set(
-        (body.items ?? []).map((i) => truthId(t.type, i)).filter((x) => x !== null),
+        t.type in content
+          ? content[t.type as ContentType].map(String)
+          : (await truthItems(githubApiUrl, repo, t.type, since)).map((i) => truthId(t.type, i))
+            .filter((x) => x !== null),
       );
       const idSql = "id" in t ? t.id : "id";
       const stored = new Set<string>(

@@ -46,7 +46,7 @@ export function printRowsAndTruth(s: Summary, truth: TruthRow[] | null): void {
       "(nested pages beyond the first came through node(id) follow-ups)");
   }
   if (!truth) return;
-  console.log(`\nDatabase vs the simulator's ground truth (ids compared, items created since ${s.windowStart})`);
+  console.log(`\nDatabase vs the simulator's ground truth (ids compared; activity inside the window since ${s.windowStart})`);
   const byRepo = new Map<string, TruthRow[]>();
   for (const r of truth) byRepo.set(r.repo, [...(byRepo.get(r.repo) ?? []), r]);
   for (const [repo, rs] of byRepo) {

@@ -3,12 +3,16 @@
 // - for every (repository, content type) the stored ids equal the truth inside the widest window
 //   a finished (completed) progress row of that data type covered. When some job also wrote rows
 //   further back without finishing (cancelled, or failed for good), the stored ids must lie
-//   between the two: everything of the covered window, nothing beyond the widest touched one;
+//   between the two: everything of the covered window, nothing beyond the widest touched one.
+//   Every job stores what was created inside its window; one that walks by update also stores
+//   the PRs, issues and discussions with activity inside it, the comments updated inside it and
+//   their parents (dev/expected_content.ts), which the upper bound allows;
 // - no duplicates (stored rows = distinct ids);
 // - every failed task carries an actionable last_error; the missing and private repositories
 //   failed with the not-found message, no other repository failed;
 // - the simulator counted 0 primary and 0 secondary limit violations.
 import type { Simulator, TruthType } from "../github-sim/mod.ts";
+import { CONTENT_TYPES, type ContentType, expectedContent } from "../expected_content.ts";
 import {
   NOT_FOUND_MESSAGE,
   type Sql,
@@ -144,6 +148,10 @@ export async function verify(
         );
       const lower = truth(covered);
       const upper = truth(touched);
+      if (touched !== null && CONTENT_TYPES.includes(t.type as ContentType)) {
+        const activity = expectedContent((type) => sim.truth({ repo, type }).items, touched).ids[t.type as ContentType];
+        for (const id of activity) upper.add(String(id));
+      }
       // A scheduled (incremental) sync legitimately reaches past its window start: PRs, issues
       // and discussions UPDATED since (with their nested items), commits from 14 days earlier
       // (merged commits keep older dates), and the whole first day of star history.

@@ -1,7 +1,8 @@
 // Discussions (with comments and replies), commits, forks and daily star history go through the
 // same engine as pull requests, and end equal to the simulator's ground truth inside the window:
 // same ids, nothing outside it, replies under the right comment, every reply of a comment with
-// more than 100 of them.
+// more than 100 of them. Discussions are those updated inside the window (an old one answered
+// since included), each with all its comments.
 import assert, { deepEqual as assertEquals } from "node:assert/strict";
 import { testDb } from "./_env.ts";
 import { createJob, drain, freshBudget, itemsDone, jobStatus, setupWorkspace, simulator, windowStartOf, workerDeps } from "./engine_helpers.ts";
@@ -44,14 +45,24 @@ async function repoId(sql: Sql, repo: string): Promise<number> {
   return r ? Number(r.id) : -1;
 }
 
-/** The database holds exactly the simulator's discussions, discussion comments (with parents),
- * commits, forks and star days of `repo` since `since`. */
+/** The discussions of `repo` updated at or after `since` (GitHub shows times to the second, as the
+ * walk compares them), and their comments and replies. */
+function expectedDiscussions(sim: Simulator, repo: string, since: string) {
+  const discussions = sim.truth({ repo, type: "discussions" }).items.filter((d) => Date.parse(d.updatedAt!) >= Date.parse(since));
+  const ids = new Set(discussions.map((d) => d.databaseId!));
+  const comments = sim.truth({ repo, type: "discussion_comments" }).items.filter((c) => ids.has(c.parentDatabaseId!));
+  return { discussions, comments };
+}
+
+/** The database holds exactly the simulator's discussions updated since `since` with their
+ * comments (with parents), and the commits, forks and star days of `repo` since `since`. */
 async function assertNewTypesMatchTruth(sql: Sql, sim: Simulator, repo: string, since: string): Promise<void> {
   const id = await repoId(sql, repo);
   const truth = (type: Parameters<Simulator["truth"]>[0]["type"]) => sim.truth({ repo, type, since }).items;
+  const want = expectedDiscussions(sim, repo, since);
 
   const discussions = await sql`select id from public.discussions where repository_id = ${id}`;
-  assertEquals(sorted(discussions.map((d) => Number(d.id))), sorted(truth("discussions").map((d) => d.databaseId!)), `${repo}: discussions`);
+  assertEquals(sorted(discussions.map((d) => Number(d.id))), sorted(want.discussions.map((d) => d.databaseId!)), `${repo}: discussions`);
 
   // Replies: parent_id (a databaseId) must be the comment whose node id the truth names.
   const comments = await sql`
@@ -59,8 +70,8 @@ async function assertNewTypesMatchTruth(sql: Sql, sim: Simulator, repo: string, 
     from public.discussion_comments c left join public.discussion_comments p on p.id = c.parent_id
     where c.repository_id = ${id}`;
   const got = comments.map((c) => `${c.id}:${c.discussion_id}:${c.parent_node_id ?? "-"}`);
-  const want = truth("discussion_comments").map((c) => `${c.databaseId}:${c.parentDatabaseId}:${c.parentId ?? "-"}`);
-  assertEquals(sorted(got), sorted(want), `${repo}: discussion comments and replies with their parents`);
+  const wantComments = want.comments.map((c) => `${c.databaseId}:${c.parentDatabaseId}:${c.parentId ?? "-"}`);
+  assertEquals(sorted(got), sorted(wantComments), `${repo}: discussion comments and replies with their parents`);
 
   const commits = await sql`select sha from public.commits where repository_id = ${id}`;
   assertEquals(sorted(commits.map((c) => c.sha as string)), sorted(truth("commits").map((c) => c.oid!)), `${repo}: commits`);
@@ -102,12 +113,14 @@ Deno.test("discussions, comments and replies, commits, forks and stars equal the
     for (const repo of NAMES) await assertNewTypesMatchTruth(sql, sim, repo, since);
 
     // The window cuts the data: older items exist in the simulator but not in the database.
-    for (const type of ["discussions", "commits", "forks"] as const) {
+    for (const type of ["commits", "forks"] as const) {
       assert(sim.truth({ repo: "dt/old", type }).count > sim.truth({ repo: "dt/old", type, since }).count, `dt/old has ${type} before the window`);
     }
+    assert(sim.truth({ repo: "dt/old", type: "discussions" }).count > expectedDiscussions(sim, "dt/old", since).discussions.length,
+      "dt/old has discussions last updated before the window");
 
     // Nested overflow: the heavy discussion is inside the window and every reply was fetched.
-    const replies = sim.truth({ repo: "dt/talk", type: "discussion_comments", since }).items.filter((c) => c.parentId);
+    const replies = expectedDiscussions(sim, "dt/talk", since).comments.filter((c) => c.parentId);
     const perComment = new Map<string, number>();
     for (const r of replies) perComment.set(r.parentId!, (perComment.get(r.parentId!) ?? 0) + 1);
     const heaviest = Math.max(...perComment.values());
@@ -118,9 +131,8 @@ Deno.test("discussions, comments and replies, commits, forks and stars equal the
     assertEquals(most, heaviest, "the comment with the most replies has all of them");
 
     // Progress counts what was stored.
-    const all = (type: "discussions" | "commits" | "forks") =>
-      NAMES.reduce((n, repo) => n + sim.truth({ repo, type, since }).count, 0);
-    assertEquals(await itemsDone(sql, jobId, "discussions"), all("discussions"));
+    const all = (type: "commits" | "forks") => NAMES.reduce((n, repo) => n + sim.truth({ repo, type, since }).count, 0);
+    assertEquals(await itemsDone(sql, jobId, "discussions"), NAMES.reduce((n, repo) => n + expectedDiscussions(sim, repo, since).discussions.length, 0));
     assertEquals(await itemsDone(sql, jobId, "commits"), all("commits"));
     assertEquals(await itemsDone(sql, jobId, "forks"), all("forks"));
     assertEquals(sim.counters().violations.total, 0);

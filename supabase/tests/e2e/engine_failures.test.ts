@@ -1,7 +1,7 @@
 // Failures stay with their repository, and crashes at chunk boundaries lose nothing.
 import { deepEqual as assertEquals, match } from "node:assert/strict";
 import { testDb } from "./_env.ts";
-import { assertMatchesTruth, createJob, drain, InjectedCrash, setupWorkspace, simulator, workerDeps } from "./engine_helpers.ts";
+import { assertMatchesTruth, createJob, drain, expectedContent, InjectedCrash, setupWorkspace, simulator, workerDeps } from "./engine_helpers.ts";
 import { mulberry32 } from "../../../dev/github-sim/prng.ts";
 
 Deno.test("a missing and a private repository fail alone with an actionable message; the others complete", async () => {
@@ -52,7 +52,7 @@ Deno.test("crashing before chunk commits at random, dozens of times, still ends 
     const [{ pr }] = await sql`
       select sum(p.items_done)::int as pr from public.backfill_progress p join public.backfill_tasks t on t.id = p.task_id
       where t.job_id = ${jobId} and p.data_type = 'pull_requests'`;
-    const truthPrs = repos.reduce((a, r) => a + sim.truth({ repo: r, type: "pull_requests", since: new Date(window_start).toISOString() }).count, 0);
+    const truthPrs = repos.reduce((a, r) => a + expectedContent(sim, r, new Date(window_start).toISOString()).items.pull_requests, 0);
     assertEquals(pr, truthPrs);
     if (crashes < 12) throw new Error(`only ${crashes} crashes were injected; the test needs dozens`);
   } finally {

@@ -8,6 +8,7 @@ import { createRestClient } from "../../functions/_shared/github/rest.ts";
 import { runWorker, type WorkerDeps, type WorkerReport } from "../../functions/_shared/engine/worker.ts";
 import type { Sql } from "../../functions/_shared/db.ts";
 import { resetEngineState } from "./_env.ts";
+import { expectedContent as expectedOf, type ExpectedContent } from "../../../dev/expected_content.ts";
 import { type Budget, sqlBudget } from "../../functions/_shared/engine/budget.ts";
 
 export const SMALL_REPOS: RepoSpec[] = [
@@ -97,19 +98,25 @@ export class InjectedCrash extends Error {
 
 const sorted = (xs: (number | string)[]) => xs.map(Number).sort((a, b) => a - b);
 
-/** The database holds exactly the simulator's items of `repo` created since `since`. */
-export async function assertMatchesTruth(sql: Sql, sim: Simulator, repo: string, since: string): Promise<void> {
-  const truth = (type: Parameters<Simulator["truth"]>[0]["type"]) =>
-    sorted(sim.truth({ repo, type, since }).items.map((i) => i.databaseId!));
+/** What a job over `dataTypes` stores of `repo` for the window starting at `since`, by the
+ * simulator's truth and the engine's rules (dev/expected_content.ts). */
+export function expectedContent(sim: Simulator, repo: string, since: string, dataTypes: string[] = ["pull_requests", "issues"]): ExpectedContent {
+  return expectedOf((type) => sim.truth({ repo, type }).items, since, dataTypes);
+}
+
+/** The database holds exactly what a job over `dataTypes` stores of `repo` for the window
+ * starting at `since` (expectedContent). */
+export async function assertMatchesTruth(sql: Sql, sim: Simulator, repo: string, since: string, dataTypes?: string[]): Promise<void> {
+  const want = expectedContent(sim, repo, since, dataTypes).ids;
   const [r] = await sql`select id from public.repositories where lower(full_name) = ${repo.toLowerCase()}`;
   const repoId = r?.id ?? -1;
   const ids = async (q: Promise<{ id: string }[]>) => sorted((await q).map((x) => x.id));
-  assertEquals(await ids(sql`select id from public.pull_requests where repository_id = ${repoId}`), truth("pull_requests"), `${repo}: pull requests`);
-  assertEquals(await ids(sql`select id from public.reviews where repository_id = ${repoId}`), truth("reviews"), `${repo}: reviews`);
-  assertEquals(await ids(sql`select id from public.review_comments where repository_id = ${repoId}`), truth("review_comments"), `${repo}: review comments`);
-  assertEquals(await ids(sql`select id from public.issue_comments where repository_id = ${repoId} and pull_request_id is not null`), truth("pr_comments"), `${repo}: PR conversation comments`);
-  assertEquals(await ids(sql`select id from public.issues where repository_id = ${repoId}`), truth("issues"), `${repo}: issues`);
-  assertEquals(await ids(sql`select id from public.issue_comments where repository_id = ${repoId} and issue_id is not null`), truth("issue_comments"), `${repo}: issue comments`);
+  assertEquals(await ids(sql`select id from public.pull_requests where repository_id = ${repoId}`), want.pull_requests, `${repo}: pull requests`);
+  assertEquals(await ids(sql`select id from public.reviews where repository_id = ${repoId}`), want.reviews, `${repo}: reviews`);
+  assertEquals(await ids(sql`select id from public.review_comments where repository_id = ${repoId}`), want.review_comments, `${repo}: review comments`);
+  assertEquals(await ids(sql`select id from public.issue_comments where repository_id = ${repoId} and pull_request_id is not null`), want.pr_comments, `${repo}: PR conversation comments`);
+  assertEquals(await ids(sql`select id from public.issues where repository_id = ${repoId}`), want.issues, `${repo}: issues`);
+  assertEquals(await ids(sql`select id from public.issue_comments where repository_id = ${repoId} and issue_id is not null`), want.issue_comments, `${repo}: issue comments`);
 }
 
 /** The SQL budget on a token row of its own (label `env:<label>`), reset first so earlier runs

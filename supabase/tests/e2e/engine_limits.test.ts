@@ -4,7 +4,7 @@
 import assert, { deepEqual as assertEquals } from "node:assert/strict";
 import { testDb } from "./_env.ts";
 import {
-  assertMatchesTruth, createJob, drainInRealTime, freshBudget, itemsDone, setupWorkspace, simulator, windowStartOf, workerDeps,
+  assertMatchesTruth, createJob, drainInRealTime, expectedContent, freshBudget, itemsDone, setupWorkspace, simulator, windowStartOf, workerDeps,
 } from "./engine_helpers.ts";
 
 Deno.test("faults: 5% 502, 5% 504, 2% secondary limits, 1% hangs -> exact result, 0 violations", async () => {
@@ -24,7 +24,7 @@ Deno.test("faults: 5% 502, 5% 504, 2% secondary limits, 1% hangs -> exact result
     assertEquals([job.status, job.completed_tasks, job.failed_tasks], ["completed", 3, 0]);
     const since = await windowStartOf(sql, jobId);
     for (const repo of repos) await assertMatchesTruth(sql, sim, repo, since);
-    const truthPrs = repos.reduce((a, r) => a + sim.truth({ repo: r, type: "pull_requests", since }).count, 0);
+    const truthPrs = repos.reduce((a, r) => a + expectedContent(sim, r, since).items.pull_requests, 0);
     assertEquals(await itemsDone(sql, jobId, "pull_requests"), truthPrs);
     const c = sim.counters();
     const faults = (c.outcomes.fault_502 ?? 0) + (c.outcomes.fault_504 ?? 0) + (c.outcomes.fault_hang ?? 0);

@@ -5,36 +5,37 @@
 import assert, { deepEqual as assertEquals } from "node:assert/strict";
 import { parse } from "npm:graphql@16.15.0";
 import { testDb } from "./_env.ts";
-import { createJob, drain, itemsDone, jobStatus, setupWorkspace, simulator, windowStartOf, workerDeps } from "./engine_helpers.ts";
+import { createJob, drain, expectedContent, itemsDone, jobStatus, setupWorkspace, simulator, windowStartOf, workerDeps } from "./engine_helpers.ts";
 import { analyzeQuery } from "../../../dev/github-sim/cost.ts";
 import { githubSchema } from "../../../dev/github-sim/schema.ts";
 import { DEFAULT_REPOS } from "../../../dev/github-sim/mod.ts";
 import { queryCost } from "../../functions/_shared/github/query_cost.ts";
-import { ISSUES_BY_UPDATE_QUERY, ISSUES_QUERY, nestedQuery, PULL_REQUESTS_BY_UPDATE_QUERY, PULL_REQUESTS_QUERY, REPOSITORY_QUERY } from "../../functions/_shared/github/queries.ts";
-import { COMMITS_QUERY } from "../../functions/_shared/engine/fetchers/commits.ts";
 import {
-  DISCUSSION_COMMENTS_QUERY, DISCUSSION_REPLIES_QUERY, DISCUSSIONS_BY_UPDATE_QUERY, DISCUSSIONS_QUERY,
-} from "../../functions/_shared/engine/fetchers/discussions.ts";
+  ISSUES_BY_UPDATE_QUERY, ISSUES_QUERY, type NestedConnection, nestedFirstPagesQuery, nestedNextPagesQuery, PULL_REQUESTS_BY_UPDATE_QUERY,
+  PULL_REQUESTS_QUERY, REPOSITORY_QUERY,
+} from "../../functions/_shared/github/queries.ts";
+import { COMMITS_QUERY } from "../../functions/_shared/engine/fetchers/commits.ts";
+import { DISCUSSIONS_QUERY } from "../../functions/_shared/engine/fetchers/discussions.ts";
 import { FORKS_QUERY } from "../../functions/_shared/engine/fetchers/forks.ts";
+import { parentsQuery } from "../../functions/_shared/engine/fetchers/parents.ts";
 
 Deno.test("the worker's cost estimate of every document it sends equals GitHub's formula on the real schema", () => {
   const repo = { owner: "acme", name: "web", after: null };
-  const node = { id: "X", after: null };
+  const ids = (n: number) => ({ ids: Array.from({ length: n }, (_, i) => `X${i}`) });
+  const next = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [[`id${i}`, `X${i}`], [`after${i}`, "c"]]).flat());
+  const connections: NestedConnection[] = ["PullRequest.reviews", "PullRequest.labels", "Issue.labels", "Discussion.comments", "DiscussionComment.replies"];
   const cases: [string, string, Record<string, unknown>][] = [
     ["RepositoryMetadata", REPOSITORY_QUERY, { owner: "acme", name: "web" }],
     ...[1, 50, 74, 75, 100].map((first) => ["PullRequestsPage", PULL_REQUESTS_QUERY, { ...repo, first, nested: 100 }] as [string, string, Record<string, unknown>]),
     ...[1, 100].map((first) => ["IssuesPage", ISSUES_QUERY, { ...repo, first, nested: 100 }] as [string, string, Record<string, unknown>]),
     ["PullRequestsUpdatedPage", PULL_REQUESTS_BY_UPDATE_QUERY, { ...repo, first: 74, nested: 100 }],
     ["IssuesUpdatedPage", ISSUES_BY_UPDATE_QUERY, { ...repo, first: 100, nested: 100, since: "2026-11-01T00:00:00Z" }],
-    ["NestedPage reviews", nestedQuery("PullRequest.reviews"), { ...node, first: 100 }],
-    ["NestedPage labels", nestedQuery("PullRequest.labels"), { ...node, first: 100 }],
-    ["NestedPage issue labels", nestedQuery("Issue.labels"), { ...node, first: 100 }],
+    ...connections.flatMap((c) => [1, 100].map((n) => [`NestedFirstPages ${c} × ${n}`, nestedFirstPagesQuery(c), ids(n)] as [string, string, Record<string, unknown>])),
+    ...connections.flatMap((c) => [1, 100].map((n) => [`NestedNextPages ${c} × ${n}`, nestedNextPagesQuery(c, n), next(n)] as [string, string, Record<string, unknown>])),
+    ["ParentsByNumber", parentsQuery({ pullRequests: [1, 2, 3], issues: [4, 5] }), { owner: "acme", name: "web", nested: 100 }],
     ["CommitsPage", COMMITS_QUERY, { ...repo, first: 100, since: null }],
     ["ForksPage", FORKS_QUERY, { ...repo, first: 100 }],
-    ["DiscussionsPage", DISCUSSIONS_QUERY, { ...repo, first: 50, nested: 20, replies: 10 }],
-    ["DiscussionsUpdatedPage", DISCUSSIONS_BY_UPDATE_QUERY, { ...repo, first: 50, nested: 20, replies: 10 }],
-    ["DiscussionCommentsPage", DISCUSSION_COMMENTS_QUERY, { ...node, first: 100, replies: 10 }],
-    ["DiscussionRepliesPage", DISCUSSION_REPLIES_QUERY, { ...node, first: 100 }],
+    ...[1, 50, 100].map((first) => ["DiscussionsPage", DISCUSSIONS_QUERY, { ...repo, first, comments: 100 }] as [string, string, Record<string, unknown>]),
   ];
   for (const [name, doc, vars] of cases) {
     const github = analyzeQuery(githubSchema(), parse(doc), vars);
@@ -64,17 +65,19 @@ Deno.test("a fully hydrated PR backfill of the default acme/web over 365 days ge
     assertEquals(await jobStatus(sql, jobId), "completed");
 
     const since = await windowStartOf(sql, jobId);
-    const truth = (type: "pull_requests" | "reviews" | "review_comments" | "pr_comments") =>
-      sim.truth({ repo: "acme/web", type, since }).items;
+    // Every PR updated inside the window, the comments updated inside it and their parents.
+    const want = expectedContent(sim, "acme/web", since, ["pull_requests"]);
+    const all = (type: "review_comments" | "pr_comments") => sim.truth({ repo: "acme/web", type }).items;
     const ids = (rows: { id: string }[]) => rows.map((r) => Number(r.id)).sort((a, b) => a - b);
-    const truthIds = (type: Parameters<typeof truth>[0]) => truth(type).map((i) => i.databaseId!).sort((a, b) => a - b);
-    assertEquals(ids(await sql`select id from public.pull_requests where repository_id = ${repoId}`), truthIds("pull_requests"), "pull requests");
-    assertEquals(ids(await sql`select id from public.reviews where repository_id = ${repoId}`), truthIds("reviews"), "reviews");
+    assertEquals(ids(await sql`select id from public.pull_requests where repository_id = ${repoId}`), want.ids.pull_requests, "pull requests");
+    assertEquals(ids(await sql`select id from public.reviews where repository_id = ${repoId}`), want.ids.reviews, "reviews");
     // Comments resolved by number land under the right PR.
     const parents = async (q: Promise<{ id: string; parent: string }[]>) =>
       (await q).map((r) => [Number(r.id), Number(r.parent)]).sort((a, b) => a[0] - b[0]);
-    const truthParents = (type: "review_comments" | "pr_comments") =>
-      truth(type).map((i) => [i.databaseId!, i.parentDatabaseId!]).sort((a, b) => a[0] - b[0]);
+    const truthParents = (type: "review_comments" | "pr_comments") => {
+      const wanted = new Set(want.ids[type]);
+      return all(type).filter((i) => wanted.has(i.databaseId!)).map((i) => [i.databaseId!, i.parentDatabaseId!]).sort((a, b) => a[0] - b[0]);
+    };
     assertEquals(await parents(sql`select id, pull_request_id as parent from public.review_comments where repository_id = ${repoId}`),
       truthParents("review_comments"), "review comments, each under its PR");
     assertEquals(await parents(sql`select id, pull_request_id as parent from public.issue_comments where repository_id = ${repoId}`),
@@ -82,13 +85,15 @@ Deno.test("a fully hydrated PR backfill of the default acme/web over 365 days ge
     const [{ linked }] = await sql`
       select count(*)::int as linked from public.review_comments where repository_id = ${repoId} and review_id is not null`;
     assert(linked > 0, "review comments keep their review");
+    const createdInWindow = sim.truth({ repo: "acme/web", type: "pull_requests", since }).count;
+    assert(want.ids.pull_requests.length > createdInWindow, "older PRs with activity inside the window are stored too");
 
     const prs = await itemsDone(sql, jobId, "pull_requests");
-    assertEquals(prs, truth("pull_requests").length);
+    assertEquals(prs, want.items.pull_requests);
     const c = sim.counters();
     const perPoint = prs / c.pointsSpent;
-    console.log(`acme/web 365 days: ${prs} PRs, ${truth("reviews").length} reviews, ${truth("review_comments").length} review comments, ` +
-      `${truth("pr_comments").length} conversation comments for ${c.pointsSpent} GraphQL points (${perPoint.toFixed(1)} PRs/point) ` +
+    console.log(`acme/web 365 days: ${prs} PRs, ${want.ids.reviews.length} reviews, ${want.ids.review_comments.length} review comments, ` +
+      `${want.ids.pr_comments.length} conversation comments for ${c.pointsSpent} GraphQL points (${perPoint.toFixed(1)} PRs/point) ` +
       `in ${c.requests.graphql} GraphQL and ${c.requests.rest} REST requests`);
     assert(perPoint >= 40, `≥ 40 PRs per GraphQL point (${prs} PRs for ${c.pointsSpent} points)`);
     assertEquals(c.violations.total, 0);

@@ -3,7 +3,7 @@
 // the last D days, and nothing is fetched for the other repositories or types.
 import assert, { deepEqual as assertEquals } from "node:assert/strict";
 import { testDb } from "./_env.ts";
-import { asUser, createMember, drain, forgetRepositories, jobStatus, setupWorkspace, simulator, windowStartOf, workerDeps } from "./engine_helpers.ts";
+import { asUser, createMember, drain, expectedContent, forgetRepositories, jobStatus, setupWorkspace, simulator, windowStartOf, workerDeps } from "./engine_helpers.ts";
 import type { RepoSpec, Simulator } from "../../../dev/github-sim/mod.ts";
 
 const REPOS: RepoSpec[] = [
@@ -47,13 +47,15 @@ Deno.test("manual backfill fetches exactly the selected repositories and data ty
     for (const full of ["man/a", "man/b"]) {
       const [r] = await sql`select id from public.repositories where full_name = ${full}`;
       const repoId = Number(r.id);
-      const truth = (type: "issues" | "issue_comments" | "forks") => sorted(sim.truth({ repo: full, type, since }).items.map((i) => i.databaseId!));
+      // Issues updated inside the window, the comments updated inside it and their issues.
+      const want = expectedContent(sim, full, since, ["issues", "forks"]).ids;
+      const forks = sorted(sim.truth({ repo: full, type: "forks", since }).items.map((i) => i.databaseId!));
       const stored = async (q: Promise<{ id: string }[]>) => sorted((await q).map((x) => x.id));
-      assert.ok(truth("issues").length > 0 && truth("forks").length > 0, `${full} has issues and forks in the window`);
-      assertEquals(await stored(sql`select id from public.issues where repository_id = ${repoId}`), truth("issues"), `${full}: issues`);
+      assert.ok(want.issues.length > 0 && forks.length > 0, `${full} has issues and forks in the window`);
+      assertEquals(await stored(sql`select id from public.issues where repository_id = ${repoId}`), want.issues, `${full}: issues`);
       assertEquals(await stored(sql`select id from public.issue_comments where repository_id = ${repoId} and issue_id is not null`),
-        truth("issue_comments"), `${full}: issue comments`);
-      assertEquals(await stored(sql`select id from public.forks where repository_id = ${repoId}`), truth("forks"), `${full}: forks`);
+        want.issue_comments, `${full}: issue comments`);
+      assertEquals(await stored(sql`select id from public.forks where repository_id = ${repoId}`), forks, `${full}: forks`);
       for (const table of ["public.pull_requests", "public.reviews", "public.review_comments", "public.discussions", "public.commits", "public.star_history"]) {
         assert.equal(await count(table, repoId), 0, `${full}: nothing in ${table}, a type not chosen`);
       }

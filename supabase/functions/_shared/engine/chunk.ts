@@ -1,7 +1,7 @@
 // One chunk of a task's data type: the fetcher's GitHub request(s) from the stored cursor, then
 // ONE transaction (engine.commit_backfill_chunk) that upserts the rows, advances the cursor from
 // the one the chunk started at, updates progress and deletes or extends the message.
-import { FETCHERS, type Fetched, fetchModeForJob } from "./fetchers/mod.ts";
+import { FETCHERS, type Fetched, fetchModeForJob, type ParentLookup } from "./fetchers/mod.ts";
 import { stripNul } from "./ingest.ts";
 import type { Claim, Pass, TaskOutcome, TaskStep } from "./pass.ts";
 import { beforeRequest, graphqlRequest, restRequest } from "./requests.ts";
@@ -34,7 +34,19 @@ export async function fetchChunk(pass: Pass, claim: Claim, start: ChunkStart): P
     now: pass.now,
     graphql: async (doc, vars, cost) => graphqlRequest(pass, claim, await beforeRequest(pass, claim), doc, vars, cost),
     rest: async (path) => restRequest(pass, claim, await beforeRequest(pass, claim), path),
+    lookupParents: (numbers) => lookupParents(pass, claim, numbers),
   });
+}
+
+/** For a comment list: which of these PR/issue numbers of the claim's repository are stored, and
+ * the data types of the whole task (done ones too: claim.progress holds only those still to do). */
+async function lookupParents(pass: Pass, claim: Claim, numbers: number[]): Promise<ParentLookup> {
+  const [row] = await pass.sql<{ stored: number[]; data_types: string[] }[]>`
+    select
+      array(select p.number from public.pull_requests p where p.repository_id = ${claim.repository_id} and p.number = any(${numbers}::int[])
+        union select i.number from public.issues i where i.repository_id = ${claim.repository_id} and i.number = any(${numbers}::int[])) as stored,
+      array(select bp.data_type from public.backfill_progress bp where bp.task_id = ${claim.task_id}) as data_types`;
+  return { stored: new Set(row.stored.map(Number)), taskDataTypes: row.data_types };
 }
 
 /** Commits a fetched chunk that started at `cursor`. Returns how the task ends, null when it

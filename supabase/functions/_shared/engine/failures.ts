@@ -66,7 +66,9 @@ export async function afterFetchError(
     return await releaseTask(pass, claim, 60,
       `GitHub ${ge.kind === "secondary" ? "secondary" : "primary"} rate limit hit repeatedly: resumes in 60 s`);
   }
-  if (ge?.kind === "transient" && transientRetries < pass.config.transientRetries) return "retry";
+  // An item deleted between a page and its lookup that a fetcher did not drop itself: the next
+  // try lists the page again without it.
+  if ((ge?.kind === "transient" || ge?.kind === "item_not_found") && transientRetries < pass.config.transientRetries) return "retry";
   // Invisible to the platform's tokens: a private repository the workspace's own token may see.
   if (ge?.kind === "not_found" && !claim.tokenScope && claim.workspace_has_token) return "rescope";
   at.step = "recording a failed attempt";
@@ -112,6 +114,11 @@ export function attemptFailure(e: unknown, repoName: string, dataType: string, c
     ? `GitHub refused access to ${repoName} (${ge.message}): check the token's scopes and the repository's access settings, then retry`
     : ge?.kind === "invalid"
     ? `GitHub rejected the ${dataType} query for ${repoName} (${ge.message}): this is a bug in the worker; report it`
+    : ge?.kind === "unreadable"
+    ? `${ge.message}; tried again later, then ${dataType} of ${repoName} fails alone (the other data types go on): ` +
+      "if it persists, report the answer's start quoted here"
+    : ge?.kind === "bad_credentials" || ge?.kind === "insufficient_scopes"
+    ? `fetching ${dataType} of ${repoName}: every token tried was refused (${ge.message}): replace or grant the token, then retry`
     : `fetching ${dataType} of ${repoName} failed (${(e as Error).message})`;
   const maxAttempts = ge?.kind === "transient" ? Math.max(config.maxAttempts, config.maxTransientAttempts) : config.maxAttempts;
   return { message, permanent, maxAttempts };

@@ -1,7 +1,7 @@
 // Turns GitHub GraphQL nodes into the row sets one chunk commits (engine.upsert_github_rows),
-// and lists the nested pages that did not fit so none is silently truncated; strips the NUL that
-// Postgres refuses.
-import type { NestedConnection } from "../github/queries.ts";
+// queues the nested pages that did not fit (fetchers/follow_ups.ts) so none is silently
+// truncated, drops items a follow-up found deleted; strips the NUL that Postgres refuses.
+import { type FollowUp, followIfMore, type NestedPage } from "./fetchers/follow_ups.ts";
 
 type Json = Record<string, unknown>;
 
@@ -12,27 +12,29 @@ export interface Actor {
   id?: string;
   databaseId?: number | null;
 }
-interface PageInfo {
-  hasNextPage: boolean;
-  endCursor: string | null;
-}
-interface Connection<T> {
-  pageInfo: PageInfo;
-  nodes: T[];
-}
 interface Label {
   name: string;
   color: string;
 }
 
-export interface FollowUp {
-  connection: NestedConnection;
-  /** Node id of the parent the connection hangs off. */
-  id: string;
-  after: string | null;
-  /** databaseId of the PR or issue the items belong to. */
-  parentDatabaseId: number;
-  parentKind: "pr" | "issue";
+/** GitHub's simple user object of REST answers. */
+export interface RestUser {
+  id: number;
+  node_id: string;
+  login: string;
+  avatar_url?: string;
+  type?: string;
+}
+
+/**
+ * The contributor of a REST user object, spelt as GraphQL spells it so one account is one row:
+ * REST names a GitHub App's bot `dependabot[bot]` (type "Bot") where GraphQL's Bot.login is
+ * `dependabot`.
+ */
+export function restActor(u: RestUser | null | undefined): Json | null {
+  if (!u) return null;
+  const login = u.type === "Bot" ? u.login.replace(/\[bot\]$/, "") : u.login;
+  return { id: u.id, node_id: u.node_id, login, avatar_url: u.avatar_url ?? null, type: u.type ?? null };
 }
 
 export interface ChunkRows {
@@ -81,9 +83,9 @@ export function repositoryRow(repo: Json): Json {
 export class ChunkCollector {
   readonly rows: ChunkRows = emptyRows();
   readonly followUps: FollowUp[] = [];
+  /** Top-level items (PRs, issues, discussions) dropped since: deleted before their follow-up. */
+  dropped = 0;
   private contributors = new Map<number, Json>();
-  private prsByDbId = new Map<number, Json>();
-  private issuesByDbId = new Map<number, Json>();
 
   constructor(readonly repositoryId: number) {}
 
@@ -105,15 +107,9 @@ export class ChunkCollector {
     return a.databaseId;
   }
 
-  private follow(c: Connection<unknown>, connection: NestedConnection, id: string, parentDatabaseId: number, parentKind: "pr" | "issue") {
-    if (c.pageInfo.hasNextPage) {
-      this.followUps.push({ connection, id, after: c.pageInfo.endCursor, parentDatabaseId, parentKind });
-    }
-  }
-
   addPullRequest(n: Json): void {
     const id = n.databaseId as number;
-    const labels = n.labels as Connection<Label>;
+    const labels = n.labels as NestedPage;
     const row: Json = {
       ...this.issueColumns(n, labels),
       is_draft: n.isDraft,
@@ -123,23 +119,50 @@ export class ChunkCollector {
       merged_at: n.mergedAt,
     };
     this.rows.pull_requests.push(row);
-    this.prsByDbId.set(id, row);
     const node = n.id as string;
-    this.follow(labels, "PullRequest.labels", node, id, "pr");
-    this.addNested("PullRequest.reviews", n.reviews as Connection<Json>, node, id, "pr");
+    const gone = () => this.dropPullRequest(id);
+    followIfMore(this.followUps, labels, { connection: "PullRequest.labels", id: node, take: (p) => addLabels(row, p), gone });
+    const reviews = n.reviews as NestedPage;
+    const take = (p: NestedPage) => this.addReviews(p, id);
+    take(reviews);
+    followIfMore(this.followUps, reviews, { connection: "PullRequest.reviews", id: node, take, gone });
   }
 
   addIssue(n: Json): void {
     const id = n.databaseId as number;
-    const labels = n.labels as Connection<Label>;
+    const labels = n.labels as NestedPage;
     const row = this.issueColumns(n, labels);
     this.rows.issues.push(row);
-    this.issuesByDbId.set(id, row);
-    this.follow(labels, "Issue.labels", n.id as string, id, "issue");
+    followIfMore(this.followUps, labels, {
+      connection: "Issue.labels", id: n.id as string, take: (p) => addLabels(row, p), gone: () => this.dropIssue(id),
+    });
+  }
+
+  private addReviews(page: NestedPage, pullRequestId: number): void {
+    for (const x of page.nodes) {
+      this.rows.reviews.push({
+        id: x.databaseId, node_id: x.id, repository_id: this.repositoryId, pull_request_id: pullRequestId,
+        author_id: this.actor(x.author as Actor), state: x.state, body: x.body, submitted_at: x.submittedAt,
+      });
+    }
+  }
+
+  /** A PR deleted before its follow-up: gone with its reviews. */
+  private dropPullRequest(id: number): void {
+    const before = this.rows.pull_requests.length;
+    this.rows.pull_requests = this.rows.pull_requests.filter((p) => p.id !== id);
+    this.rows.reviews = this.rows.reviews.filter((r) => r.pull_request_id !== id);
+    if (this.rows.pull_requests.length < before) this.dropped++;
+  }
+
+  private dropIssue(id: number): void {
+    const before = this.rows.issues.length;
+    this.rows.issues = this.rows.issues.filter((i) => i.id !== id);
+    if (this.rows.issues.length < before) this.dropped++;
   }
 
   /** The columns pull requests and issues share (on GitHub a pull request is an issue). */
-  private issueColumns(n: Json, labels: Connection<Label>): Json {
+  private issueColumns(n: Json, labels: NestedPage): Json {
     return {
       id: n.databaseId,
       node_id: n.id,
@@ -155,27 +178,10 @@ export class ChunkCollector {
       closed_at: n.closedAt,
     };
   }
+}
 
-  /** Adds one page of a nested connection and queues its next page, if any. */
-  addNested(connection: NestedConnection, page: Connection<Json>, parentNodeId: string, parentDatabaseId: number, parentKind: "pr" | "issue"): void {
-    for (const x of page.nodes) {
-      switch (connection) {
-        case "PullRequest.reviews":
-          this.rows.reviews.push({
-            id: x.databaseId, node_id: x.id, repository_id: this.repositoryId, pull_request_id: parentDatabaseId,
-            author_id: this.actor(x.author as Actor), state: x.state, body: x.body, submitted_at: x.submittedAt,
-          });
-          break;
-        case "PullRequest.labels":
-        case "Issue.labels": {
-          const parent = (parentKind === "pr" ? this.prsByDbId : this.issuesByDbId).get(parentDatabaseId);
-          (parent?.labels as Json[] | undefined)?.push({ name: x.name, color: x.color });
-          break;
-        }
-      }
-    }
-    this.follow(page, connection, parentNodeId, parentDatabaseId, parentKind);
-  }
+function addLabels(row: Json, page: NestedPage): void {
+  (row.labels as Label[]).push(...page.nodes.map((l) => ({ name: l.name as string, color: l.color as string })));
 }
 
 /** Strings of GitHub's answers may hold NUL, which Postgres text and jsonb reject: removed. */

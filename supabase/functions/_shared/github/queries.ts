@@ -1,7 +1,7 @@
 // GraphQL documents the backfill worker sends, valid on GitHub's public schema. Every query asks
 // for `rateLimit { cost remaining resetAt limit }` so the shared budget can be reconciled with
 // what GitHub actually charged. Nested connections report `pageInfo`, and anything that did not
-// fit is fetched through `node(id:)` follow-ups before the chunk commits (see engine/ingest.ts).
+// fit is fetched in batched follow-ups before the chunk commits (engine/fetchers/follow_ups.ts).
 import { queryCost } from "./query_cost.ts";
 
 export const RATE_LIMIT = "rateLimit { cost remaining resetAt limit }";
@@ -27,6 +27,10 @@ const FRAGMENT_TEXT: Record<string, string> = {
   author { ...ActorFields }
 }`,
   PageFields: `fragment PageFields on PageInfo { hasNextPage endCursor }`,
+  DiscussionCommentFields: `fragment DiscussionCommentFields on DiscussionComment {
+  id databaseId body createdAt updatedAt
+  author { ...ActorFields }
+}`,
 };
 
 /** Appends exactly the fragments a document uses (GitHub refuses unused ones). */
@@ -58,14 +62,15 @@ query RepositoryMetadata($owner: String!, $name: String!) {
   repository(owner: $owner, name: $name) { ...RepositoryFields }
 }`);
 
-// What a PR or an issue page holds of each item, whichever order the page is in.
-const PULL_REQUEST_NODE = `
+// What a PR or an issue page holds of each item, whichever order the page is in (also a parent
+// fetched by number, fetchers/parents.ts).
+export const PULL_REQUEST_NODE = `
         id databaseId number title body state isDraft additions deletions changedFiles
         createdAt updatedAt closedAt mergedAt
         author { ...ActorFields }
         labels(first: $nested) { pageInfo { ...PageFields } nodes { name color } }
         reviews(first: $nested) { pageInfo { ...PageFields } nodes { ...ReviewFields } }`;
-const ISSUE_NODE = `
+export const ISSUE_NODE = `
         id databaseId number title body state createdAt updatedAt closedAt
         author { ...ActorFields }
         labels(first: $nested) { pageInfo { ...PageFields } nodes { name color } }`;
@@ -131,19 +136,51 @@ query IssuesUpdatedPage($owner: String!, $name: String!, $first: Int!, $after: S
   }
 }`);
 
-/** Follow-up pages of one nested connection of one parent node. */
-export type NestedConnection = "PullRequest.reviews" | "PullRequest.labels" | "Issue.labels";
+/** A nested connection whose pages may not fit on its parent's page: `<parent type>.<field>`. */
+export type NestedConnection =
+  | "PullRequest.reviews"
+  | "PullRequest.labels"
+  | "Issue.labels"
+  | "Discussion.comments"
+  | "DiscussionComment.replies";
 
-const NESTED_SELECTION: Record<NestedConnection, string> = {
-  "PullRequest.reviews": "... on PullRequest { reviews(first: $first, after: $after) { pageInfo { ...PageFields } nodes { ...ReviewFields } } }",
-  "PullRequest.labels": "... on PullRequest { labels(first: $first, after: $after) { pageInfo { ...PageFields } nodes { name color } } }",
-  "Issue.labels": "... on Issue { labels(first: $first, after: $after) { pageInfo { ...PageFields } nodes { name color } } }",
+const NESTED_NODES: Record<NestedConnection, string> = {
+  "PullRequest.reviews": "...ReviewFields",
+  "PullRequest.labels": "name color",
+  "Issue.labels": "name color",
+  "Discussion.comments": "...DiscussionCommentFields",
+  "DiscussionComment.replies": "...DiscussionCommentFields",
 };
 
-export function nestedQuery(connection: NestedConnection): string {
-  return withFragments(`query NestedPage($id: ID!, $first: Int!, $after: String) {
+/** Most parents in one follow-up request: GitHub refuses more than 100 ids in nodes(ids:)
+ * (ARGUMENT_LIMIT); aliased node(id:) lookups are kept to the same number. */
+export const MAX_FOLLOW_UP_PARENTS = 100;
+/** Items per follow-up page: the most GitHub gives, at the cost of fewer (a follow-up's nested
+ * connection has no children, so its size does not change the cost). */
+export const FOLLOW_UP_PAGE = 100;
+
+function nestedSelection(connection: NestedConnection, after: string | null): string {
+  const [type, field] = connection.split(".");
+  const args = after === null ? `first: ${FOLLOW_UP_PAGE}` : `first: ${FOLLOW_UP_PAGE}, after: ${after}`;
+  return `... on ${type} { ${field}(${args}) { pageInfo { ...PageFields } nodes { ${NESTED_NODES[connection]} } } }`;
+}
+
+/** The first pages of one nested connection of up to 100 parents (`$ids`), in their order. */
+export function nestedFirstPagesQuery(connection: NestedConnection): string {
+  return withFragments(`query NestedFirstPages($ids: [ID!]!) {
   ${RATE_LIMIT}
-  node(id: $id) { ${NESTED_SELECTION[connection]} }
+  nodes(ids: $ids) { ${nestedSelection(connection, null)} }
+}`);
+}
+
+/** The next page of one nested connection of `count` parents, each after its own cursor
+ * (`$id<k>`, `$after<k>`; answered under the aliases `p<k>`): nodes(ids:) takes one selection for
+ * every id, so it cannot carry a cursor per parent. */
+export function nestedNextPagesQuery(connection: NestedConnection, count: number): string {
+  const k = Array.from({ length: count }, (_, i) => i);
+  return withFragments(`query NestedNextPages(${k.map((i) => `$id${i}: ID!, $after${i}: String!`).join(", ")}) {
+  ${RATE_LIMIT}
+  ${k.map((i) => `p${i}: node(id: $id${i}) { ${nestedSelection(connection, `$after${i}`)} }`).join("\n  ")}
 }`);
 }
 

@@ -1,7 +1,8 @@
 // GitHub's GraphQL cost formula, computed from the document actually sent and its variables: for
 // each connection, the number of times it is resolved (the product of its parents' first/last;
 // top level 1), summed, divided by 100, rounded, at least 1. A child's own `first` does not
-// multiply its cost, only its children's. Without the schema, a connection is a field that takes
+// multiply its cost, only its children's. `nodes(ids: [...])` is no connection (it adds no request)
+// but resolves what it selects once per id, so its list length multiplies like a parent's `first`. Without the schema, a connection is a field that takes
 // `first`/`last` or selects `nodes`/`edges`/`pageInfo`/`totalCount` — true of every document
 // the worker sends (supabase/tests/e2e/engine_query_cost.test.ts checks each against the
 // simulator's schema-aware count).
@@ -47,6 +48,12 @@ export function queryCost(document: string, variables: Record<string, unknown> =
     }
     return undefined;
   };
+  const idsCount = (field: FieldNode): number | undefined => {
+    if (field.name.value !== "nodes") return undefined;
+    const arg = field.arguments?.find((a) => a.name.value === "ids");
+    const v = arg ? valueFromASTUntyped(arg.value, variables) : undefined;
+    return Array.isArray(v) ? v.length : undefined;
+  };
   const isConnection = (field: FieldNode): boolean =>
     size(field) !== undefined ||
     (field.selectionSet?.selections.some((s) => s.kind === "Field" && CONNECTION_FIELDS.has(s.name.value)) ?? false);
@@ -60,7 +67,10 @@ export function queryCost(document: string, variables: Record<string, unknown> =
         const frag = fragments.get(sel.name.value);
         if (frag) walk(frag, multiplier, depth + 1);
       } else if (sel.selectionSet) {
-        if (isConnection(sel)) {
+        const ids = idsCount(sel);
+        if (ids !== undefined) {
+          walk(sel.selectionSet, multiplier * ids, depth + 1);
+        } else if (isConnection(sel)) {
           requests += multiplier;
           walk(sel.selectionSet, multiplier * (size(sel) ?? 0), depth + 1);
         } else {

@@ -23,6 +23,17 @@ Deno.test("queryCost() counts a totalCount-only connection once and a query with
   assert.deepEqual(queryCost(`{ viewer { login } }`), { requests: 0, points: 1 });
 });
 
+Deno.test("queryCost() multiplies what nodes(ids:) selects by the number of ids, adding no request of its own", () => {
+  // The simulator's README quotes it: 100 PRs with reviews(first: 5) and comments(first: 5) are
+  // 200 requests, 2 points.
+  const doc = `query($ids: [ID!]!) { nodes(ids: $ids) { ... on PullRequest {
+    reviews(first: 5) { nodes { id } } comments(first: 5) { nodes { id } } } } }`;
+  const ids = (n: number) => Array.from({ length: n }, (_, i) => `PR_${i}`);
+  assert.deepEqual(queryCost(doc, { ids: ids(100) }), { requests: 200, points: 2 });
+  assert.deepEqual(queryCost(doc, { ids: ids(1) }), { requests: 2, points: 1 });
+  assert.deepEqual(queryCost(`{ nodes(ids: ["a", "b", "c"]) { id } }`), { requests: 0, points: 1 });
+});
+
 Deno.test("the PR page costs 1 + 2·first requests: 100 PRs 2 points, 74 PRs 1 point", () => {
   const vars = { owner: "o", name: "r", after: null, nested: 100 };
   assert.equal(queryCost(PULL_REQUESTS_QUERY, { ...vars, first: 100 }).requests, 201);

@@ -1,8 +1,9 @@
 // The worker's GitHub REST client: one GET through fetch, its outcome classified exactly like
-// GraphQL's (graphql.ts: 404 not_found, 403/429 with retry-after secondary, 403 with no requests
-// left rate_limited, 5xx/timeouts/bad bodies transient), and the REST budget read from the
-// x-ratelimit-* headers (each request costs 1 of the "core" resource).
-import { classifyGithubError, GithubError, type RateLimitInfo } from "./graphql.ts";
+// GraphQL's (graphql.ts: 401 bad_credentials, 404 not_found, 403/429 with retry-after secondary,
+// 403 with no requests left rate_limited, other 403 forbidden, 5xx/timeouts/bad bodies transient,
+// 202 Accepted unreadable), and the REST budget read from the x-ratelimit-* headers (each request
+// costs 1 of the "core" resource).
+import { classifyGithubError, excerptOf, GithubError, type RateLimitInfo } from "./graphql.ts";
 
 export interface RestAnswer<T> {
   data: T;
@@ -89,6 +90,13 @@ export function createRestClient(options: RestClientOptions): RestClient {
           message: `GET ${path} answered ${res.status}: ${message}`,
           headers: Object.fromEntries(res.headers),
         });
+      }
+      if (res.status === 202) {
+        // GitHub's statistics endpoints: "If the data hasn't been cached when you query a
+        // repository's statistics, you'll receive a 202 response … Give the job a few moments to
+        // complete, and then submit the request again."
+        throw new GithubError("unreadable", `GET ${path} answered 202 Accepted: GitHub is still computing it (${excerptOf(text)}); try again in a few minutes`,
+          { status: 202, excerpt: excerptOf(text) });
       }
       try {
         return { data: JSON.parse(text) as T, rateLimit: restRateLimit(res.headers), next: nextLink(res.headers.get("link")) };

@@ -32,7 +32,10 @@ Deno.test("get() classifies failures like the GraphQL client", async () => {
   assertEquals(await kindOf(clientAnswering(403, "{}", { "retry-after": "30" }).get("/x", 1000)), "secondary");
   assertEquals(await kindOf(clientAnswering(429, "{}").get("/x", 1000)), "secondary");
   assertEquals(await kindOf(clientAnswering(403, "{}", { "x-ratelimit-remaining": "0", "x-ratelimit-reset": "2000000000" }).get("/x", 1000)), "rate_limited");
+  assertEquals(await kindOf(clientAnswering(401, '{"message":"Bad credentials","status":"401"}').get("/x", 1000)), "bad_credentials");
+  assertEquals(await kindOf(clientAnswering(403, '{"message":"Resource not accessible by integration"}').get("/x", 1000)), "forbidden");
   assertEquals(await kindOf(clientAnswering(502, "bad gateway").get("/x", 1000)), "transient");
+  assertEquals(await kindOf(clientAnswering(202, "{}").get("/x", 1000)), "unreadable", "202 Accepted: GitHub is still computing it");
   assertEquals(await kindOf(clientAnswering(200, "{not json").get("/x", 1000)), "transient");
 });
 

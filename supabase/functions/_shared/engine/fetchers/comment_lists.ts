@@ -3,20 +3,25 @@
 //   GET /repos/{o}/{r}/issues/comments?since=…&sort=updated&direction=asc&per_page=100
 //   GET /repos/{o}/{r}/pulls/comments?since=…&sort=updated&direction=asc&per_page=100
 // They run as later phases of the pull_requests / issues data types, after those types' GraphQL
-// pages, so their parents are stored when they commit. Each page is one chunk. `since` filters on
-// updated_at, so a list is a superset of the comments of this task's parents: rows carry the
-// parent's number and the upsert keeps only comments whose parent is stored
-// (engine.upsert_comment_rows).
+// pages. Each page is one chunk. Rows carry the parent's number, which the upsert resolves among
+// stored PRs and issues (engine.upsert_comment_rows); a comment updated inside the window whose
+// parent is not stored brings its parent along (parents.ts), so comments inside the window are
+// kept whatever their parent's age (a capped initial job, "the last N PRs", keeps its cap).
 //
 // The walk is keyset, not page numbers: each page asks for the comments updated since the last
-// one the previous page saw (since is inclusive, so the comments of that second are read again;
-// upserts make that harmless). Page numbers break on big repositories: GitHub answers 422
-// "pagination is limited for this resource" past page ~1,100-1,300, and offsets shift when a
-// comment is deleted between two reads (or before a resume), skipping one. Only when a whole
-// page shares one updated_at second does the walk step to the next page number of that second.
-import { GithubError } from "../../github/graphql.ts";
-import type { ChunkRows } from "../ingest.ts";
+// one the previous page saw, minus one second. GitHub documents `since` as "Only show results that
+// were last updated after the given time" (strictly after), some clients observe at-or-after;
+// asking one second earlier reads the rest of that second under either reading, and the comments
+// read twice are upserted twice, harmlessly (they count no item). Page numbers break on big
+// repositories: GitHub answers 422 "pagination is limited for this resource" past page
+// ~1,100-1,300, and offsets shift when a comment is deleted between two reads (or before a
+// resume), skipping one. Only when a whole page shares one updated_at second does the walk step to
+// the next page number of that second; should GitHub refuse that page (more comments in one
+// second than it pages through), the walk goes on after that second rather than stopping.
+import { excerptOf, GithubError } from "../../github/graphql.ts";
+import { ChunkCollector, type ChunkRows, emptyRows, restActor, type RestUser } from "../ingest.ts";
 import type { WindowedPage } from "./common.ts";
+import { fetchParents, type ParentNumbers } from "./parents.ts";
 import type { Answered, Fetched, FetchContext } from "./types.ts";
 
 type Json = Record<string, unknown>;
@@ -38,8 +43,9 @@ export function parsePhase(cursor: string | null, first: Phase): { phase: Phase;
   return { phase: m[1] as Phase, value: m[2] === "" ? null : m[2] };
 }
 
-/** Where a comment list stands: the list's own start (`from`, which the next list of the task
- * starts at too), the `since` of the next request and its page within that `since`. */
+/** Where a comment list stands: the list's own start (`from`, the window start: the next list of
+ * the task starts there too, and comments updated before it are left out), the last updated_at
+ * seen (`since`; the request asks from one second before it) and the page within that `since`. */
 export interface ListCursor {
   from: string | null;
   since: string | null;
@@ -87,10 +93,13 @@ export function listFrom(value: string): string | null {
   return parseListCursor(value).from;
 }
 
-/** The request of one list page. */
+const SECOND = 1000;
+const isoSecond = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+
+/** The request of one list page: `since` one second before the cursor's (see the header). */
 export function listPath(ctx: FetchContext, list: CommentList, c: ListCursor): string {
   const q = new URLSearchParams();
-  if (c.since) q.set("since", c.since);
+  if (c.since) q.set("since", isoSecond(Date.parse(c.since) - SECOND));
   q.set("sort", "updated");
   q.set("direction", "asc");
   q.set("per_page", String(PER_PAGE));
@@ -112,7 +121,7 @@ export function nextListCursor(c: ListCursor, updatedAts: string[], hasNext: boo
 }
 
 /** Whether a failed list request is GitHub's 422 for paging too deep. */
-export function isPaginationLimit(e: unknown): boolean {
+function isPaginationLimit(e: unknown): boolean {
   return e instanceof GithubError && e.details.status === 422 && /pagination is limited/i.test(e.message);
 }
 
@@ -122,14 +131,6 @@ export function runsIssueComments(ctx: FetchContext, dataType: "pull_requests" |
   return dataType === "issues" || !ctx.dataTypes.includes("issues");
 }
 
-interface RestUser {
-  id: number;
-  node_id: string;
-  login: string;
-  avatar_url?: string;
-  type?: string;
-}
-
 interface RestComment {
   id: number;
   node_id: string;
@@ -137,6 +138,7 @@ interface RestComment {
   body: string | null;
   created_at: string;
   updated_at: string;
+  html_url?: string;
   issue_url?: string;
   pull_request_url?: string;
   pull_request_review_id?: number | null;
@@ -149,57 +151,112 @@ const numberAtEnd = (url: string | undefined, what: string): number => {
   return Number(m[1]);
 };
 
-const author = (u: RestUser | null) =>
-  u ? { id: u.id, node_id: u.node_id, login: u.login, avatar_url: u.avatar_url ?? null, type: u.type ?? null } : null;
+/** The kind of a comment's parent: a conversation comment's html_url reads …/pull/N#… on a PR
+ * and …/issues/N#… on an issue (its issue_url says /issues/ for both); null when it says neither. */
+export function parentKindOf(list: CommentList, c: RestComment): "pr" | "issue" | null {
+  if (list === "review_comments") return "pr";
+  const m = /\/(pull|issues)\/\d+(?:[#?/]|$)/.exec(c.html_url ?? "");
+  return m ? (m[1] === "pull" ? "pr" : "issue") : null;
+}
 
-/**
- * One page of a comment list as a chunk. `value` is the list's stored cursor; `then` is the
- * cursor after the list's last page (the next list's first page), or null when the data type is
- * done after it.
- */
-export async function commentListChunk(ctx: FetchContext, list: CommentList, value: string, then: string | null): Promise<Fetched> {
-  const repositoryId = ctx.repositoryId;
-  if (repositoryId === null) {
-    throw new Error(`listing ${list} of ${ctx.owner}/${ctx.name} before its repository id is known: the GraphQL pages run first`);
-  }
-  const cursor = parseListCursor(value);
-  let r: Answered<RestComment[]>;
-  try {
-    r = await ctx.rest<RestComment[]>(listPath(ctx, list, cursor));
-  } catch (e) {
-    // Only a page past the first of one updated_at second can be this deep: more comments share
-    // that second than GitHub pages through. Retrying cannot help, nor can re-reading.
-    if (isPaginationLimit(e)) {
-      throw new Error(`listing ${list} of ${ctx.owner}/${ctx.name}: more than ${(cursor.page - 1) * PER_PAGE} comments were ` +
-        `last updated in the second ${cursor.since} and GitHub stops paging at page ${cursor.page} (${(e as Error).message}); ` +
-        "those past the limit are fetched once they change again: retry the repository later");
-    }
-    throw e;
-  }
-  if (!Array.isArray(r.data)) throw new TypeError(`${list} of ${ctx.owner}/${ctx.name}: GitHub answered something other than a list`);
-  const rows: Json[] = r.data.map((c) => ({
+function commentRow(list: CommentList, c: RestComment, repositoryId: number): Json {
+  return {
     id: c.id,
     node_id: c.node_id,
     repository_id: repositoryId,
-    author: author(c.user),
+    author: restActor(c.user),
     body: c.body,
     created_at: c.created_at,
     updated_at: c.updated_at,
     ...(list === "issue_comments"
       ? { number: numberAtEnd(c.issue_url, "issue_url") }
       : { number: numberAtEnd(c.pull_request_url, "pull_request_url"), review_id: c.pull_request_review_id ?? null, path: c.path ?? null }),
-  }));
+  };
+}
+
+/** The page after GitHub refused page `c.page` of the second `c.since` (422): the walk goes on
+ * after that second; the comments of it past the pages GitHub serves are left out. */
+function afterRefusedSecond(c: ListCursor): ListCursor {
+  return { from: c.from, since: isoSecond(Date.parse(c.since!) + SECOND), page: 1 };
+}
+
+async function listPage(ctx: FetchContext, list: CommentList, cursor: ListCursor): Promise<Answered<RestComment[]> | null> {
+  try {
+    return await ctx.rest<RestComment[]>(listPath(ctx, list, cursor));
+  } catch (e) {
+    // Only a page past the first of one updated_at second is this deep. Retrying cannot help.
+    if (!isPaginationLimit(e) || cursor.page === 1 || cursor.since === null) throw e;
+    console.warn(`listing ${list} of ${ctx.owner}/${ctx.name}: more than ${(cursor.page - 1) * PER_PAGE} comments were last ` +
+      `updated in the second ${cursor.since} and GitHub stops paging at page ${cursor.page} (${(e as Error).message}); ` +
+      "the rest of that second is skipped (they are fetched once they change again)");
+    return null;
+  }
+}
+
+/**
+ * The parents this page's comments miss, of the kinds the task fetches (a capped initial job
+ * fetches none: its cap is the promise), fetched into `collector`. Returns the points spent.
+ */
+async function missingParents(ctx: FetchContext, list: CommentList, comments: RestComment[], collector: ChunkCollector): Promise<number> {
+  if (!ctx.lookupParents || Number.isFinite(ctx.cap) || comments.length === 0) return 0;
+  const byKind = { pr: new Set<number>(), issue: new Set<number>() };
+  for (const c of comments) {
+    const kind = parentKindOf(list, c);
+    if (kind) byKind[kind].add(numberAtEnd(list === "issue_comments" ? c.issue_url : c.pull_request_url, "parent url"));
+  }
+  const { stored, taskDataTypes } = await ctx.lookupParents([...byKind.pr, ...byKind.issue]);
+  const wanted = (kind: "pr" | "issue", dataType: string) =>
+    taskDataTypes.includes(dataType) ? [...byKind[kind]].filter((n) => !stored.has(n)).sort((a, b) => a - b) : [];
+  const numbers: ParentNumbers = { pullRequests: wanted("pr", "pull_requests"), issues: wanted("issue", "issues") };
+  if (numbers.pullRequests.length + numbers.issues.length === 0) return 0;
+  return await fetchParents(ctx, collector, numbers);
+}
+
+/**
+ * One page of a comment list as a chunk. `value` is the list's stored cursor; `then` is the
+ * cursor after the list's last page (the next list's first page), or null when the data type is
+ * done after it. `dataType` is the data type running the list: the parents of its own kind that
+ * the page brings are its items (new rows: they were not stored).
+ */
+export async function commentListChunk(
+  ctx: FetchContext,
+  list: CommentList,
+  value: string,
+  then: string | null,
+  dataType: "pull_requests" | "issues",
+): Promise<Fetched> {
+  const repositoryId = ctx.repositoryId;
+  if (repositoryId === null) {
+    throw new Error(`listing ${list} of ${ctx.owner}/${ctx.name} before its repository id is known: the GraphQL pages run first`);
+  }
+  const cursor = parseListCursor(value);
+  const r = await listPage(ctx, list, cursor);
+  if (r === null) {
+    return { rows: { ...emptyRows(), ...listRows(list, []) }, items: 0, nextCursor: cursorValue(list, afterRefusedSecond(cursor)), done: false, estimatedTotal: ctx.itemsDone, points: 0 };
+  }
+  if (!Array.isArray(r.data)) {
+    throw new GithubError("unreadable", `${list} of ${ctx.owner}/${ctx.name} (data type ${dataType}): GitHub answered something ` +
+      `other than a list of comments: ${excerptOf(r.data)}`, { excerpt: excerptOf(r.data) });
+  }
+  // Timestamps are shown to the second: the window's first second is kept whole.
+  const from = cursor.from === null ? -Infinity : Math.floor(Date.parse(cursor.from) / SECOND) * SECOND;
+  const inWindow = r.data.filter((c) => Date.parse(c.updated_at) >= from);
+  const collector = new ChunkCollector(repositoryId);
+  const points = await missingParents(ctx, list, inWindow, collector);
+  const rows = { ...collector.rows, ...listRows(list, inWindow.map((c) => commentRow(list, c, repositoryId))) };
+  const items = dataType === "pull_requests" ? collector.rows.pull_requests.length : collector.rows.issues.length;
   const next = nextListCursor(cursor, r.data.map((c) => c.updated_at), (r.next ?? null) !== null);
   const nextCursor = next ? cursorValue(list, next) : then;
   return {
-    rows: {
-      contributors: [], pull_requests: [], issues: [], reviews: [], review_comments: [], issue_comments: [],
-      [`${list}_by_number`]: rows,
-    },
-    items: 0,
+    rows,
+    items,
     nextCursor: nextCursor ?? ctx.cursor,
     done: nextCursor === null,
-    estimatedTotal: ctx.itemsDone,
-    points: 0,
+    estimatedTotal: ctx.itemsDone + items,
+    points,
   };
+}
+
+function listRows(list: CommentList, comments: Json[]): Pick<ChunkRows, "issue_comments_by_number" | "review_comments_by_number"> {
+  return { [`${list}_by_number`]: comments };
 }

@@ -1,7 +1,7 @@
-// What several fetchers share: nested follow-up pages and the window edge of newest-first lists.
+// What several fetchers share: the repository of an answer, the window edge of newest-first lists
+// and the order parents are walked in.
 import { GithubError } from "../../github/graphql.ts";
-import { type ChunkCollector, type ChunkRows, emptyRows, repositoryRow } from "../ingest.ts";
-import { nestedQuery } from "../../github/queries.ts";
+import { type ChunkRows, emptyRows, repositoryRow } from "../ingest.ts";
 import type { FetchContext } from "./types.ts";
 
 type Json = Record<string, unknown>;
@@ -23,18 +23,14 @@ export function rowsWithRepository(repo: Json): ChunkRows {
   return { ...emptyRows(), repository: repositoryRow(repo) };
 }
 
-/** Fetches every nested page that overflowed (node(id:) follow-ups) into the collector, so the
- * chunk is complete before it commits. Returns the points spent. */
-export async function fetchFollowUps(ctx: FetchContext, collector: ChunkCollector): Promise<number> {
-  let points = 0;
-  while (collector.followUps.length > 0) {
-    const f = collector.followUps.shift()!;
-    const r = await ctx.graphql<{ node: Json }>(nestedQuery(f.connection), { id: f.id, first: 100, after: f.after });
-    points += r.points;
-    const field = f.connection.split(".")[1];
-    collector.addNested(f.connection, r.data.node[field] as never, f.id, f.parentDatabaseId, f.parentKind);
-  }
-  return points;
+/**
+ * Whether PRs, issues and discussions are walked most recently updated first down to the window
+ * start (every parent with activity inside the window is stored with all its nested items, also
+ * one created long before), or newest first by creation: only the capped initial backfill, whose
+ * promise is "the last N pull requests".
+ */
+export function walksByUpdate(ctx: FetchContext): boolean {
+  return !Number.isFinite(ctx.cap);
 }
 
 export interface WindowedPage {
@@ -74,9 +70,4 @@ export function takeNewestFirst<T>(ctx: FetchContext, page: Page<T>, dateOf: (n:
     estimatedTotal = Math.min(estimatedTotal, Math.max(ctx.itemsDone + kept + 1, Math.round((ctx.itemsDone + kept) * windowMs / span)));
   }
   return { items: kept, done, nextCursor: done ? ctx.cursor : page.pageInfo.endCursor, estimatedTotal };
-}
-
-/** This chunk's `first`: the page size, never past the cap. */
-export function firstUnderCap(ctx: FetchContext): number {
-  return Math.max(1, Math.min(ctx.sizes.first, ctx.cap - ctx.itemsDone));
 }

@@ -1,77 +1,41 @@
-// Discussions newest first with their comments and each comment's replies. Nested pages that
-// overflow (a discussion's comments, a comment's replies) are fetched through node(id:)
-// follow-ups before the chunk commits, exactly like pull requests' nested connections.
-// In "updated" mode (scheduled syncs) discussions come most recently updated first and the walk
-// stops at the first one updated before the window start (the last sync), so an old discussion
-// answered or commented on since is fetched again with all its comments.
+// Discussions most recently updated first down to the window start, so an old discussion answered
+// or commented on inside the window is stored with all its comments, and each comment's replies.
+//
+// Cost, by GitHub's formula (connections resolved, /100, rounded, at least 1): a page of
+// discussions with their first 100 top-level comments is 1 + first requests (100 discussions:
+// 1 point, empty repository or not), since the comments connection has no child connection. The
+// replies, which would multiply (first × comments), come in follow-ups: nodes(ids:) over up to 100
+// comments with their first 100 replies each, 1 point (follow_ups.ts). Pages after the first of a
+// discussion's comments or of a comment's replies follow the same way. A chunk takes the page's
+// discussions up to MAX_COMMENTS_PER_CHUNK top-level comments (at least one discussion) and goes on
+// after the last one it took, so its follow-ups fit in a worker pass whatever the page holds.
 import { type Actor, ChunkCollector } from "../ingest.ts";
-import { RATE_LIMIT, withFragments } from "../../github/queries.ts";
-import { firstUnderCap, type Page, repositoryOf, takeNewestFirst } from "./common.ts";
-import type { FetchContext, Fetcher } from "./types.ts";
+import { bestPageSize, estimateCost, FOLLOW_UP_PAGE, RATE_LIMIT, withFragments } from "../../github/queries.ts";
+import { type Page, repositoryOf, takeNewestFirst } from "./common.ts";
+import { followIfMore, type NestedPage, runFollowUps } from "./follow_ups.ts";
+import type { Fetcher } from "./types.ts";
 
 type Json = Record<string, unknown>;
 
-const COMMENT_FIELDS = "id databaseId body createdAt updatedAt author { ...ActorFields }";
-const COMMENTS = (first: string) =>
-  `comments(first: ${first}, after: $after) { pageInfo { ...PageFields } nodes { ${COMMENT_FIELDS} replies(first: $replies) { pageInfo { ...PageFields } nodes { ${COMMENT_FIELDS} } } } }`;
-
-const discussionsPage = (operation: string, order: "CREATED_AT" | "UPDATED_AT") => withFragments(/* GraphQL */ `
-query ${operation}($owner: String!, $name: String!, $first: Int!, $after: String, $nested: Int!, $replies: Int!) {
+export const DISCUSSIONS_QUERY = withFragments(/* GraphQL */ `
+query DiscussionsPage($owner: String!, $name: String!, $first: Int!, $after: String, $comments: Int!) {
   ${RATE_LIMIT}
   repository(owner: $owner, name: $name) {
     ...RepositoryFields
-    discussions(first: $first, after: $after, orderBy: { field: ${order}, direction: DESC }) {
+    discussions(first: $first, after: $after, orderBy: { field: UPDATED_AT, direction: DESC }) {
       totalCount
       pageInfo { ...PageFields }
+      edges { cursor }
       nodes {
         id databaseId number title body createdAt updatedAt answerChosenAt
         author { ...ActorFields }
-        comments(first: $nested) {
-          pageInfo { ...PageFields }
-          nodes { ${COMMENT_FIELDS} replies(first: $replies) { pageInfo { ...PageFields } nodes { ${COMMENT_FIELDS} } } }
-        }
+        comments(first: $comments) { pageInfo { ...PageFields } nodes { ...DiscussionCommentFields } }
       }
     }
   }
 }`);
 
-export const DISCUSSIONS_QUERY = discussionsPage("DiscussionsPage", "CREATED_AT");
-export const DISCUSSIONS_BY_UPDATE_QUERY = discussionsPage("DiscussionsUpdatedPage", "UPDATED_AT");
-
-/** Next page of one discussion's comments (with their first replies). */
-export const DISCUSSION_COMMENTS_QUERY = withFragments(/* GraphQL */ `
-query DiscussionCommentsPage($id: ID!, $first: Int!, $after: String, $replies: Int!) {
-  ${RATE_LIMIT}
-  node(id: $id) { ... on Discussion { ${COMMENTS("$first")} } }
-}`);
-
-/** Next page of one comment's replies. */
-export const DISCUSSION_REPLIES_QUERY = withFragments(/* GraphQL */ `
-query DiscussionRepliesPage($id: ID!, $first: Int!, $after: String) {
-  ${RATE_LIMIT}
-  node(id: $id) { ... on DiscussionComment { replies(first: $first, after: $after) { pageInfo { ...PageFields } nodes { ${COMMENT_FIELDS} } } } }
-}`);
-
-/** GitHub's formula for the documents above (connections resolved, /100, rounded, min 1). */
-export function discussionsCost(kind: "page" | "comments" | "replies", first: number, nested: number, replies: number): number {
-  const requests = kind === "page" ? 1 + first + first * nested : kind === "comments" ? 1 + first : 1;
-  void replies;
-  return Math.max(1, Math.round(requests / 100));
-}
-
-interface FollowUp {
-  kind: "comments" | "replies";
-  /** Node id of the discussion (comments) or of the comment (replies). */
-  id: string;
-  after: string | null;
-  discussionId: number;
-  /** databaseId of the comment whose replies these are. */
-  commentId: number | null;
-}
-
 class DiscussionCollector extends ChunkCollector {
-  readonly discussionFollowUps: FollowUp[] = [];
-
   constructor(repositoryId: number) {
     super(repositoryId);
     this.rows.discussions = [];
@@ -85,23 +49,21 @@ class DiscussionCollector extends ChunkCollector {
       author_id: this.actor(n.author as Actor), created_at: n.createdAt, updated_at: n.updatedAt,
       answer_chosen_at: n.answerChosenAt ?? null,
     });
-    this.addComments(n.comments as Page, n.id as string, id);
+    const take = (page: NestedPage) => this.addComments(page, id);
+    const comments = n.comments as NestedPage;
+    take(comments);
+    followIfMore(this.followUps, comments, { connection: "Discussion.comments", id: n.id as string, take, gone: () => this.dropDiscussion(id) });
   }
 
-  addComments(page: Omit<Page, "totalCount">, discussionNodeId: string, discussionId: number): void {
+  /** Top-level comments; each one's replies are a follow-up from their first page. */
+  private addComments(page: NestedPage, discussionId: number): void {
     for (const c of page.nodes) {
       const commentId = this.addComment(c, discussionId, null);
-      this.addReplies(c.replies as Page, c.id as string, discussionId, commentId);
-    }
-    if (page.pageInfo.hasNextPage) {
-      this.discussionFollowUps.push({ kind: "comments", id: discussionNodeId, after: page.pageInfo.endCursor, discussionId, commentId: null });
-    }
-  }
-
-  addReplies(page: Omit<Page, "totalCount">, commentNodeId: string, discussionId: number, commentId: number): void {
-    for (const r of page.nodes) this.addComment(r, discussionId, commentId);
-    if (page.pageInfo.hasNextPage) {
-      this.discussionFollowUps.push({ kind: "replies", id: commentNodeId, after: page.pageInfo.endCursor, discussionId, commentId });
+      this.followUps.push({
+        connection: "DiscussionComment.replies", id: c.id as string, after: null,
+        take: (replies) => replies.nodes.forEach((r) => this.addComment(r, discussionId, commentId)),
+        gone: () => this.dropComment(commentId),
+      });
     }
   }
 
@@ -112,40 +74,46 @@ class DiscussionCollector extends ChunkCollector {
     });
     return c.databaseId as number;
   }
+
+  /** Deleted before a follow-up reached it: gone with its comments and replies. */
+  private dropDiscussion(id: number): void {
+    const before = this.rows.discussions!.length;
+    this.rows.discussions = this.rows.discussions!.filter((d) => d.id !== id);
+    this.rows.discussion_comments = this.rows.discussion_comments!.filter((c) => c.discussion_id !== id);
+    if (this.rows.discussions.length < before) this.dropped++;
+  }
+
+  /** A comment deleted before its replies were fetched: gone with them. */
+  private dropComment(id: number): void {
+    this.rows.discussion_comments = this.rows.discussion_comments!.filter((c) => c.id !== id && c.parent_id !== id);
+  }
 }
 
-async function fetchDiscussionFollowUps(ctx: FetchContext, collector: DiscussionCollector): Promise<number> {
-  let points = 0;
-  const replies = ctx.sizes.threadComments;
-  while (collector.discussionFollowUps.length > 0) {
-    const f = collector.discussionFollowUps.shift()!;
-    if (f.kind === "comments") {
-      const first = ctx.sizes.nested;
-      const r = await ctx.graphql<{ node: { comments: Page } }>(DISCUSSION_COMMENTS_QUERY,
-        { id: f.id, first, after: f.after, replies }, discussionsCost("comments", first, 0, replies));
-      points += r.points;
-      collector.addComments(r.data.node.comments, f.id, f.discussionId);
-    } else {
-      const r = await ctx.graphql<{ node: { replies: Page } }>(DISCUSSION_REPLIES_QUERY,
-        { id: f.id, first: 100, after: f.after }, discussionsCost("replies", 100, 0, 0));
-      points += r.points;
-      collector.addReplies(r.data.node.replies, f.id, f.discussionId, f.commentId!);
-    }
+/** Top-level comments one chunk takes: their replies are one request per 100. */
+export const MAX_COMMENTS_PER_CHUNK = 1000;
+
+/** The page cut after the discussions whose first comments reach MAX_COMMENTS_PER_CHUNK (at least
+ * one), resuming after the last one kept (its edge's cursor). */
+function boundedPage(page: Page & { edges?: { cursor: string }[] }): Page {
+  let comments = 0;
+  let k = 0;
+  while (k < page.nodes.length) {
+    comments += ((page.nodes[k].comments as NestedPage | undefined)?.nodes.length ?? 0);
+    if (k > 0 && comments > MAX_COMMENTS_PER_CHUNK) break;
+    k++;
   }
-  return points;
+  if (k === page.nodes.length || !page.edges?.[k - 1]) return page;
+  return { totalCount: page.totalCount, pageInfo: { hasNextPage: true, endCursor: page.edges[k - 1].cursor }, nodes: page.nodes.slice(0, k) };
 }
 
 export const fetchDiscussions: Fetcher = async (ctx) => {
-  const first = firstUnderCap(ctx);
-  const { nested, threadComments: replies } = ctx.sizes;
-  const byUpdate = ctx.mode === "updated";
-  const r = await ctx.graphql<{ repository: Json | null }>(byUpdate ? DISCUSSIONS_BY_UPDATE_QUERY : DISCUSSIONS_QUERY, {
-    owner: ctx.owner, name: ctx.name, first, after: ctx.cursor, nested, replies,
-  }, discussionsCost("page", first, nested, replies));
+  const vars = { owner: ctx.owner, name: ctx.name, after: ctx.cursor, comments: FOLLOW_UP_PAGE };
+  const max = Math.max(1, Math.min(100, ctx.sizes.first * 2, ctx.cap - ctx.itemsDone));
+  const first = bestPageSize(max, (f) => estimateCost(DISCUSSIONS_QUERY, { ...vars, first: f }));
+  const r = await ctx.graphql<{ repository: Json | null }>(DISCUSSIONS_QUERY, { ...vars, first });
   const repo = repositoryOf(r.data);
   const collector = DiscussionCollector.forRepository(repo);
-  const page = takeNewestFirst(ctx, repo.discussions as Page, (n) => (byUpdate ? n.updatedAt : n.createdAt) as string,
-    (n) => collector.addDiscussion(n));
-  const points = r.points + await fetchDiscussionFollowUps(ctx, collector);
-  return { rows: collector.rows, ...page, points };
+  const page = takeNewestFirst(ctx, boundedPage(repo.discussions as Page), (n) => n.updatedAt as string, (n) => collector.addDiscussion(n));
+  const points = r.points + await runFollowUps(ctx, collector.followUps);
+  return { rows: collector.rows, ...page, items: page.items - collector.dropped, points };
 };

@@ -1,5 +1,6 @@
-// Incremental (scheduled) syncs fetch PRs, issues and discussions by update date (backfills by
-// creation date), re-read commits over an overlap before the last sync and re-read the star day
+// PRs, issues and discussions are walked by update date down to the window start in backfills and
+// incremental (scheduled) syncs alike (only a capped initial job takes the newest PRs by
+// creation); syncs re-read commits over an overlap before the last sync and re-read the star day
 // the last sync ran in.
 import assert from "node:assert/strict";
 import { COMMITS_OVERLAP_DAYS, fetchCommits } from "./commits.ts";
@@ -59,9 +60,16 @@ Deno.test("in updated mode PRs come most recently updated first and stop at the 
   assert.equal(chunk.nextCursor, `review_comments:${JSON.stringify({ from: SINCE, since: SINCE, page: 1 })}`);
 });
 
-Deno.test("in created mode PRs stop at the first one created before the window start", async () => {
+Deno.test("a backfill walks PRs by update too: an old PR updated inside the window is kept", async () => {
   const sent: { doc: string; vars: Json }[] = [];
   const chunk = await fetchPullRequests(context("created", sent));
+  assert.match(sent[0].doc, /orderBy: \{ field: UPDATED_AT, direction: DESC \}/);
+  assert.deepEqual(chunk.rows.pull_requests.map((p) => p.number), [3, 1]);
+});
+
+Deno.test("a capped initial job takes the newest PRs by creation and stops at the first one created before the window start", async () => {
+  const sent: { doc: string; vars: Json }[] = [];
+  const chunk = await fetchPullRequests({ ...context("created", sent), cap: 200 });
   assert.match(sent[0].doc, /orderBy: \{ field: CREATED_AT, direction: DESC \}/);
   assert.deepEqual(chunk.rows.pull_requests.map((p) => p.number), [3]);
 });
@@ -74,16 +82,14 @@ Deno.test("in updated mode issues are asked for with filterBy.since the last syn
   assert.deepEqual(chunk.rows.issues.map((i) => i.number), [3, 1]);
 });
 
-Deno.test("in updated mode discussions come most recently updated first and stop at the last sync", async () => {
-  const sent: { doc: string; vars: Json }[] = [];
-  const chunk = await fetchDiscussions(context("updated", sent));
-  assert.match(sent[0].doc, /discussions\(first: \$first, after: \$after, orderBy: \{ field: UPDATED_AT, direction: DESC \}\)/);
-  assert.deepEqual(chunk.rows.discussions!.map((d) => d.number), [3, 1], "the old discussion updated since is fetched again");
-  assert.equal(chunk.done, true, "the first one updated before the last sync ends the walk");
-  const created: { doc: string; vars: Json }[] = [];
-  const backfill = await fetchDiscussions(context("created", created));
-  assert.match(created[0].doc, /orderBy: \{ field: CREATED_AT, direction: DESC \}/);
-  assert.deepEqual(backfill.rows.discussions!.map((d) => d.number), [3]);
+Deno.test("discussions come most recently updated first and stop at the window start, in backfills and syncs alike", async () => {
+  for (const mode of ["updated", "created"] as const) {
+    const sent: { doc: string; vars: Json }[] = [];
+    const chunk = await fetchDiscussions(context(mode, sent));
+    assert.match(sent[0].doc, /discussions\(first: \$first, after: \$after, orderBy: \{ field: UPDATED_AT, direction: DESC \}\)/);
+    assert.deepEqual(chunk.rows.discussions!.map((d) => d.number), [3, 1], `${mode}: the old discussion updated since is fetched again`);
+    assert.equal(chunk.done, true, "the first one updated before the window start ends the walk");
+  }
 });
 
 Deno.test("in updated mode commits are read from an overlap before the last sync (commit dates predate merges)", async () => {
@@ -103,15 +109,15 @@ Deno.test("in updated mode the star day the last sync ran in is read again whole
     const paths: string[] = [];
     const rest = <T>(path: string) => {
       paths.push(path);
-      const weeks = [{ week: "2026-11-15", total: 28, days: [1, 2, 3, 4, 5, 6, 7] }];
-      return Promise.resolve({ data: weeks as T, points: 0 });
+      const weeks = [{ week: Date.parse("2026-11-15T00:00:00Z") / 1000, total: 28, days: [1, 2, 3, 4, 5, 6, 7] }];
+      return Promise.resolve({ data: weeks as T, points: 0, next: null });
     };
     const chunk = await fetchStars({ ...context(mode, [], rest), windowStart: "2026-11-20T15:30:00Z" });
     return { path: paths[0], days: chunk.rows.star_history!.map((r) => `${r.day}:${r.stars}`) };
   };
   assert.deepEqual(await run("updated"), {
-    path: "/repos/acme/web/stargazers/history?since=2026-11-20",
+    path: "/repos/acme/web/stargazers/history",
     days: ["2026-11-20:6", "2026-11-21:7"],
   });
-  assert.deepEqual(await run("created"), { path: "/repos/acme/web/stargazers/history?since=2026-11-21", days: ["2026-11-21:7"] });
+  assert.deepEqual(await run("created"), { path: "/repos/acme/web/stargazers/history", days: ["2026-11-21:7"] });
 });

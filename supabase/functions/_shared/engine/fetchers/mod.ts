@@ -8,7 +8,7 @@ import { fetchRepository } from "./repository.ts";
 import { fetchStars } from "./stars.ts";
 import type { Fetcher } from "./types.ts";
 
-export type { Answered, FetchContext, Fetched, Fetcher, FetchMode } from "./types.ts";
+export type { Answered, FetchContext, Fetched, Fetcher, FetchMode, ParentLookup } from "./types.ts";
 export { fetchModeForJob } from "./types.ts";
 
 export const FETCHERS: Readonly<Record<string, Fetcher>> = {

@@ -1,14 +1,16 @@
-// Pull requests newest first with labels and reviews (nested overflow through node(id:)
-// follow-ups), then the review comment list and, when this task fetches no issues, the
-// conversation comment list (comment_lists.ts). The cursor carries the phase:
+// Pull requests with labels and reviews (nested overflow through batched follow-ups), then the
+// review comment list and, when this task fetches no issues, the conversation comment list
+// (comment_lists.ts). The cursor carries the phase:
 // `prs:<GraphQL cursor>` → `review_comments:<list cursor>` → `issue_comments:<list cursor>`.
-// An initial job caps the count (ctx.cap); its lists start at its oldest PR. In "updated" mode
-// (scheduled syncs) PRs come most recently updated first down to the window start (the last
-// sync), and the lists start there too: comments updated since.
+// PRs come most recently updated first down to the window start, so a PR created before the
+// window but reviewed, commented on, merged or closed inside it is stored with all its reviews,
+// and the lists start at the window start. An initial job caps the count (ctx.cap) and takes the
+// newest PRs by creation instead; its lists start at its oldest PR.
 import { ChunkCollector } from "../ingest.ts";
 import { bestPageSize, estimateCost, PULL_REQUESTS_BY_UPDATE_QUERY, PULL_REQUESTS_QUERY } from "../../github/queries.ts";
 import { commentListChunk, listFrom, listStart, pageThenList, parsePhase, runsIssueComments } from "./comment_lists.ts";
-import { fetchFollowUps, type Page, repositoryOf, takeNewestFirst } from "./common.ts";
+import { type Page, repositoryOf, takeNewestFirst, walksByUpdate } from "./common.ts";
+import { runFollowUps } from "./follow_ups.ts";
 import type { Fetcher, FetchContext } from "./types.ts";
 
 type Json = Record<string, unknown>;
@@ -25,10 +27,12 @@ export const fetchPullRequests: Fetcher = async (ctx) => {
   const { phase, value } = parsePhase(ctx.cursor, "prs");
   const afterReviewComments = (since: string | null) =>
     runsIssueComments(ctx, "pull_requests") ? listStart("issue_comments", since) : null;
-  if (phase === "review_comments") return await commentListChunk(ctx, "review_comments", value!, afterReviewComments(listFrom(value!)));
-  if (phase === "issue_comments") return await commentListChunk(ctx, "issue_comments", value!, null);
+  if (phase === "review_comments") {
+    return await commentListChunk(ctx, "review_comments", value!, afterReviewComments(listFrom(value!)), "pull_requests");
+  }
+  if (phase === "issue_comments") return await commentListChunk(ctx, "issue_comments", value!, null, "pull_requests");
 
-  const byUpdate = ctx.mode === "updated";
+  const byUpdate = walksByUpdate(ctx);
   const r = await ctx.graphql<{ repository: Json | null }>(byUpdate ? PULL_REQUESTS_BY_UPDATE_QUERY : PULL_REQUESTS_QUERY, {
     owner: ctx.owner, name: ctx.name, first: pullRequestPageSize(ctx), after: value, nested: 100,
   });
@@ -39,10 +43,10 @@ export const fetchPullRequests: Fetcher = async (ctx) => {
     collector.addPullRequest(n);
     oldest = n.createdAt as string;
   });
-  const points = r.points + await fetchFollowUps(ctx, collector);
-  // After the last PR page the comment lists follow, from this task's oldest PR (pages go newest
-  // first, so it is the last one kept here) or, when this page kept none, the window's start.
-  // An incremental sync wants the comments updated since its window start, whatever their PR.
+  const points = r.points + await runFollowUps(ctx, collector.followUps);
+  // After the last PR page the comment lists follow, from the window start or, for the capped
+  // walk by creation, from this task's oldest PR (pages go newest first, so it is the last one
+  // kept here; the window's start when this page kept none).
   const listCursor = listStart("review_comments", byUpdate ? ctx.windowStart : oldest ?? ctx.windowStart);
-  return pageThenList(ctx, "prs", collector.rows, page, points, listCursor);
+  return pageThenList(ctx, "prs", collector.rows, { ...page, items: page.items - collector.dropped }, points, listCursor);
 };

@@ -24,10 +24,11 @@ export interface Answered<T> {
 }
 
 /**
- * What a job's window means for PRs and issues. "created": items created since the window start
- * (backfills: initial, manual, addon). "updated": items updated since it (scheduled incremental
- * syncs, whose window start is the repository's last sync), so an old PR merged, reviewed or
- * commented on since is fetched again. Other data types have one natural date either way.
+ * Whether a job backfills a window ("created": initial, manual, addon) or syncs what changed since
+ * the last sync ("updated": scheduled syncs, whose window start is that sync). PRs, issues and
+ * discussions are walked by last update either way (common.ts walksByUpdate; only a capped initial
+ * job walks PRs by creation); the mode moves commits' `since` back by an overlap and re-reads the
+ * star day the last sync ran in.
  */
 export type FetchMode = "created" | "updated";
 
@@ -39,12 +40,12 @@ export function fetchModeForJob(jobKind: string): FetchMode {
 export interface FetchContext {
   owner: string;
   name: string;
-  /** Whether windowStart bounds PRs and issues by creation or by update (fetchModeForJob). */
+  /** A backfill or an incremental sync (fetchModeForJob). */
   mode: FetchMode;
   /** Where the previous chunk stopped (null: from the newest item). */
   cursor: string | null;
-  /** Items older than this are outside the job's window (null: no window); in "updated" mode,
-   * PRs and issues last updated before it. */
+  /** Items older than this are outside the job's window (null: no window); PRs, issues and
+   * discussions last updated before it. */
   windowStart: string | null;
   /** Items of this data type already committed by earlier chunks. */
   itemsDone: number;
@@ -69,6 +70,16 @@ export interface FetchContext {
    * Link header's) under the REST ("core") budget, 1 request each; `points` is 0 (GraphQL
    * points are what jobs count). */
   rest<T>(path: string): Promise<Answered<T>>;
+  /** Comment lists: which of these PR and issue numbers of the repository are stored, and the
+   * data types of the whole task (done ones included), so a list fetches the parents it misses of
+   * the kinds the task fetches. Absent (unit tests): no parent is fetched, and the upsert drops
+   * the comments of unstored parents. */
+  lookupParents?(numbers: number[]): Promise<ParentLookup>;
+}
+
+export interface ParentLookup {
+  stored: Set<number>;
+  taskDataTypes: readonly string[];
 }
 
 export type Fetcher = (ctx: FetchContext) => Promise<Fetched>;
