@@ -136,7 +136,8 @@ comment on table public.backfill_progress is
   'Resumable position of one data type of one task: GitHub cursor, items done, estimate, errors.';
 comment on column public.backfill_progress.page_size is
   'Items per page for the next chunk when the last one could not be fetched within a pass (halved each time); null: '
-  'the worker''s default. Reset when a chunk commits.';
+  'the worker''s default. Kept for the rest of the data type once a chunk fits (the size that fits this repository in '
+  'a pass); reset by a retry.';
 comment on column public.backfill_progress.window_start is
   'Start of the window this data type covers (null for repository metadata). Scheduled (incremental) '
   'jobs: the repository''s last sync, and PRs and issues are fetched by update date from it; other '

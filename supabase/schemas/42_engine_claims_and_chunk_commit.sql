@@ -418,8 +418,10 @@ begin
       items_done = items_done + p_items,
       estimated_total = case when p_done then items_done + p_items else coalesce(p_estimated_total, estimated_total) end,
       status = case when p_done then 'completed' else 'running' end,
-      -- Progress was made: an error of an earlier attempt is over, and the page size may grow again.
-      attempts = 0, last_error = null, page_size = null, heartbeat_at = now(), updated_at = now()
+      -- Progress was made: an error of an earlier attempt is over. A page size that had to shrink
+      -- stays: it is what fits this repository in a pass (growing it back would lose a pass each
+      -- time it no longer fits); a retry starts from the default again.
+      attempts = 0, last_error = null, heartbeat_at = now(), updated_at = now()
   where task_id = p_task_id and data_type = p_data_type;
 
   update public.backfill_tasks

@@ -92,7 +92,7 @@ begin
       using errcode = 'P0002';
   end if;
   -- Resume from the stored cursors: only the data types that did not finish run again.
-  update public.backfill_progress set status = 'pending', attempts = 0, last_error = null, updated_at = now()
+  update public.backfill_progress set status = 'pending', attempts = 0, last_error = null, page_size = null, updated_at = now()
   where task_id = any (v_ids) and status = 'failed';
   -- Only this workspace's view of the repositories changes; others tracking them keep theirs.
   update public.workspace_tracked_repositories w set status = 'pending', last_error = null

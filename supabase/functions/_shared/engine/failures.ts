@@ -23,10 +23,12 @@ export async function afterFetchError(
   if (e instanceof TaskStop) {
     if (e.outcome !== "deadline") return e.outcome;
     // No room left for another request: the cursor stays at the chunk's start, and no slot
-    // claims more work in this pass. A chunk cut short after its first request is tried next
-    // time with smaller pages.
+    // claims more work in this pass. A chunk that had at least half a pass and still did not
+    // fit is tried next time with smaller pages (one that started late just gets a fresh pass;
+    // one that never fits, even at the smallest page, fails after maxDeliveries claims).
     pass.outOfTime = true;
-    if ((claim.sentSinceCommit ?? 0) > 1) {
+    const started = claim.chunkStartedAt ?? pass.deadline;
+    if ((claim.sentSinceCommit ?? 0) > 0 && pass.deadline - started >= pass.config.timeBudgetMs / 2) {
       at.step = "shrinking the chunk that did not fit in the pass";
       await pass.sql`select engine.shrink_backfill_page(${claim.task_id}, ${claim.claim_id}, ${dataType},
         ${pass.config.pageSize}, ${pass.config.minPageSize})`;

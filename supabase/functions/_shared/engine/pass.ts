@@ -154,6 +154,8 @@ export interface Claim {
   workspace_has_token: boolean;
   /** Kept by the worker: requests sent since the claim or the last commit. */
   sentSinceCommit?: number;
+  /** Kept by the worker: when the chunk in progress sent its first request (pass clock). */
+  chunkStartedAt?: number;
   /** Kept by the worker: whose tokens fetch this task, the platform's (null) or the workspace's
    * (its id: private repositories). */
   tokenScope?: string | null;

@@ -46,8 +46,13 @@ export async function underBudget<A extends { rateLimit: RateLimitInfo | null }>
       }
       if (ge?.kind === "insufficient_scopes") {
         const type = claim.currentDataType ?? "this data type";
-        await pool.deny(reservation.tokenId, type, `GitHub refused the token ${type}: ${ge.message}; grant the token ` +
-          "the scope it names, or add a token that has it");
+        const sc = ge.details.scopes;
+        const why = sc
+          ? `the '${sc.field ?? type}' field requires one of the scopes ${sc.required.join(", ")}; the token has ` +
+            (sc.granted.length ? sc.granted.join(", ") : "none")
+          : ge.message.split("\n").find((l) => /scope/i.test(l))?.replace(/^\s*-\s*/, "") ?? ge.message;
+        await pool.deny(reservation.tokenId, type, `GitHub refused the token for ${type} (INSUFFICIENT_SCOPES: ${why}): ` +
+          "grant the token that scope, or add a token that has it");
         if (limited >= 10) throw e;
         continue;
       }
@@ -103,6 +108,7 @@ export async function beforeRequest(pass: Pass, claim: Claim): Promise<number> {
   const left = pass.deadline - pass.now() - Math.min(config.commitMarginMs, config.timeBudgetMs / 4);
   if (left < Math.min(1_000, config.requestTimeoutMs)) throw new TaskStop("deadline");
   if ((claim.sentSinceCommit ?? 0) > 0) await heartbeat(pass, claim);
+  else claim.chunkStartedAt = pass.now();
   claim.sentSinceCommit = (claim.sentSinceCommit ?? 0) + 1;
   return Math.min(config.requestTimeoutMs, left);
 }

@@ -45,7 +45,10 @@ async function runDataType(pass: Pass, claim: Claim, p: ClaimedProgress, at: Tas
   claim.currentDataType = p.data_type;
   let cursor = p.cursor;
   let itemsDone = Number(p.items_done);
-  let pageSize = p.page_size ?? config.pageSize;
+  // The stored size is what fits this repository in a pass (it shrinks when a chunk does not);
+  // a page halved after a transient error grows back up to it.
+  const fitting = Math.min(p.page_size ?? config.pageSize, config.pageSize);
+  let pageSize = fitting;
   let transient = 0;
   while (true) {
     if (pass.spent()) {
@@ -80,7 +83,7 @@ async function runDataType(pass: Pass, claim: Claim, p: ClaimedProgress, at: Tas
     cursor = fetched.nextCursor;
     itemsDone += fetched.items;
     transient = 0;
-    pageSize = Math.min(config.pageSize, pageSize * 2);
+    pageSize = Math.min(fitting, pageSize * 2);
     if (fetched.done) return null;
   }
 }

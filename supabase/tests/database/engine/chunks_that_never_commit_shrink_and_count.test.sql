@@ -39,7 +39,7 @@ select is(engine.commit_backfill_chunk((select task_id from c), 'discussions', (
   '{}'::jsonb, 5, 100, 1, 300, (select claim_id from c)), 'committed', 'a smaller chunk commits');
 select results_eq($$ select p.page_size, t.deliveries, t.last_error from public.backfill_progress p
                      join public.backfill_tasks t on t.id = p.task_id where t.job_id = '00000000-0000-4000-8000-0000000e2003' $$,
-  $$ values (null::int, 0, null::text) $$, 'the commit resets the page size and the deliveries, and clears the stale error');
+  $$ values (5, 0, null::text) $$, 'the commit keeps the page size that fits, resets the deliveries and clears the stale error');
 select is((select s.last_error from public.backfill_repository_status s join public.backfill_tasks t on t.id = s.task_id
            where t.job_id = '00000000-0000-4000-8000-0000000e2003'), null, 'the status views show no error that is over');
 
