@@ -357,7 +357,10 @@ begin
 
   -- Every billing change of a workspace goes through this row lock, so concurrent deliveries
   -- (same subscription or another subscription of the workspace) apply one after the other.
-  perform 1 from public.workspaces w where w.id = ws for update;
+  -- NO KEY UPDATE: rows that reference the workspace (a worker inserting a notification, a task
+  -- row) take KEY SHARE on it, which FOR UPDATE would block, deadlocking with a worker that
+  -- holds a job this delivery cancels.
+  perform 1 from public.workspaces w where w.id = ws for no key update;
 
   select s.last_event_at into last_applied_at from public.polar_subscriptions s where s.id = sub_id;
   if event_at < last_applied_at then
@@ -422,13 +425,11 @@ begin
 
   -- Retention fell back below the addon's: its backfill is no longer owed.
   if was_entitled and retention < 365 then
-    with cancelled as (
-      update public.backfill_jobs j
-         set status = 'cancelled', cancelled_at = now(),
-             error = format('cancelled: extended retention addon of subscription %s ended (%s)', sub_id, event_type)
-       where j.workspace_id = ws and j.kind = 'addon' and j.status in ('pending', 'running')
-      returning j.id)
-    select coalesce(array_agg(id), '{}') into cancelled_jobs from cancelled;
+    select coalesce(array_agg(c.id order by c.id), '{}') into cancelled_jobs
+    from public.backfill_jobs j,
+      lateral engine.cancel_backfill_job(j.id,
+        format('the extended retention addon of subscription %s ended (%s)', sub_id, event_type)) c
+    where j.workspace_id = ws and j.kind = 'addon' and j.status in ('pending', 'running');
   end if;
 
   return jsonb_build_object('outcome', 'processed', 'reason', null, 'workspace_id', ws,
@@ -471,7 +472,7 @@ begin
       format('order %s carries no data.subscription.current_period_end to extend the addon with', data ->> 'id'));
   end if;
 
-  perform 1 from public.workspaces w where w.id = ws for update;
+  perform 1 from public.workspaces w where w.id = ws for no key update;  -- as in apply_polar_subscription_event
   update public.subscription_addons a
      set expires_at = greatest(a.expires_at, paid_until), updated_at = now()
    where a.subscription_id = sub_id and a.addon_type = 'extended_retention' and a.status <> 'inactive'

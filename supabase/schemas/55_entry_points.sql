@@ -18,7 +18,10 @@ as $$ select auth.role() = 'service_role' or (auth.role() is null and session_us
 revoke all on function private.is_engine_operator() from public, anon;
 grant execute on function private.is_engine_operator() to authenticated, service_role;
 
-create or replace function private.cancel_backfill(p_job_id uuid) returns public.backfill_jobs
+-- Cancelling a job, for whoever may: the job first, then its open tasks in id order (the order
+-- every engine function locks them in), then the creator and the owners are told.
+create or replace function engine.cancel_backfill_job(p_job_id uuid, p_error text default null)
+returns public.backfill_jobs
 language plpgsql
 security definer
 set search_path = ''
@@ -28,22 +31,41 @@ declare
   v_task record;
 begin
   select * into v_job from public.backfill_jobs where id = p_job_id for update;
+  if v_job.id is null or v_job.status not in ('pending', 'running') then
+    return v_job;
+  end if;
+  update public.backfill_jobs set status = 'cancelled', cancelled_at = now(), error = coalesce(p_error, error)
+  where id = p_job_id;
+  for v_task in select id from public.backfill_tasks where job_id = p_job_id and status in ('pending', 'running') order by id loop
+    perform engine.close_backfill_task(v_task.id, 'cancelled', null);
+  end loop;
+  update public.backfill_jobs set finished_at = now() where id = p_job_id returning * into v_job;
+  perform private.notify_backfill_finished(v_job, 'cancelled', coalesce('Backfill cancelled: ' || p_error, 'Backfill cancelled'));
+  return v_job;
+end;
+$$;
+revoke all on function engine.cancel_backfill_job(uuid, text) from public;
+grant execute on function engine.cancel_backfill_job(uuid, text) to service_role;
+comment on function engine.cancel_backfill_job(uuid, text) is
+  'Cancels a pending or running job (no permission check: callers check it): its open tasks end cancelled with their '
+  'queue messages, the job records p_error, and its creator and the workspace owners are notified. Returns the job.';
+
+create or replace function private.cancel_backfill(p_job_id uuid) returns public.backfill_jobs
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_job public.backfill_jobs;
+begin
+  select * into v_job from public.backfill_jobs where id = p_job_id for update;
   if v_job.id is null then
     raise exception 'backfill job % does not exist', p_job_id using errcode = 'P0002';
   end if;
   if not private.is_engine_operator() and not private.has_workspace_role(v_job.workspace_id, 'admin') then
     raise exception 'only owners and admins of the workspace can cancel backfill job %', p_job_id using errcode = '42501';
   end if;
-  if v_job.status not in ('pending', 'running') then
-    return v_job;
-  end if;
-  update public.backfill_jobs set status = 'cancelled', cancelled_at = now() where id = p_job_id;
-  for v_task in select id from public.backfill_tasks where job_id = p_job_id and status in ('pending', 'running') order by id loop
-    perform engine.close_backfill_task(v_task.id, 'cancelled', null);
-  end loop;
-  update public.backfill_jobs set finished_at = now() where id = p_job_id returning * into v_job;
-  perform private.notify_backfill_finished(v_job, 'cancelled', 'Backfill cancelled');
-  return v_job;
+  return engine.cancel_backfill_job(p_job_id);
 end;
 $$;
 revoke all on function private.cancel_backfill(uuid) from public, anon;
