@@ -24,6 +24,8 @@ export function closingLine(t: Tally): string {
   return `${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped`;
 }
 
+// deno prints ANSI colours even when piped in some versions: the escape character is meant.
+// deno-lint-ignore no-control-regex
 const stripAnsi = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, "");
 
 // pg_prove --verbose names each file on a line of its own, padded with dots: "path.test.sql .. ".
