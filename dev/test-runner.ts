@@ -1,69 +1,164 @@
-// `npm test`: brings up a throwaway stack (profile `test`, its own ports and data), checks the
-// generated types, runs pgTAP with pg_prove over supabase/tests/database and `deno test` over the
+// `npm test`: checks that every suite is where it should be and holds tests, brings up a
+// throwaway stack (profile `test`, its own ports and data), checks the generated types and the
+// schema drift, runs pgTAP with pg_prove over supabase/tests/database and `deno test` over the
 // TypeScript tests, always stops what it started, and prints ONE closing line
-// `N passed, M failed` summing both suites.
-import { join } from "node:path";
+// `N passed, M failed, K skipped` summing every suite.
+//
+// A run is green only when something ran and nothing failed. What would otherwise hide a hole
+// counts as a failure, with a line saying so: a missing or empty suite, a pgTAP file whose
+// assertions were all skipped, a file that dies outside its assertions, and TypeScript test
+// files that cannot run because they (or what they import) do not type-check: each counts once.
+import { join, relative } from "node:path";
 import { dbUrl, projectRoot, stackConfig } from "./stack/config.ts";
 import { browserPackages, ensureDebianPackages } from "./stack/apt.ts";
 import { run } from "./stack/proc.ts";
 import { down, stackEnv, up } from "./stack/stack.ts";
 import { checkTypes } from "./stack/types.ts";
 import { compareDatabases, driftIsEmpty, withScratchDatabase } from "./stack/schema_diff.ts";
+import { addTally, closingLine, denoDidNotStart, emptyTally, erroringFiles, type Tally, tallyDeno, tallyTap } from "./test-tally.ts";
 
-interface Tally {
-  passed: number;
-  failed: number;
+export { tallyDeno, tallyTap } from "./test-tally.ts";
+
+/** deno test's default file pattern: {*_,*.,}test.{ts,tsx,mts,js,mjs,jsx}. */
+export const isDenoTestFile = (name: string) => /^(?:.*[_.])?test\.(?:ts|tsx|mts|js|mjs|jsx)$/.test(name);
+export const isSqlTestFile = (name: string) => name.endsWith(".test.sql");
+
+export interface Suite {
+  /** Relative to the project root. */
+  dir: string;
+  kind: "pgTAP" | "deno";
+  /** What the suite's files are, for the error when there are none. */
+  expects: string;
 }
 
-/** Counts TAP results as pg_prove --verbose prints them; a file that dies counts as a failure. */
-export function tallyTap(output: string, exitCode: number): Tally {
-  const passed = (output.match(/^\s*ok \d+/gm) ?? []).length;
-  let failed = (output.match(/^\s*not ok \d+/gm) ?? []).length;
-  if (exitCode !== 0 && failed === 0) failed = 1; // a plan mismatch or an error outside assertions
-  return { passed, failed };
+/** The suites a complete checkout has; each must exist and hold at least one test file. */
+export const SUITES: Suite[] = [
+  { dir: "supabase/tests/database", kind: "pgTAP", expects: "pgTAP files named *.test.sql" },
+  { dir: "supabase/tests/e2e", kind: "deno", expects: "end-to-end tests named *.test.ts" },
+  { dir: "supabase/functions", kind: "deno", expects: "unit tests named *_test.ts beside their modules" },
+  { dir: "dev", kind: "deno", expects: "tests named *_test.ts beside the tooling they test" },
+];
+
+/** Test files under `dir` (sorted, absolute), or null when the directory does not exist. */
+export async function findTestFiles(dir: string, isTest: (name: string) => boolean): Promise<string[] | null> {
+  try {
+    if (!(await Deno.stat(dir)).isDirectory) return null;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return null;
+    throw e;
+  }
+  const out: string[] = [];
+  const walk = async (d: string) => {
+    for await (const e of Deno.readDir(d)) {
+      const p = join(d, e.name);
+      if (e.isDirectory && e.name !== "node_modules") await walk(p);
+      else if (e.isFile && isTest(e.name)) out.push(p);
+    }
+  };
+  await walk(dir);
+  return out.sort();
 }
 
-/** Reads deno test's own summary line ("ok | 12 passed (3 steps) | 0 failed"). */
-export function tallyDeno(output: string, exitCode: number): Tally {
-  // deno prints ANSI colours even when piped in some versions; strip them first.
-  const plain = output.replace(/\x1b\[[0-9;]*m/g, "");
-  const m = /(?:ok|FAILED) \| (\d+) passed(?: \(\d+ steps?\))? \| (\d+) failed/.exec(plain);
-  if (!m) return { passed: 0, failed: exitCode === 0 ? 0 : 1 };
-  const t = { passed: Number(m[1]), failed: Number(m[2]) };
-  if (exitCode !== 0 && t.failed === 0) t.failed = 1;
-  return t;
+export interface Discovered {
+  sqlFiles: string[];
+  denoFiles: string[];
+  problems: string[];
 }
 
-async function streamed(cmd: string, args: string[], env?: Record<string, string>): Promise<{ code: number; out: string }> {
-  const child = new Deno.Command(cmd, {
-    args,
-    cwd: projectRoot,
-    env,
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
+/** Every suite's files; a suite that is missing or holds no test file is a problem. */
+export async function discoverSuites(root: string, suites = SUITES): Promise<Discovered> {
+  const found: Discovered = { sqlFiles: [], denoFiles: [], problems: [] };
+  for (const s of suites) {
+    const files = await findTestFiles(join(root, s.dir), s.kind === "pgTAP" ? isSqlTestFile : isDenoTestFile);
+    if (files === null) {
+      found.problems.push(`suite ${s.dir} is missing: expected a directory of ${s.expects}; restore it (git status shows what moved)`);
+    } else if (files.length === 0) {
+      found.problems.push(`suite ${s.dir} holds no test file: expected ${s.expects}`);
+    } else {
+      (s.kind === "pgTAP" ? found.sqlFiles : found.denoFiles).push(...files);
+    }
+  }
+  found.denoFiles = [...new Set(found.denoFiles)].sort();
+  return found;
+}
+
+async function streamed(cmd: string, args: string[], env?: Record<string, string>, echo = true): Promise<{ code: number; out: string }> {
+  const child = new Deno.Command(cmd, { args, cwd: projectRoot, env, stdout: "piped", stderr: "piped" }).spawn();
   let out = "";
   const pump = async (s: ReadableStream<Uint8Array>, sink: typeof Deno.stdout) => {
     for await (const chunk of s) {
       out += new TextDecoder().decode(chunk);
-      await sink.write(chunk);
+      if (echo) await sink.write(chunk);
     }
   };
   await Promise.all([pump(child.stdout, Deno.stdout), pump(child.stderr, Deno.stderr)]);
   return { code: (await child.status).code, out };
 }
 
-async function sqlTestFiles(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  const walk = async (d: string) => {
-    for await (const e of Deno.readDir(d)) {
-      const p = join(d, e.name);
-      if (e.isDirectory) await walk(p);
-      else if (e.name.endsWith(".test.sql")) out.push(p);
+/** Local modules each test file loads (itself included), from ONE `deno info` over all of them. */
+export async function localGraphs(files: string[]): Promise<Map<string, Set<string>>> {
+  const root = await Deno.makeTempFile({ prefix: "test-runner-graph-", suffix: ".ts" });
+  try {
+    await Deno.writeTextFile(root, files.map((f) => `import ${JSON.stringify(new URL(`file://${f}`).href)};\n`).join(""));
+    const r = await run(Deno.execPath(), ["info", "--json", "--config", join(projectRoot, "deno.json"), root], { cwd: projectRoot });
+    if (r.code !== 0) throw new Error(`deno info over the test files failed: ${r.stderr.trim().split("\n").slice(-5).join("\n")}`);
+    const info = JSON.parse(r.stdout) as {
+      modules: { specifier: string; dependencies?: { code?: { specifier?: string }; type?: { specifier?: string } }[] }[];
+    };
+    const edges = new Map<string, string[]>();
+    for (const m of info.modules) {
+      edges.set(m.specifier, (m.dependencies ?? []).flatMap((d) => [d.code?.specifier, d.type?.specifier])
+        .filter((s): s is string => !!s && s.startsWith("file://")));
     }
+    const graphs = new Map<string, Set<string>>();
+    for (const f of files) {
+      const seen = new Set<string>();
+      const stack = [new URL(`file://${f}`).href];
+      while (stack.length) {
+        const s = stack.pop()!;
+        if (seen.has(s)) continue;
+        seen.add(s);
+        stack.push(...(edges.get(s) ?? []));
+      }
+      graphs.set(f, new Set([...seen].map((s) => decodeURIComponent(new URL(s).pathname))));
+    }
+    return graphs;
+  } finally {
+    await Deno.remove(root).catch(() => {});
+  }
+}
+
+/**
+ * `deno test` over `files`. When the program does not type-check (or a module does not load),
+ * deno runs nothing at all; then the files whose graph holds an erroring module are set aside,
+ * each counted as a failure with a line naming the module, and the others run.
+ */
+export async function runDenoTests(files: string[], env: Record<string, string>, log: (s: string) => void, echo = true): Promise<Tally> {
+  const args = (fs: string[]) => ["test", "-A", "--no-prompt", ...fs.map((f) => relative(projectRoot, f))];
+  const first = await streamed(Deno.execPath(), args(files), env, echo);
+  if (!denoDidNotStart(first.out)) return tallyDeno(first.out, first.code);
+
+  const bad = erroringFiles(first.out);
+  const graphs = await localGraphs(files);
+  const blocked = (bad.length === 0 ? files : files.filter((f) => bad.some((b) => graphs.get(f)?.has(b)))).sort();
+  const runnable = files.filter((f) => !blocked.includes(f));
+  const t: Tally = {
+    passed: 0,
+    failed: blocked.length,
+    skipped: 0,
+    problems: [
+      `deno: ${blocked.length} of ${files.length} test files did not run: they do not type-check or load because of ` +
+      (bad.length ? bad.map((b) => relative(projectRoot, b)).join(", ") : "an error deno did not locate (see above)") +
+      `. Not run: ${blocked.map((f) => relative(projectRoot, f)).join(", ")}`,
+    ],
   };
-  await walk(dir).catch(() => {});
-  return out.sort();
+  if (runnable.length === 0) return t;
+  log(`deno test: the ${runnable.length} test files that type-check`);
+  const second = await streamed(Deno.execPath(), args(runnable), env, echo);
+  if (denoDidNotStart(second.out)) {
+    return { ...t, failed: files.length, problems: [...t.problems, "deno: the remaining test files did not start either (see above)"] };
+  }
+  return addTally(t, tallyDeno(second.out, second.code));
 }
 
 /** The test stack was built from the migrations; a scratch cluster is built from the schema files. */
@@ -78,13 +173,22 @@ async function checkSchemaDrift(c: ReturnType<typeof stackConfig>): Promise<bool
   return false;
 }
 
+const check = (ok: boolean, problem: string): Tally => ok ? { ...emptyTally(), passed: 1 } : { ...emptyTally(), failed: 1, problems: [problem] };
+
+function finish(total: Tally): number {
+  for (const p of total.problems) console.error(`✗ ${p}`);
+  console.log(closingLine(total));
+  return total.failed === 0 && total.passed > 0 ? 0 : 1;
+}
+
 export async function runTests(log: (s: string) => void): Promise<number> {
+  const suites = await discoverSuites(projectRoot);
+  if (suites.problems.length > 0) {
+    // A checkout without one of its suites cannot pass; say so before spending minutes on the rest.
+    return finish({ ...emptyTally(), failed: suites.problems.length, problems: suites.problems });
+  }
   const c = stackConfig("test");
-  const total: Tally = { passed: 0, failed: 0 };
-  const add = (t: Tally) => {
-    total.passed += t.passed;
-    total.failed += t.failed;
-  };
+  const total = emptyTally();
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
@@ -103,32 +207,27 @@ export async function runTests(log: (s: string) => void): Promise<number> {
     await ensureDebianPackages(log, browserPackages);
 
     log("checking that types/database.ts matches the database");
-    add((await checkTypes(c)) ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 });
+    addTally(total, check(await checkTypes(c), "types/database.ts is stale: run `npm run types` and commit it"));
 
     log("checking that supabase/migrations and supabase/schemas build the same database");
-    add((await checkSchemaDrift(c)) ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 });
+    addTally(total, check(await checkSchemaDrift(c), "supabase/migrations and supabase/schemas build different databases (see above)"));
 
-    const files = await sqlTestFiles(join(projectRoot, "supabase", "tests", "database"));
-    if (files.length > 0) {
-      // pgTAP itself, and pgmq for the extension's own tests (migrations create it too, as on
-      // Supabase; the pgmq tests must not depend on that).
-      await run("psql", ["-X", "-q", dbUrl(c), "-c", "create extension if not exists pgtap with schema extensions",
-        "-c", "create extension if not exists pgmq"]);
-      log(`pgTAP: ${files.length} files`);
-      const r = await streamed("pg_prove", ["--verbose", "--failures", "-d", dbUrl(c), ...files]);
-      add(tallyTap(r.out, r.code));
-    }
+    // pgTAP itself, and pgmq for the extension's own tests (migrations create it too, as on
+    // Supabase; the pgmq tests must not depend on that).
+    await run("psql", ["-X", "-q", dbUrl(c), "-c", "create extension if not exists pgtap with schema extensions",
+      "-c", "create extension if not exists pgmq"]);
+    log(`pgTAP: ${suites.sqlFiles.length} files`);
+    const r = await streamed("pg_prove", ["--verbose", "--failures", "-d", dbUrl(c), ...suites.sqlFiles]);
+    addTally(total, tallyTap(r.out, r.code));
 
-    log("deno test");
+    log(`deno test: ${suites.denoFiles.length} files`);
     const env = { ...Deno.env.toObject(), ...(await stackEnv(c)), NO_COLOR: "1" };
-    const d = await streamed(Deno.execPath(), ["test", "-A", "--no-prompt", "dev/", "supabase/"], env);
-    add(tallyDeno(d.out, d.code));
+    addTally(total, await runDenoTests(suites.denoFiles, env, log));
   } catch (e) {
-    console.error(`✗ ${(e as Error).message}`);
     total.failed += 1;
+    total.problems.push((e as Error).message);
   } finally {
     await stop();
   }
-  console.log(`${total.passed} passed, ${total.failed} failed`);
-  return total.failed === 0 && total.passed > 0 ? 0 : 1;
+  return finish(total);
 }

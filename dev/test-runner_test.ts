@@ -1,20 +1,82 @@
 import assert from "node:assert/strict";
-import { tallyDeno, tallyTap } from "./test-runner.ts";
+import { join } from "node:path";
+import { discoverSuites, isDenoTestFile, localGraphs, runDenoTests, type Suite } from "./test-runner.ts";
 
-Deno.test("tallyTap() counts ok and not ok lines from pg_prove --verbose", () => {
-  const out = "t/a.test.sql ..\n1..3\nok 1 - one\nnot ok 2 - two\n# Failed test 2\nok 3 - three\n";
-  assert.deepEqual(tallyTap(out, 1), { passed: 2, failed: 1 });
+const SUITES: Suite[] = [
+  { dir: "db", kind: "pgTAP", expects: "pgTAP files" },
+  { dir: "e2e", kind: "deno", expects: "e2e tests" },
+];
+
+async function tree(files: Record<string, string>): Promise<string> {
+  const root = await Deno.makeTempDir({ prefix: "test-runner-" });
+  for (const [path, text] of Object.entries(files)) {
+    await Deno.mkdir(join(root, path, ".."), { recursive: true });
+    await Deno.writeTextFile(join(root, path), text);
+  }
+  return root;
+}
+
+Deno.test("isDenoTestFile() follows deno's default pattern", () => {
+  for (const n of ["a_test.ts", "a.test.ts", "test.ts", "x.y_test.mts"]) assert.equal(isDenoTestFile(n), true, n);
+  for (const n of ["a.ts", "attest.ts", "a_test.sql", "testing.ts"]) assert.equal(isDenoTestFile(n), false, n);
 });
 
-Deno.test("tallyTap() counts a failed run without failed assertions as one failure", () => {
-  assert.deepEqual(tallyTap("ok 1 - one\n# Looks like you planned 2 tests but ran 1.\n", 1), { passed: 1, failed: 1 });
+Deno.test("discoverSuites() finds every suite's files", async () => {
+  const root = await tree({ "db/a/x.test.sql": "", "db/_setup.sql": "", "e2e/y.test.ts": "", "e2e/helpers.ts": "" });
+  try {
+    const d = await discoverSuites(root, SUITES);
+    assert.deepEqual(d.problems, []);
+    assert.deepEqual(d.sqlFiles, [join(root, "db/a/x.test.sql")]);
+    assert.deepEqual(d.denoFiles, [join(root, "e2e/y.test.ts")]);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
 });
 
-Deno.test("tallyDeno() reads deno test's summary with steps", () => {
-  assert.deepEqual(tallyDeno("ok | 12 passed (3 steps) | 0 failed (2s)\n", 0), { passed: 12, failed: 0 });
-  assert.deepEqual(tallyDeno("FAILED | 4 passed | 2 failed (1s)\n", 1), { passed: 4, failed: 2 });
+Deno.test("discoverSuites() reports a missing suite and one without test files", async () => {
+  const root = await tree({ "e2e/helpers.ts": "" });
+  try {
+    const d = await discoverSuites(root, SUITES);
+    assert.equal(d.problems.length, 2);
+    assert.match(d.problems[0], /^suite db is missing: expected a directory of pgTAP files/);
+    assert.match(d.problems[1], /^suite e2e holds no test file: expected e2e tests/);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
 });
 
-Deno.test("tallyDeno() treats a crash without a summary as a failure", () => {
-  assert.deepEqual(tallyDeno("error: Module not found\n", 1), { passed: 0, failed: 1 });
+Deno.test("localGraphs() lists the local modules each test file loads", async () => {
+  const root = await tree({
+    "a_test.ts": 'import { x } from "./lib/x.ts";\nDeno.test("a", () => void x);\n',
+    "b_test.ts": 'Deno.test("b", () => {});\n',
+    "lib/x.ts": 'export { y as x } from "./y.ts";\n',
+    "lib/y.ts": "export const y = 1;\n",
+  });
+  try {
+    const g = await localGraphs([join(root, "a_test.ts"), join(root, "b_test.ts")]);
+    assert.deepEqual([...g.get(join(root, "a_test.ts"))!].sort(), [join(root, "a_test.ts"), join(root, "lib/x.ts"), join(root, "lib/y.ts")]);
+    assert.deepEqual([...g.get(join(root, "b_test.ts"))!], [join(root, "b_test.ts")]);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("runDenoTests() runs the files that type-check and counts each file that does not as a failure", async () => {
+  const root = await tree({
+    "good_test.ts": 'Deno.test("good", () => {});\nDeno.test({ name: "later", ignore: true, fn: () => {} });\n',
+    "uses_bad_test.ts": 'import { x } from "./bad.ts";\nDeno.test("uses bad", () => void x);\n',
+    "also_bad_test.ts": 'const n: number = "one";\nDeno.test("also bad", () => void n);\n',
+    "bad.ts": 'export const x: number = "str";\n',
+  });
+  try {
+    const files = ["good_test.ts", "uses_bad_test.ts", "also_bad_test.ts"].map((f) => join(root, f));
+    const t = await runDenoTests(files, { ...Deno.env.toObject(), NO_COLOR: "1" }, () => {}, false);
+    assert.deepEqual([t.passed, t.failed, t.skipped], [1, 2, 1]);
+    assert.equal(t.problems.length, 1);
+    assert.match(t.problems[0], /^deno: 2 of 3 test files did not run: they do not type-check or load because of /);
+    assert.match(t.problems[0], /bad\.ts/);
+    assert.match(t.problems[0], /Not run: .*also_bad_test\.ts, .*uses_bad_test\.ts$/);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
 });

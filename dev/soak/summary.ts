@@ -18,7 +18,8 @@ export function printSummary(r: SoakResult, print: (s: string) => void = console
   );
   print(`  jobs ended         ${v.jobs.map((j) => `${j.kind} ${j.status} ${j.n}`).join(", ")}`);
   print(
-    `  worker passes      ${w.passes} (${w.passesIdle} idle), killed: ${w.crashes} at a chunk boundary, ${w.aborts} mid-flight`,
+    `  worker passes      ${w.passes} (${w.passesIdle} idle), killed: ${w.crashes} at a chunk boundary, ${w.aborts} mid-flight` +
+      (w.leakedByKills ? ` (${w.leakedByKills} rejections leaked by postgres.js from destroyed pools)` : ""),
   );
   print(
     `  completed passes   ${w.report.tasksClaimed} tasks claimed, ${w.report.chunksCommitted} chunks committed, ` +

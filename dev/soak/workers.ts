@@ -37,9 +37,26 @@ export interface WorkerStats {
   passesIdle: number;
   crashes: number;
   aborts: number;
+  /** Sums over passes (CPU is per pass and not summed). */
   report: Omit<WorkerReport, "stoppedBy" | "cpuMs">;
   /** Passes that died of something else than an injected crash or abort: bugs. */
   unexpectedErrors: string[];
+  /** Rejections nobody could handle, left by postgres.js when a kill destroyed a pool (below). */
+  leakedByKills: number;
+}
+
+// postgres.js 3.4.9 fetches array types on a pool's first connection in a promise it discards
+// (porsager/postgres#1192): when a kill destroys the pool during that query, the rejection
+// (CONNECTION_DESTROYED) reaches no caller and would fail the whole test module. Only that
+// error is taken, and only while the pool kills workers; any other goes through.
+function takeLeaksOfKills(stats: WorkerStats): () => void {
+  const onRejection = (e: PromiseRejectionEvent) => {
+    if ((e.reason as { code?: string } | null)?.code !== "CONNECTION_DESTROYED") return;
+    stats.leakedByKills++;
+    e.preventDefault();
+  };
+  globalThis.addEventListener("unhandledrejection", onRejection);
+  return () => globalThis.removeEventListener("unhandledrejection", onRejection);
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -51,6 +68,7 @@ export function startWorkerPool(o: WorkerPoolOptions) {
     crashes: 0,
     aborts: 0,
     unexpectedErrors: [],
+    leakedByKills: 0,
     report: {
       tasksClaimed: 0,
       chunksCommitted: 0,
@@ -129,13 +147,15 @@ export function startWorkerPool(o: WorkerPoolOptions) {
     }
   }
 
+  const untake = takeLeaksOfKills(stats);
   const loops = Array.from({ length: o.workers }, (_, i) => loop(i + 1));
   return {
     stats,
     /** Lets every worker finish its current pass, then stops. */
     async stop() {
       stopping = true;
-      await Promise.all(loops);
+      await Promise.all(loops); // every kill awaited its pool's destruction, leaks included
+      untake();
     },
   };
 }

@@ -30,7 +30,6 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   fn: async () => {
-    const started = Date.now();
     const githubApiUrl = stackEnv("GITHUB_API_URL");
     const functionsUrl = stackEnv("FUNCTIONS_URL");
     stackEnv("SERVICE_ROLE_KEY"); // the stack is the one `stack:up` describes
@@ -73,7 +72,6 @@ Deno.test({
       );
       const v = verdict(summary, truth, MISSING);
       assert(v.ok, v.problems.join("\n"));
-      assert(Date.now() - started < 60_000, `took ${Date.now() - started} ms`);
     } finally {
       await sql.end({ timeout: 2 });
     }

@@ -20,7 +20,9 @@ select ok(has_function_privilege('service_role', 'engine.github_token_secret(uui
   'the worker may read a pooled token''s value');
 select throws_ok($$ insert into engine.github_tokens (label) values ('no-secret') $$, '23514', null,
   'only env: rows may lack a vault secret');
-select lives_ok($$ select engine.ensure_env_github_token('env:TEST_PRIV') $$, 'env rows are created on demand');
+create temp table ensured as select engine.ensure_env_github_token('env:TEST_PRIV') as id;
+select is((select id from engine.github_tokens where label = 'env:TEST_PRIV'), (select id from ensured),
+  'env rows are created on demand, and the id of the row is returned');
 
 select * from finish();
 rollback;

@@ -8,7 +8,7 @@
 -- refused (only 40 left) instead of reserving on stale numbers. Rows are created and removed
 -- through a committed connection because both sessions must see them.
 begin;
-select plan(6);
+select plan(7);
 
 create extension if not exists dblink;
 
@@ -22,9 +22,11 @@ select coalesce(
          else ' password=' || coalesce(nullif(current_setting('pgmq_tests.dblink_password', true), ''), 'postgres')
     end)) as connstr;
 
-select lives_ok(
-  $$ select dblink_connect('budget_a', connstr), dblink_connect('budget_b', connstr) from budget_conn $$,
-  'two independent connections are opened');
+select dblink_connect('budget_a', connstr), dblink_connect('budget_b', connstr) from budget_conn;
+create temp table backends as
+select 'a' as who, pid from dblink('budget_a', 'select pg_backend_pid()') as t(pid int)
+union all select 'b', pid from dblink('budget_b', 'select pg_backend_pid()') as t(pid int);
+select is((select count(distinct pid)::int from backends where pid <> pg_backend_pid()), 2, 'two independent connections are opened');
 
 select dblink_exec('budget_b', $$
   delete from engine.github_tokens where id = '00000000-0000-0000-0000-00000000a0c1';
@@ -41,8 +43,21 @@ select is(
 
 select dblink_send_query('budget_b', $$ select token_id, reserved from engine.reserve_budget(60, 'graphql', 1000,
   array['00000000-0000-0000-0000-00000000a0c1'::uuid]) $$);
-select pg_sleep(0.3);
-select is(dblink_is_busy('budget_b'), 1, 'B waits for A''s lock instead of reading stale headroom');
+-- B is blocked once the lock manager says A blocks it (polled: pg_blocking_pids is live).
+create function pg_temp.blockers_of(b int, a int) returns int[] language plpgsql as $$
+declare
+  waited int := 0;
+begin
+  while not (a = any (pg_blocking_pids(b))) and waited < 200 loop
+    perform pg_sleep(0.05);
+    waited := waited + 1;
+  end loop;
+  return pg_blocking_pids(b);
+end $$;
+select is(pg_temp.blockers_of((select pid from backends where who = 'b'),
+                              (select pid from backends where who = 'a')),
+  array[(select pid from backends where who = 'a')], 'B waits for A''s lock instead of reading stale headroom');
+select is(dblink_is_busy('budget_b'), 1, 'and has no answer yet');
 
 select dblink_exec('budget_a', 'commit');
 select results_eq(
@@ -57,7 +72,8 @@ select is(
   60, 'the token carries exactly one reservation: remaining - reserved never goes below the reserve');
 
 select dblink_exec('budget_b', $$ delete from engine.github_tokens where id = '00000000-0000-0000-0000-00000000a0c1' $$);
-select lives_ok($$ select dblink_disconnect('budget_a'), dblink_disconnect('budget_b') $$, 'connections closed');
+select dblink_disconnect('budget_a'), dblink_disconnect('budget_b');
+select is(dblink_get_connections(), null, 'connections closed');
 
 select * from finish();
 rollback;

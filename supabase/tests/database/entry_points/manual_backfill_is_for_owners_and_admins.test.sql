@@ -21,8 +21,8 @@ select tests.authenticate_as('owner');
 select is((public.start_manual_backfill('00000000-0000-4000-8000-00000000000a', null, 14)).created_by, tests.get_supabase_uid('owner'),
   'an owner can start one, and the job records who started it');
 select tests.authenticate_as_service_role();
-select lives_ok($$ select public.start_manual_backfill('00000000-0000-4000-8000-00000000000a', null, 7) $$,
-  'the service role can start a manual backfill');
+select results_eq($$ select kind, window_days, created_by from public.start_manual_backfill('00000000-0000-4000-8000-00000000000a', null, 7) $$,
+  $$ values ('manual'::text, 7, null::uuid) $$, 'the service role can start a manual backfill (started by no user)');
 
 select * from finish();
 rollback;

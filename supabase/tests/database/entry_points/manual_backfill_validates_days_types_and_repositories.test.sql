@@ -20,8 +20,8 @@ select throws_ok($$ select public.start_manual_backfill('00000000-0000-4000-8000
 select throws_ok($$ select public.start_manual_backfill('00000000-0000-4000-8000-00000000000a', '{}'::uuid[], 30) $$,
   '22023', 'start_manual_backfill: select at least one repository, or pass null for all repositories of workspace acme',
   'an empty selection is refused');
-select lives_ok($$ select public.start_manual_backfill('00000000-0000-4000-8000-00000000000a', null, 90) $$,
-  'exactly the retention is allowed');
+select results_eq($$ select kind, window_days from public.start_manual_backfill('00000000-0000-4000-8000-00000000000a', null, 90) $$,
+  $$ values ('manual'::text, 90) $$, 'exactly the retention is allowed: a manual job of 90 days');
 
 select tests.authenticate_as_service_role();
 update public.workspaces set retention_days = 365 where slug = 'acme';

@@ -19,7 +19,7 @@ select throws_ok($$ select public.get_workspace_activity('00000000-0000-4000-800
   'a non-member is told they are not a member when asking for activity');
 
 select tests.authenticate_as('member5');
-select lives_ok($$ select * from public.get_star_fork_velocity('00000000-0000-4000-8000-000000000501', 90) $$,
+select isnt_empty($$ select * from public.get_star_fork_velocity('00000000-0000-4000-8000-000000000501', 90) $$,
   'a member can read velocity');
 select is((public.get_workspace_activity('00000000-0000-4000-8000-000000000501', 365) ->> 'repositories')::int, 2,
   'a member can read activity of the workspace''s two repositories');
@@ -29,7 +29,7 @@ select throws_ok($$ select * from public.get_star_fork_velocity('00000000-0000-4
   '22023', 'get_star_fork_velocity: period_days must be 7, 30, 90 or 365, got null', 'a missing period is refused');
 
 select tests.authenticate_as_service_role();
-select lives_ok($$ select public.get_workspace_activity('00000000-0000-4000-8000-000000000501', 7) $$,
+select is((public.get_workspace_activity('00000000-0000-4000-8000-000000000501', 365) ->> 'repositories')::int, 2,
   'the service role can read activity');
 
 select * from finish();

@@ -43,9 +43,13 @@ create temp table a_ids (msg_id bigint);
 create temp table b_ids (msg_id bigint);
 create temp table again_ids (msg_id bigint);
 
-select lives_ok(
-  $$select dblink_connect('pgmq_a', connstr), dblink_connect('pgmq_b', connstr) from pgmq_conn$$,
-  'Two independent connections to the database can be opened.');
+select dblink_connect('pgmq_a', connstr), dblink_connect('pgmq_b', connstr) from pgmq_conn;
+select is(
+  (select count(distinct pid)::int from (
+     select pid from dblink('pgmq_a', 'select pg_backend_pid()') as a(pid int)
+     union all select pid from dblink('pgmq_b', 'select pg_backend_pid()') as b(pid int)) p
+   where pid <> pg_backend_pid()),
+  2, 'Two independent connections to the database are open.');
 
 -- If read() did not skip locked rows, B would wait for A forever (A only
 -- finishes when this script tells it to); turn that into an error instead.

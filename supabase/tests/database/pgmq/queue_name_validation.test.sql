@@ -14,9 +14,8 @@ select throws_ok(
   'P0001', 'queue name is too long, maximum length is 48 characters',
   'A 48 character queue name is rejected as too long, with upstream''s message.');
 
-select lives_ok(
-  format($$select pgmq.create(%L)$$, repeat('x', 47)),
-  'A 47 character queue name is accepted.');
+select pgmq.create(repeat('x', 47));
+select ok(to_regclass('pgmq.q_' || repeat('x', 47)) is not null, 'A 47 character queue name is accepted: its table exists.');
 
 select throws_ok($$select pgmq.create('bad$name')$$,
   'P0001', 'queue name contains invalid characters: $, ;, --, or \''',
@@ -47,7 +46,9 @@ select ok(to_regclass('pgmq.q_') is not null and to_regclass('pgmq.a_') is not n
 select is(pgmq.format_table_name('MixedCase', 'q'), 'q_mixedcase',
   'Table names are derived from lower-cased queue names.');
 
-select lives_ok($$select pgmq.create('MixedCase'); select pgmq.send('mixedcase', '{"ok": true}')$$,
+select pgmq.create('MixedCase');
+select pgmq.send('mixedcase', '{"ok": true}');
+select is((select message from pgmq.q_mixedcase), '{"ok": true}'::jsonb,
   'A queue created with upper-case letters is addressed through its lower-cased table.');
 
 -- Names needing quoting still work because identifiers are always quoted.

@@ -3,9 +3,10 @@
 begin;
 select plan(10);
 
-select lives_ok(
-  $$ select vault.create_secret('ghp_round_trip_token', 'platform_test_token', 'a test token') $$,
-  'vault.create_secret stores a named secret');
+create temp table created as
+select vault.create_secret('ghp_round_trip_token', 'platform_test_token', 'a test token') as id;
+select is((select id from vault.secrets where name = 'platform_test_token'), (select id from created),
+  'vault.create_secret stores a named secret and returns its id');
 
 select is(
   (select decrypted_secret from vault.decrypted_secrets where name = 'platform_test_token'),

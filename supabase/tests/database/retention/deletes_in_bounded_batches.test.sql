@@ -1,5 +1,6 @@
--- One call never deletes more than its batch size; repeated calls finish the work; the daily
--- pg_cron job drives the committing procedure.
+-- One call never deletes more than its batch size; repeated calls finish the work; the
+-- retention-cleanup pg_cron job runs one bounded batch (every 10 minutes: each run is its own
+-- short transaction, so nothing holds locks for long).
 begin;
 select plan(6);
 \ir _dataset.psql

@@ -12,9 +12,15 @@ select tests.authenticate_as('outsider');
 select is((select slug from public.create_workspace('outsider-ws', 'Outsider')), 'outsider-ws',
   'a user in no workspace can create one');
 select tests.authenticate_as('member');
-select lives_ok($$ select public.create_workspace('member-ws', 'Member') $$, 'a member can create another workspace');
+select public.create_workspace('member-ws', 'Member');
+select is((select m.role from public.workspace_members m join public.workspaces w on w.id = m.workspace_id
+           where w.slug = 'member-ws' and m.user_id = auth.uid()), 'owner',
+  'a member can create another workspace, and owns it');
 select tests.authenticate_as('admin');
-select lives_ok($$ select public.create_workspace('admin-ws', 'Admin') $$, 'an admin can create another workspace');
+select public.create_workspace('admin-ws', 'Admin');
+select is((select m.role from public.workspace_members m join public.workspaces w on w.id = m.workspace_id
+           where w.slug = 'admin-ws' and m.user_id = auth.uid()), 'owner',
+  'an admin can create another workspace, and owns it');
 select tests.authenticate_as('owner');
 select public.create_workspace('owner-ws', 'Owner');
 select is((select m.role from public.workspace_members m join public.workspaces w on w.id = m.workspace_id
