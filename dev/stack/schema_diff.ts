@@ -170,6 +170,15 @@ const EXTRA_CHECKS: Record<string, ExtraCheck> = {
       order by 1`,
     undo: (statement) => statement.replace(/^grant (.*) to (\S+);$/, "revoke $1 from $2;"),
   },
+  "function definitions": {
+    // migra sees a function's body change but not one of its parameter defaults alone; the whole
+    // definition (arguments with defaults, settings, body) is compared here.
+    query: `
+      select pg_get_functiondef(p.oid) || ';'
+      from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+      where n.nspname in ${PROJECT_SCHEMAS} and p.prokind in ('f', 'p')
+      order by n.nspname, p.proname, pg_get_function_identity_arguments(p.oid)`,
+  },
   "cron jobs": {
     query: `select format('select cron.schedule(%L, %L, %L);', jobname, schedule, command) from cron.job order by jobname`,
     undo: (statement) => {
@@ -221,6 +230,12 @@ function extraStatements(what: string, check: ExtraCheck, a: string[], b: string
     for (const l of added) if (!l.endsWith(" is null;") || before.has(commentTarget(l))) out.push(l);
     return out;
   }
+  if (what === "function definitions") {
+    // A function only the source has is dropped by migra; one only the target has, or a changed
+    // one, is its target definition (which migra may state too: see compareDatabases).
+    for (const l of added) out.push(l);
+    return out;
+  }
   if (what === "function privileges") {
     // The owner's own EXECUTE (always there) marks which functions exist: a dropped function's
     // grants go with it, and owners need no statement.
@@ -243,13 +258,21 @@ function extraStatements(what: string, check: ExtraCheck, a: string[], b: string
 
 /** How the database at `to` differs from the one at `from`: migra's statements and the extras. */
 export async function compareDatabases(from: string, to: string): Promise<Drift> {
+  const migra = await migraDiff(from, to);
+  // The functions migra already replaces (its CREATE OR REPLACE carries the whole definition).
+  const replaced = new Set([...migra.matchAll(/CREATE OR REPLACE (?:FUNCTION|PROCEDURE) (\S+?)\(/gi)].map((m) => m[1].toLowerCase()));
   const extra: string[] = [];
   for (const [what, check] of Object.entries(EXTRA_CHECKS)) {
     const [a, b] = await Promise.all([rows(from, check.query), rows(to, check.query)]);
-    const statements = extraStatements(what, check, a, b);
+    let statements = extraStatements(what, check, a, b);
+    if (what === "function definitions") {
+      statements = statements.filter((l) =>
+        !replaced.has(/^CREATE OR REPLACE (?:FUNCTION|PROCEDURE) (\S+?)\(/i.exec(l)?.[1].toLowerCase() ?? "")
+      );
+    }
     if (statements.length > 0) extra.push(`-- ${what}`, ...statements);
   }
-  return { migra: await migraDiff(from, to), extra };
+  return { migra, extra };
 }
 
 function withoutSection(lines: string[], name: string): string[] {

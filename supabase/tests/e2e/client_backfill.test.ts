@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import type { RealtimeChannel } from "npm:@supabase/supabase-js@2.119.0";
 import { NOT_FOUND_MESSAGE } from "../../../dev/demo_job.ts";
+import { CONTENT_TYPES, expectedContent, type TruthItemLike } from "../../../dev/expected_content.ts";
 import { addMember, type Client, signIn, uniqueSlug } from "./_client.ts";
 import { eventually, resetEngineState, stackEnv, testDb } from "./_env.ts";
 
@@ -133,15 +134,16 @@ Deno.test({
         const last = progress.filter((p) => p.payload.task_id === t.task_id && p.payload.data_type === t.data_type).at(-1);
         assert.equal(last?.payload.items_done, t.items_done, `${t.full_name} ${t.data_type}: the last broadcast says what the view holds`);
       }
-      // The counts are the simulator's: its ground truth of PRs created inside the window.
+      // The counts are the simulator's: what a job stores by its ground truth (activity inside
+      // the window: PRs updated since, and the parents of comments updated since).
       for (const t of done.filter((x) => x.data_type === "pull_requests")) {
-        const res = await fetch(`${stackEnv("GITHUB_API_URL")}/_sim/truth?${new URLSearchParams({
-          repo: t.full_name!,
-          type: "pull_requests",
-          since: new Date(t.window_start!).toISOString(),
-        })}`);
-        const truth = await res.json() as { items: unknown[] };
-        assert.equal(t.items_done, truth.items.length, `${t.full_name}: pull requests in the window`);
+        const all = new Map<string, TruthItemLike[]>();
+        for (const type of CONTENT_TYPES) {
+          const res = await fetch(`${stackEnv("GITHUB_API_URL")}/_sim/truth?${new URLSearchParams({ repo: t.full_name!, type })}`);
+          all.set(type, ((await res.json()) as { items: TruthItemLike[] }).items);
+        }
+        const want = expectedContent((type) => all.get(type)!, new Date(t.window_start!).toISOString(), TYPES);
+        assert.equal(t.items_done, want.items.pull_requests, `${t.full_name}: pull requests in the window`);
       }
 
       const notes = await owner.client.from("notifications").select("kind, title")

@@ -76,8 +76,13 @@ Deno.test("a database error on one repository's chunk commit fails only that tas
     const [task] = await sql`
       select status, last_error from public.backfill_tasks where job_id = ${jobId} and tracked_repository_id = ${tracked["acme/api"]}`;
     assertEquals(task.status, "failed");
-    // Data types fail alone: the task's error names the type that failed.
-    match(task.last_error, /^pull_requests: committing a chunk of pull_requests for acme\/api failed \(.*22003\)/);
+    // Data types fail alone, each with its own message: PRs carry the bad value, and so do the
+    // parent PRs the issues type fetches for PR conversation comments.
+    const [prs] = await sql`select p.status, p.last_error from public.backfill_progress p join public.backfill_tasks t on t.id = p.task_id
+      where t.job_id = ${jobId} and t.tracked_repository_id = ${tracked["acme/api"]} and p.data_type = 'pull_requests'`;
+    assertEquals(prs.status, "failed");
+    match(prs.last_error, /^committing a chunk of pull_requests for acme\/api failed \(.*22003\)/);
+    match(task.last_error, /committing a chunk of (pull_requests|issues) for acme\/api failed \(.*22003\)/);
     match(task.last_error, new RegExp(`select retry_backfill\\('${jobId}', '${tracked["acme/api"]}'\\)`));
   } finally {
     await sql.end();

@@ -2,7 +2,7 @@
 -- role): anon is refused by privilege, a plain member, a user of no workspace and another
 -- workspace's owner by the function itself, with 42501 and a message naming the job.
 begin;
-\ir ../_fixtures/two_workspaces.sql
+\ir ../_fixtures/two_workspaces.psql
 select plan(16);
 
 -- Acme's running job d1 has a failed task (to retry); d3 is another live job (to cancel twice).
