@@ -17,7 +17,26 @@ export function createSql(url: string, options: SqlOptions & { max: number }): S
   return postgres(url, { prepare: false, onnotice: () => {}, ...options });
 }
 
+// postgres.js 3.4.x starts a lookup of array types on each new connection and drops its promise
+// (porsager/postgres#1192): when that connection dies mid-handshake the rejection reaches no
+// caller, and an unhandled rejection ends the edge function's process with every request in it.
+// Those connection errors, and only those, are logged instead; the query that needed the
+// connection still fails to its caller.
+const LOST_CONNECTION = new Set(["CONNECTION_DESTROYED", "CONNECTION_CLOSED", "CONNECTION_ENDED", "ECONNRESET", "ECONNREFUSED"]);
+let guarded = false;
+function guardLostConnections(): void {
+  if (guarded || typeof globalThis.addEventListener !== "function") return;
+  guarded = true;
+  globalThis.addEventListener("unhandledrejection", (e: PromiseRejectionEvent) => {
+    const code = (e.reason as { code?: unknown } | null)?.code;
+    if (typeof code !== "string" || !LOST_CONNECTION.has(code)) return;
+    e.preventDefault();
+    console.warn(JSON.stringify({ event: "db.connection_lost_unhandled", code, message: String((e.reason as Error).message) }));
+  });
+}
+
 export function connect(url = Deno.env.get("BACKFILL_DB_URL") || Deno.env.get("SUPABASE_DB_URL"), max = 4): Sql {
+  guardLostConnections();
   if (!url) {
     throw new Error(
       "neither BACKFILL_DB_URL nor SUPABASE_DB_URL is set: the function cannot reach the database. On hosted " +

@@ -153,11 +153,14 @@ export async function itemsDone(sql: Sql, jobId: string, dataType: string): Prom
   return n;
 }
 
+/** The window start a job asked for, from its own parameters: created_at − window_days (a
+ * scheduled job's windows start at each repository's last sync, which its test knows). */
 export async function windowStartOf(sql: Sql, jobId: string): Promise<string> {
-  const [{ window_start }] = await sql`
-    select min(p.window_start) as window_start from public.backfill_progress p
-    join public.backfill_tasks t on t.id = p.task_id where t.job_id = ${jobId}`;
-  return new Date(window_start).toISOString();
+  const [job] = await sql`select kind, created_at, window_days, source from public.backfill_jobs where id = ${jobId}`;
+  if (job.kind === "scheduled" && job.source?.repositories) {
+    throw new Error("windowStartOf: this scheduled job's windows start at each repository's last sync");
+  }
+  return new Date(new Date(job.created_at).getTime() - Math.max(job.window_days, 1) * 86_400_000).toISOString();
 }
 
 /** Removes every stored repository that shares a GitHub id with one of `names` in `sim` (the
@@ -206,26 +209,3 @@ export async function asUser<T>(sql: Sql, userId: string, fn: (tx: Sql) => Promi
   }) as T;
 }
 
-/** Watches a job's running tasks until stopped: the most running at once per GitHub owner, each
- * sample one snapshot (so never more than really ran; a short peak may go unseen). */
-export function watchRunningPerOwner(sql: Sql, jobId: string, intervalMs = 5): { stop(): Promise<Record<string, number>> } {
-  const max: Record<string, number> = {};
-  let running = true;
-  const loop = (async () => {
-    while (running) {
-      const rows = await sql<{ owner: string; n: number }[]>`
-        select lower(tr.owner) as owner, count(*)::int as n
-        from public.backfill_tasks t join public.tracked_repositories tr on tr.id = t.tracked_repository_id
-        where t.job_id = ${jobId} and t.status = 'running' group by 1`;
-      for (const r of rows) max[r.owner] = Math.max(max[r.owner] ?? 0, r.n);
-      await new Promise((r) => setTimeout(r, intervalMs));
-    }
-  })();
-  return {
-    async stop() {
-      running = false;
-      await loop;
-      return max;
-    },
-  };
-}

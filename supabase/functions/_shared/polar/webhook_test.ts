@@ -149,19 +149,14 @@ Deno.test("a database failure or a database slower than the deadline is answered
   await res.body?.cancel();
   assert.match(String(failing.logs[0].error), /connection refused/);
 
-  const slow = harness(
-    "processed",
-    () => new Promise((r) => setTimeout(() => r({} as DeliveryResult), 1000)),
-  );
-  const started = performance.now();
+  // A database that has not answered yet: the handler answers at its deadline (200 ms here), not
+  // when the database does (it never would before the test lets it).
+  let answer!: (r: DeliveryResult) => void;
+  const slow = harness("processed", () => new Promise<DeliveryResult>((r) => (answer = r)));
   const res2 = await slow.handler(await post(body, await signPolarWebhook(body, SECRET)));
   assert.equal(res2.status, 500);
   await res2.body?.cancel();
-  assert.ok(
-    performance.now() - started < 900,
-    "answers at the deadline, not when the database does",
-  );
-  await new Promise((r) => setTimeout(r, 1000)); // let the slow call settle inside the test
+  answer({} as DeliveryResult);
 });
 
 Deno.test("without POLAR_WEBHOOK_SECRET the function refuses to process (500) and records nothing", async () => {
