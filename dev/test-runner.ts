@@ -161,6 +161,23 @@ export async function runDenoTests(files: string[], env: Record<string, string>,
   return addTally(t, tallyDeno(second.out, second.code));
 }
 
+/**
+ * Supabase's database advisors (the lints of the dashboard's Security and Performance advisors),
+ * run by the real CLI against the migrated test database: any WARN or ERROR fails. On hosted
+ * Supabase the pg_graphql lints (0026/0027: tables visible to anon/authenticated through GraphQL)
+ * add INFO-level notes; pg_graphql is not part of this stack.
+ */
+async function checkAdvisors(c: ReturnType<typeof stackConfig>): Promise<boolean> {
+  const r = await run("npx", ["--no-install", "supabase", "db", "advisors", `--remote=${dbUrl(c)}`, "--type", "all",
+    "--level", "warn", "--fail-on", "warn", "--output-format", "json"], {
+    cwd: projectRoot,
+    env: { SUPABASE_TELEMETRY_DISABLED: "1", SUPABASE_NO_UPDATE_NOTIFIER: "1", PGSSLMODE: "disable" },
+  });
+  if (r.code === 0) return true;
+  console.error(`✗ supabase db advisors found issues at WARN or above (fix them, or say in README why not):\n${r.stdout}${r.stderr}`);
+  return false;
+}
+
 /** The test stack was built from the migrations; a scratch cluster is built from the schema files. */
 async function checkSchemaDrift(c: ReturnType<typeof stackConfig>): Promise<boolean> {
   const drift = await withScratchDatabase(c, "schemas", 0, () => {}, (url) => compareDatabases(dbUrl(c), url));
@@ -211,6 +228,9 @@ export async function runTests(log: (s: string) => void): Promise<number> {
 
     log("checking that supabase/migrations and supabase/schemas build the same database");
     addTally(total, check(await checkSchemaDrift(c), "supabase/migrations and supabase/schemas build different databases (see above)"));
+
+    log("running Supabase's database advisors (supabase db advisors) on the migrated database");
+    addTally(total, check(await checkAdvisors(c), "supabase db advisors reports WARN or ERROR issues (see above)"));
 
     // pgTAP itself, and pgmq for the extension's own tests (migrations create it too, as on
     // Supabase; the pgmq tests must not depend on that).

@@ -6,7 +6,7 @@
 // rollback).
 import assert, { deepEqual as assertEquals } from "node:assert/strict";
 import { testDb } from "./_env.ts";
-import { assertMatchesTruth, createJob, drain, itemsDone, setupWorkspace, simulator, windowStartOf, workerDeps } from "./engine_helpers.ts";
+import { assertMatchesTruth, createJob, drain, expectedContent, itemsDone, setupWorkspace, simulator, windowStartOf, workerDeps } from "./engine_helpers.ts";
 import type { Sql } from "../../functions/_shared/db.ts";
 
 const REPOS = ["acme/api", "acme/tiny"];
@@ -57,7 +57,7 @@ Deno.test("a serialization failure and a deadlock during chunk commits release t
     assertEquals(attempts, 0, "a passing database error counts no attempt");
     const since = await windowStartOf(sql, jobId);
     for (const repo of REPOS) await assertMatchesTruth(sql, sim, repo, since);
-    const truthPrs = REPOS.reduce((n, repo) => n + sim.truth({ repo, type: "pull_requests", since }).count, 0);
+    const truthPrs = REPOS.reduce((n, repo) => n + expectedContent(sim, repo, since).items.pull_requests, 0);
     assertEquals(await itemsDone(sql, jobId, "pull_requests"), truthPrs, "the rolled-back chunks are counted once, when they commit");
   } finally {
     await removeCommitFaults(sql);
