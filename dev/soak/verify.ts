@@ -165,18 +165,29 @@ export async function verify(
     where t.job_id = any(${jobIds}::uuid[]) and p.status = 'failed' and coalesce(p.last_error, '') = ''`;
   if (silent > 0) problems.push(`${silent} failed progress rows carry no last_error`);
 
+  // Each job's window comes from what it asked for, not from the rows the engine wrote: its
+  // creation less its window_days, or for a scheduled sync the last sync its source names (never
+  // further back than its window_days).
   const windows = await sql`
-    select lower(tr.full_name) as repo, p.data_type,
-           min(p.window_start) filter (where p.status = 'completed') as covered,
-           min(p.window_start) filter (where p.status = 'completed' or p.items_done > 0 or p.cursor is not null) as touched,
-           bool_or(p.status = 'completed') as done,
-           min(p.window_start) filter (where j.kind = 'scheduled'
-             and (p.status = 'completed' or p.items_done > 0 or p.cursor is not null)) as touched_incrementally
-    from public.backfill_progress p
-    join public.backfill_tasks t on t.id = p.task_id
-    join public.backfill_jobs j on j.id = t.job_id
-    join public.tracked_repositories tr on tr.id = t.tracked_repository_id
-    where t.job_id = any(${jobIds}::uuid[])
+    with asked as (
+      select p.*, j.kind,
+             case when j.source #>> array['repositories', t.tracked_repository_id::text, 'since'] is not null
+                  then greatest((j.source #>> array['repositories', t.tracked_repository_id::text, 'since'])::timestamptz,
+                                j.created_at - make_interval(days => greatest(j.window_days, 1)))
+                  else j.created_at - make_interval(days => greatest(j.window_days, 1)) end as asked_since,
+             tr.full_name
+      from public.backfill_progress p
+      join public.backfill_tasks t on t.id = p.task_id
+      join public.backfill_jobs j on j.id = t.job_id
+      join public.tracked_repositories tr on tr.id = t.tracked_repository_id
+      where t.job_id = any(${jobIds}::uuid[]))
+    select lower(full_name) as repo, data_type,
+           min(asked_since) filter (where status = 'completed') as covered,
+           min(asked_since) filter (where status = 'completed' or items_done > 0 or cursor is not null) as touched,
+           bool_or(status = 'completed') as done,
+           min(asked_since) filter (where kind = 'scheduled'
+             and (status = 'completed' or items_done > 0 or cursor is not null)) as touched_incrementally
+    from asked
     group by 1, 2`;
   const windowOf = (repo: string, dataType: string) =>
     windows.find((w) => w.repo === repo && w.data_type === dataType) as Window | undefined;
