@@ -338,6 +338,37 @@ comment on function engine.close_backfill_task(bigint, text, text) is
 -- nothing of it is stored (the worker then uses the workspace's own token, or fails the task
 -- saying how to connect one). A private chunk fetched with the workspace's token records the
 -- workspace's grant to read it.
+-- Whether a chunk may still be committed under its claim: null if so, else 'cancelled' (the task
+-- is gone or cancelled) or 'stale' (another claim took it, its message or cursor moved on, or the
+-- data type is no longer open). Reads what the caller locked, or the latest committed rows.
+create or replace function engine.chunk_claim_state(p_task_id bigint, p_data_type text, p_msg_id bigint,
+  p_expected_cursor text, p_claim_id uuid) returns text
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_task public.backfill_tasks;
+  v_progress public.backfill_progress;
+begin
+  select * into v_task from public.backfill_tasks where id = p_task_id;
+  if v_task.id is null or v_task.status = 'cancelled' then
+    return 'cancelled';
+  end if;
+  select * into v_progress from public.backfill_progress where task_id = p_task_id and data_type = p_data_type;
+  if v_task.status <> 'running' or v_task.msg_id is distinct from p_msg_id
+     or (p_claim_id is not null and v_task.claim_id is distinct from p_claim_id) or v_progress.task_id is null
+     or v_progress.status not in ('pending', 'running') or v_progress.cursor is distinct from p_expected_cursor then
+    return 'stale';
+  end if;
+  return null;
+end;
+$$;
+revoke all on function engine.chunk_claim_state(bigint, text, bigint, text, uuid) from public;
+grant execute on function engine.chunk_claim_state(bigint, text, bigint, text, uuid) to service_role;
+comment on function engine.chunk_claim_state(bigint, text, bigint, text, uuid) is
+  'Null when a chunk fetched under p_claim_id from p_expected_cursor may be committed; else ''cancelled'' or ''stale''.';
+
 create or replace function engine.commit_backfill_chunk(
   p_task_id bigint,
   p_data_type text,
@@ -366,22 +397,18 @@ declare
   v_repository_id bigint;
   v_private boolean;
   v_token_workspace uuid;
+  v_state text;
 begin
-  -- Chunk commits of one job are serialised on the job row, taken first: they all update its
-  -- counters, and taking it last let two commits deadlock.
-  perform 1 from public.backfill_jobs j where j.id = (select t.job_id from public.backfill_tasks t where t.id = p_task_id)
-  for update;
-  select * into v_progress from public.backfill_progress
-  where task_id = p_task_id and data_type = p_data_type for update;
-  select * into v_task from public.backfill_tasks where id = p_task_id for update;
-  if v_task.id is null or v_task.status = 'cancelled' then
-    return 'cancelled';
+  -- The claim is checked twice: without locks before the rows are written, so the rows (the bulk
+  -- of the work) are written while other chunks of the job commit too, and under the locks
+  -- after. The rows are GitHub's data keyed on GitHub ids (an older copy never replaces a newer
+  -- one), so the rare chunk whose claim went stale or whose task was cancelled in between has
+  -- stored nothing wrong; its cursor and counters are not applied.
+  v_state := engine.chunk_claim_state(p_task_id, p_data_type, p_msg_id, p_expected_cursor, p_claim_id);
+  if v_state is not null then
+    return v_state;
   end if;
-  if v_task.status <> 'running' or v_task.msg_id is distinct from p_msg_id
-     or (p_claim_id is not null and v_task.claim_id is distinct from p_claim_id) or v_progress.task_id is null
-     or v_progress.status not in ('pending', 'running') or v_progress.cursor is distinct from p_expected_cursor then
-    return 'stale';
-  end if;
+  select * into v_task from public.backfill_tasks where id = p_task_id;
 
   -- Private content is stored only from the task's workspace's own token, never the platform's.
   v_repository_id := coalesce((p_rows -> 'repository' ->> 'id')::bigint, v_task.repository_id);
@@ -395,6 +422,17 @@ begin
   end if;
 
   perform engine.upsert_github_rows(p_rows);
+
+  -- The counters: the job row first (the order of cancel_backfill and claims), then progress and
+  -- task. Held only for these updates, so one job's chunk commits queue only for them.
+  perform 1 from public.backfill_jobs j where j.id = v_task.job_id for update;
+  select * into v_progress from public.backfill_progress
+  where task_id = p_task_id and data_type = p_data_type for update;
+  select * into v_task from public.backfill_tasks where id = p_task_id for update;
+  v_state := engine.chunk_claim_state(p_task_id, p_data_type, p_msg_id, p_expected_cursor, p_claim_id);
+  if v_state is not null then
+    return v_state;
+  end if;
   if v_private then
     insert into public.repository_access_grants as g (workspace_id, repository_id, token_id)
     values (v_task.workspace_id, v_repository_id, p_token_id)
