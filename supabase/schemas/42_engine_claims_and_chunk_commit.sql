@@ -116,11 +116,26 @@ grant execute on function engine.owner_limit_defer_seconds() to service_role;
 comment on function engine.owner_limit_defer_seconds() is
   'Seconds a message stays invisible when its job already runs max_in_flight_per_owner tasks of the repository''s owner.';
 
+-- When each workspace was last given a task: among workspaces running as many tasks (for their
+-- weight), the one served longest ago goes first. Without it ties went to the oldest message, so
+-- with more waiting workspaces than slots the workspace of the oldest job took every slot it
+-- freed again (1,000 workspaces: 40 served, the others none).
+create table engine.workspace_claim_turns (
+  workspace_id uuid primary key references public.workspaces (id) on delete cascade,
+  claimed_at timestamptz not null
+);
+alter table engine.workspace_claim_turns enable row level security;
+revoke all on engine.workspace_claim_turns from public, anon, authenticated;
+grant select, insert, update, delete on engine.workspace_claim_turns to service_role;
+comment on table engine.workspace_claim_turns is
+  'When engine.claim_backfill_tasks last gave each workspace a task: the tie-break of fair claiming (least recently served first).';
+
 -- The next messages of a queue in fair order: every workspace with a visible message offers its
 -- oldest one, and the workspace running the fewest tasks for its weight goes first (the weight
--- grows with the tier's priority points, tier_plans: free 1, enterprise 3). So N waiting
--- workspaces each get about 1/N of the slots (more for paid tiers) whatever the size of their
--- jobs, and within a workspace the oldest work goes first. Nothing is locked here.
+-- grows with the tier's priority points, tier_plans: free 1, enterprise 3), then the one served
+-- longest ago (engine.workspace_claim_turns). So N waiting workspaces each get about 1/N of the
+-- slots (more for paid tiers) whatever the size of their jobs, also when N exceeds the slots,
+-- and within a workspace the oldest work goes first. Nothing is locked here.
 create or replace function engine.fair_claim_candidates(p_queue text, p_limit int)
 returns table (msg_id bigint, task_id bigint)
 language plpgsql
@@ -142,6 +157,7 @@ begin
     ) w
     join public.workspaces ws on ws.id = w.workspace_id
     join public.tier_plans tp on tp.tier = ws.tier
+    left join engine.workspace_claim_turns turn on turn.workspace_id = w.workspace_id
     cross join lateral (
       select q.msg_id, t2.id as task_id
       from public.backfill_tasks t2
@@ -151,7 +167,7 @@ begin
       order by q.msg_id
       limit 1
     ) c
-    order by w.running / (1 + tp.priority_points / 15.0), c.msg_id
+    order by w.running / (1 + tp.priority_points / 15.0), turn.claimed_at nulls first, c.msg_id
     limit $2 $q$, 'q_' || p_queue) using p_queue, greatest(p_limit, 1);
 end;
 $$;
@@ -159,7 +175,7 @@ revoke all on function engine.fair_claim_candidates(text, int) from public;
 grant execute on function engine.fair_claim_candidates(text, int) to service_role;
 comment on function engine.fair_claim_candidates(text, int) is
   'Visible messages of a queue, one per waiting workspace (its oldest), the workspace with the fewest running tasks '
-  'for its tier weight first: the order claim_backfill_tasks delivers in.';
+  'for its tier weight first, then the one served longest ago: the order claim_backfill_tasks delivers in.';
 
 -- Delivers up to p_qty messages, fairly across workspaces, and turns them into runnable tasks.
 -- A message is taken with a row lock that skips what another claimer holds (as pgmq.read does)
@@ -261,6 +277,9 @@ begin
         update public.backfill_jobs j set status = 'running', started_at = coalesce(j.started_at, now())
         where j.id = v_job.id and j.status = 'pending';
       end if;
+      insert into engine.workspace_claim_turns as turn (workspace_id, claimed_at)
+      values (v_job.workspace_id, clock_timestamp())
+      on conflict on constraint workspace_claim_turns_pkey do update set claimed_at = excluded.claimed_at;
       v_claimed := v_claimed + 1;
       return query
         select m.msg_id, v_task.deliveries, v_task.id, v_job.id, v_job.workspace_id, v_job.kind, v_job.window_days,
