@@ -605,8 +605,12 @@ comment on function engine.fail_backfill_task(bigint, bigint, text, text, boolea
 
 -- Gives a running task back to the queue without counting an attempt: end of the worker's time
 -- budget, rate budget exhausted, token paused.
+-- A release for a GitHub budget wait gives the claim back uncounted (p_counts_delivery false): the
+-- worker sent nothing and failed at nothing, so a rate-bound task waiting through many windows
+-- must not run into max deliveries (it did: the issues of three rate-bound repositories failed
+-- after nine budget waits).
 create or replace function engine.release_backfill_task(p_task_id bigint, p_msg_id bigint, p_delay_seconds int,
-  p_reason text default null, p_claim_id uuid default null)
+  p_reason text default null, p_claim_id uuid default null, p_counts_delivery boolean default true)
 returns text
 language plpgsql
 security definer
@@ -616,7 +620,8 @@ declare
   v_task public.backfill_tasks;
 begin
   update public.backfill_tasks
-  set status = 'pending', heartbeat_at = null, claim_id = null, last_error = coalesce(p_reason, last_error)
+  set status = 'pending', heartbeat_at = null, claim_id = null, last_error = coalesce(p_reason, last_error),
+      deliveries = case when p_counts_delivery then deliveries else greatest(deliveries - 1, 0) end
   where id = p_task_id and status = 'running' and msg_id = p_msg_id
     and (p_claim_id is null or claim_id = p_claim_id)
   returning * into v_task;
@@ -627,10 +632,11 @@ begin
   return 'released';
 end;
 $$;
-revoke all on function engine.release_backfill_task(bigint, bigint, int, text, uuid) from public;
-grant execute on function engine.release_backfill_task(bigint, bigint, int, text, uuid) to service_role;
-comment on function engine.release_backfill_task(bigint, bigint, int, text, uuid) is
-  'Returns a running task to its queue, visible again after p_delay_seconds; no attempt is counted. Stale when p_claim_id is not the task''s claim.';
+revoke all on function engine.release_backfill_task(bigint, bigint, int, text, uuid, boolean) from public;
+grant execute on function engine.release_backfill_task(bigint, bigint, int, text, uuid, boolean) to service_role;
+comment on function engine.release_backfill_task(bigint, bigint, int, text, uuid, boolean) is
+  'Returns a running task to its queue, visible again after p_delay_seconds; no attempt is counted, and with '
+  'p_counts_delivery false (a GitHub budget wait) not the delivery either. Stale when p_claim_id is not the task''s claim.';
 
 -- A chunk that could not be fetched within the pass (released at the deadline with nothing
 -- committed) is tried next time with half the items per page, down to p_min_page_size: every

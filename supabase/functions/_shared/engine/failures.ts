@@ -57,7 +57,7 @@ export async function afterFetchError(
     const delay = Math.max(1, Math.ceil((e.until - pass.now()) / 1000));
     at.step = "releasing the task to wait for the GitHub budget";
     return await releaseTask(pass, claim, delay,
-      `waiting for the GitHub rate limit (${e.message}): resumes after ${new Date(e.until).toISOString()}`);
+      `waiting for the GitHub rate limit (${e.message}): resumes after ${new Date(e.until).toISOString()}`, false);
   }
   const ge = e instanceof GithubError ? e : null;
   if (ge?.kind === "secondary" || ge?.kind === "rate_limited") {
