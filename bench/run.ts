@@ -83,6 +83,18 @@ const SCENARIOS: Scenario[] = [
     run: async (sql) => (await import("./metrics_rpc.ts")).metricsP95(sql),
   },
   {
+    name: "large_repo",
+    title: "whole 365-day addon job, a large open-source repository",
+    keys: ["large_repo_items_per_point", "large_repo_hours_one_token"],
+    run: async (sql) => (await import("./large_repo_job.ts")).largeRepoJob(sql),
+  },
+  {
+    name: "scale",
+    title: "1,000 workspaces, 20,000 repositories, a token pool (compressed time)",
+    keys: ["scale_linearity", "scale_fairness"],
+    run: async (sql, env) => (await import("./scale.ts")).scale(sql, env),
+  },
+  {
     name: "worker_memory",
     title: "worker peak memory, 100k-PR repository",
     keys: ["worker_peak_mb"],

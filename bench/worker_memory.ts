@@ -1,15 +1,16 @@
 // Scenario 6: worker peak memory while backfilling a 100,000-PR repository. The simulator (one
 // repository, 100k PRs over 365 days, small nested counts) is served over HTTP by this process;
 // the worker runs alone in a child Deno process (bench/worker_memory_runner.ts) with the edge
-// function's default config. Bounded in time: the child stops after RUN_SECONDS (default 90,
-// env BENCH_MEMORY_SECONDS) whether or not the repository is done, and the peak so far counts. Peak = the child's VmHWM (peak resident
-// set of the whole process: V8 heap, Deno runtime, buffers); the V8 heap peak is detail.
+// function's default config, until the whole job is done (RUN_SECONDS, default 900, env
+// BENCH_MEMORY_SECONDS, is only a safety bound; a run stopped by it says so). Peak = the child's
+// VmHWM (peak resident set of the whole process: V8 heap, Deno runtime, buffers); the peak of V8
+// heap used + external memory (what hosted Supabase's supervisor counts against 256 MB) is detail.
 import { join } from "node:path";
 import { createSimulator, type RepoSpec } from "../dev/github-sim/mod.ts";
 import { createJob, itemsDone, setupWorkspace } from "../supabase/tests/e2e/engine_helpers.ts";
 import { type BenchEnv, clearSimulatorRepos, round, type ScenarioResult, type Sql } from "./lib.ts";
 
-const RUN_SECONDS = Number(Deno.env.get("BENCH_MEMORY_SECONDS") ?? "90");
+const RUN_SECONDS = Number(Deno.env.get("BENCH_MEMORY_SECONDS") ?? "900");
 const REPO: RepoSpec = {
   owner: "bench-memory",
   name: "huge-100k",
@@ -50,7 +51,7 @@ export async function workerMemory(sql: Sql, env: BenchEnv): Promise<ScenarioRes
     stdout: "piped",
     stderr: "piped",
   }).spawn();
-  let peakRss = 0, peakHeap = 0, samples = 0;
+  let peakRss = 0, peakHeap = 0, peakCounted = 0, samples = 0;
   let final:
     | { vm_hwm_mb: number | null; chunks: number; requests: number; tasks_completed: number }
     | null = null;
@@ -83,6 +84,7 @@ export async function workerMemory(sql: Sql, env: BenchEnv): Promise<ScenarioRes
           samples++;
           peakRss = Math.max(peakRss, m.rss_mb);
           peakHeap = Math.max(peakHeap, m.heap_used_mb);
+          peakCounted = Math.max(peakCounted, m.heap_used_mb + m.external_mb);
         }
       } catch {
         errText += line + "\n";
@@ -129,6 +131,7 @@ export async function workerMemory(sql: Sql, env: BenchEnv): Promise<ScenarioRes
       peak_rss_mb_vmhwm: final.vm_hwm_mb,
       peak_rss_mb_sampled: peakRss,
       peak_heap_used_mb: peakHeap,
+      peak_heap_plus_external_mb: round(peakCounted, 1),
       samples,
       figure: "VmHWM of the worker process (whole-process peak RSS), default worker config",
     },

@@ -116,11 +116,26 @@ grant execute on function engine.owner_limit_defer_seconds() to service_role;
 comment on function engine.owner_limit_defer_seconds() is
   'Seconds a message stays invisible when its job already runs max_in_flight_per_owner tasks of the repository''s owner.';
 
+-- When each workspace was last given a task: among workspaces running as many tasks (for their
+-- weight), the one served longest ago goes first. Without it ties went to the oldest message, so
+-- with more waiting workspaces than slots the workspace of the oldest job took every slot it
+-- freed again (1,000 workspaces: 40 served, the others none).
+create table engine.workspace_claim_turns (
+  workspace_id uuid primary key references public.workspaces (id) on delete cascade,
+  claimed_at timestamptz not null
+);
+alter table engine.workspace_claim_turns enable row level security;
+revoke all on engine.workspace_claim_turns from public, anon, authenticated;
+grant select, insert, update, delete on engine.workspace_claim_turns to service_role;
+comment on table engine.workspace_claim_turns is
+  'When engine.claim_backfill_tasks last gave each workspace a task: the tie-break of fair claiming (least recently served first).';
+
 -- The next messages of a queue in fair order: every workspace with a visible message offers its
 -- oldest one, and the workspace running the fewest tasks for its weight goes first (the weight
--- grows with the tier's priority points, tier_plans: free 1, enterprise 3). So N waiting
--- workspaces each get about 1/N of the slots (more for paid tiers) whatever the size of their
--- jobs, and within a workspace the oldest work goes first. Nothing is locked here.
+-- grows with the tier's priority points, tier_plans: free 1, enterprise 3), then the one served
+-- longest ago (engine.workspace_claim_turns). So N waiting workspaces each get about 1/N of the
+-- slots (more for paid tiers) whatever the size of their jobs, also when N exceeds the slots,
+-- and within a workspace the oldest work goes first. Nothing is locked here.
 create or replace function engine.fair_claim_candidates(p_queue text, p_limit int)
 returns table (msg_id bigint, task_id bigint)
 language plpgsql
@@ -142,6 +157,7 @@ begin
     ) w
     join public.workspaces ws on ws.id = w.workspace_id
     join public.tier_plans tp on tp.tier = ws.tier
+    left join engine.workspace_claim_turns turn on turn.workspace_id = w.workspace_id
     cross join lateral (
       select q.msg_id, t2.id as task_id
       from public.backfill_tasks t2
@@ -151,7 +167,7 @@ begin
       order by q.msg_id
       limit 1
     ) c
-    order by w.running / (1 + tp.priority_points / 15.0), c.msg_id
+    order by w.running / (1 + tp.priority_points / 15.0), turn.claimed_at nulls first, c.msg_id
     limit $2 $q$, 'q_' || p_queue) using p_queue, greatest(p_limit, 1);
 end;
 $$;
@@ -159,7 +175,7 @@ revoke all on function engine.fair_claim_candidates(text, int) from public;
 grant execute on function engine.fair_claim_candidates(text, int) to service_role;
 comment on function engine.fair_claim_candidates(text, int) is
   'Visible messages of a queue, one per waiting workspace (its oldest), the workspace with the fewest running tasks '
-  'for its tier weight first: the order claim_backfill_tasks delivers in.';
+  'for its tier weight first, then the one served longest ago: the order claim_backfill_tasks delivers in.';
 
 -- Delivers up to p_qty messages, fairly across workspaces, and turns them into runnable tasks.
 -- A message is taken with a row lock that skips what another claimer holds (as pgmq.read does)
@@ -261,6 +277,9 @@ begin
         update public.backfill_jobs j set status = 'running', started_at = coalesce(j.started_at, now())
         where j.id = v_job.id and j.status = 'pending';
       end if;
+      insert into engine.workspace_claim_turns as turn (workspace_id, claimed_at)
+      values (v_job.workspace_id, clock_timestamp())
+      on conflict on constraint workspace_claim_turns_pkey do update set claimed_at = excluded.claimed_at;
       v_claimed := v_claimed + 1;
       return query
         select m.msg_id, v_task.deliveries, v_task.id, v_job.id, v_job.workspace_id, v_job.kind, v_job.window_days,
@@ -338,6 +357,37 @@ comment on function engine.close_backfill_task(bigint, text, text) is
 -- nothing of it is stored (the worker then uses the workspace's own token, or fails the task
 -- saying how to connect one). A private chunk fetched with the workspace's token records the
 -- workspace's grant to read it.
+-- Whether a chunk may still be committed under its claim: null if so, else 'cancelled' (the task
+-- is gone or cancelled) or 'stale' (another claim took it, its message or cursor moved on, or the
+-- data type is no longer open). Reads what the caller locked, or the latest committed rows.
+create or replace function engine.chunk_claim_state(p_task_id bigint, p_data_type text, p_msg_id bigint,
+  p_expected_cursor text, p_claim_id uuid) returns text
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_task public.backfill_tasks;
+  v_progress public.backfill_progress;
+begin
+  select * into v_task from public.backfill_tasks where id = p_task_id;
+  if v_task.id is null or v_task.status = 'cancelled' then
+    return 'cancelled';
+  end if;
+  select * into v_progress from public.backfill_progress where task_id = p_task_id and data_type = p_data_type;
+  if v_task.status <> 'running' or v_task.msg_id is distinct from p_msg_id
+     or (p_claim_id is not null and v_task.claim_id is distinct from p_claim_id) or v_progress.task_id is null
+     or v_progress.status not in ('pending', 'running') or v_progress.cursor is distinct from p_expected_cursor then
+    return 'stale';
+  end if;
+  return null;
+end;
+$$;
+revoke all on function engine.chunk_claim_state(bigint, text, bigint, text, uuid) from public;
+grant execute on function engine.chunk_claim_state(bigint, text, bigint, text, uuid) to service_role;
+comment on function engine.chunk_claim_state(bigint, text, bigint, text, uuid) is
+  'Null when a chunk fetched under p_claim_id from p_expected_cursor may be committed; else ''cancelled'' or ''stale''.';
+
 create or replace function engine.commit_backfill_chunk(
   p_task_id bigint,
   p_data_type text,
@@ -366,22 +416,17 @@ declare
   v_repository_id bigint;
   v_private boolean;
   v_token_workspace uuid;
+  v_state text;
 begin
-  -- Chunk commits of one job are serialised on the job row, taken first: they all update its
-  -- counters, and taking it last let two commits deadlock.
-  perform 1 from public.backfill_jobs j where j.id = (select t.job_id from public.backfill_tasks t where t.id = p_task_id)
-  for update;
-  select * into v_progress from public.backfill_progress
-  where task_id = p_task_id and data_type = p_data_type for update;
-  select * into v_task from public.backfill_tasks where id = p_task_id for update;
-  if v_task.id is null or v_task.status = 'cancelled' then
-    return 'cancelled';
+  -- The claim is checked twice: without locks before the rows are written, so the rows (the bulk
+  -- of the work) are written while other chunks of the job commit too, and under the locks
+  -- after. A chunk whose claim went stale or whose task was cancelled in between is undone
+  -- whole (the rows are written in a subtransaction): a stale chunk stores nothing.
+  v_state := engine.chunk_claim_state(p_task_id, p_data_type, p_msg_id, p_expected_cursor, p_claim_id);
+  if v_state is not null then
+    return v_state;
   end if;
-  if v_task.status <> 'running' or v_task.msg_id is distinct from p_msg_id
-     or (p_claim_id is not null and v_task.claim_id is distinct from p_claim_id) or v_progress.task_id is null
-     or v_progress.status not in ('pending', 'running') or v_progress.cursor is distinct from p_expected_cursor then
-    return 'stale';
-  end if;
+  select * into v_task from public.backfill_tasks where id = p_task_id;
 
   -- Private content is stored only from the task's workspace's own token, never the platform's.
   v_repository_id := coalesce((p_rows -> 'repository' ->> 'id')::bigint, v_task.repository_id);
@@ -394,7 +439,22 @@ begin
     end if;
   end if;
 
-  perform engine.upsert_github_rows(p_rows);
+  begin
+    perform engine.upsert_github_rows(p_rows);
+
+    -- The counters: the job row first (the order of cancel_backfill and claims), then progress
+    -- and task. Held only for these updates, so one job's chunk commits queue only for them.
+    perform 1 from public.backfill_jobs j where j.id = v_task.job_id for update;
+    select * into v_progress from public.backfill_progress
+    where task_id = p_task_id and data_type = p_data_type for update;
+    select * into v_task from public.backfill_tasks where id = p_task_id for update;
+    v_state := engine.chunk_claim_state(p_task_id, p_data_type, p_msg_id, p_expected_cursor, p_claim_id);
+    if v_state is not null then
+      raise exception 'chunk of task % is %', p_task_id, v_state using errcode = 'EB001';
+    end if;
+  exception when sqlstate 'EB001' then
+    return v_state;  -- the rows above are rolled back with the subtransaction
+  end;
   if v_private then
     insert into public.repository_access_grants as g (workspace_id, repository_id, token_id)
     values (v_task.workspace_id, v_repository_id, p_token_id)
@@ -550,8 +610,12 @@ comment on function engine.fail_backfill_task(bigint, bigint, text, text, boolea
 
 -- Gives a running task back to the queue without counting an attempt: end of the worker's time
 -- budget, rate budget exhausted, token paused.
+-- A release for a GitHub budget wait gives the claim back uncounted (p_counts_delivery false): the
+-- worker sent nothing and failed at nothing, so a rate-bound task waiting through many windows
+-- must not run into max deliveries (it did: the issues of three rate-bound repositories failed
+-- after nine budget waits).
 create or replace function engine.release_backfill_task(p_task_id bigint, p_msg_id bigint, p_delay_seconds int,
-  p_reason text default null, p_claim_id uuid default null)
+  p_reason text default null, p_claim_id uuid default null, p_counts_delivery boolean default true)
 returns text
 language plpgsql
 security definer
@@ -561,7 +625,8 @@ declare
   v_task public.backfill_tasks;
 begin
   update public.backfill_tasks
-  set status = 'pending', heartbeat_at = null, claim_id = null, last_error = coalesce(p_reason, last_error)
+  set status = 'pending', heartbeat_at = null, claim_id = null, last_error = coalesce(p_reason, last_error),
+      deliveries = case when p_counts_delivery then deliveries else greatest(deliveries - 1, 0) end
   where id = p_task_id and status = 'running' and msg_id = p_msg_id
     and (p_claim_id is null or claim_id = p_claim_id)
   returning * into v_task;
@@ -572,10 +637,11 @@ begin
   return 'released';
 end;
 $$;
-revoke all on function engine.release_backfill_task(bigint, bigint, int, text, uuid) from public;
-grant execute on function engine.release_backfill_task(bigint, bigint, int, text, uuid) to service_role;
-comment on function engine.release_backfill_task(bigint, bigint, int, text, uuid) is
-  'Returns a running task to its queue, visible again after p_delay_seconds; no attempt is counted. Stale when p_claim_id is not the task''s claim.';
+revoke all on function engine.release_backfill_task(bigint, bigint, int, text, uuid, boolean) from public;
+grant execute on function engine.release_backfill_task(bigint, bigint, int, text, uuid, boolean) to service_role;
+comment on function engine.release_backfill_task(bigint, bigint, int, text, uuid, boolean) is
+  'Returns a running task to its queue, visible again after p_delay_seconds; no attempt is counted, and with '
+  'p_counts_delivery false (a GitHub budget wait) not the delivery either. Stale when p_claim_id is not the task''s claim.';
 
 -- A chunk that could not be fetched within the pass (released at the deadline with nothing
 -- committed) is tried next time with half the items per page, down to p_min_page_size: every

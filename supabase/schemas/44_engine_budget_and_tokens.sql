@@ -215,6 +215,8 @@ declare
   v_candidates uuid[];
   v_pace record := engine.pace_limits(p_resource);
   v_reservation_id bigint;
+  -- GitHub's secondary limit on concurrent requests is per user and shared by GraphQL and REST.
+  v_max_in_flight int := coalesce((select s.max_concurrent_requests_per_token from engine.worker_settings s), 60);
 begin
   if p_cost is null or p_cost < 1 then
     raise exception 'a reservation costs at least 1 point (got %)', p_cost using errcode = '22023';
@@ -294,6 +296,7 @@ begin
     and (b.paused_until is null or b.paused_until <= v_now)
     and b.remaining - b.reserved - p_reserve >= p_cost
     and b.pace_points >= least(p_cost, v_pace.capacity)
+    and (select count(*) from engine.budget_reservations r where r.token_id = b.token_id and r.expires_at > v_now) < v_max_in_flight
   order by b.remaining - b.reserved desc, b.token_id
   limit 1;
 
@@ -311,12 +314,16 @@ begin
 
   -- Nothing can cover it: the earliest moment any token may: the end of its pause, the end of
   -- its window, when its pace bucket holds the cost again, or (when only others' in-flight
-  -- reservations are in the way) a moment later.
+  -- reservations are in the way) a moment later: 100 ms when only the concurrency cap is (a
+  -- request ends within a latency), else a second.
   select min(greatest(
            case
              when b.paused_until > v_now then greatest(b.paused_until,
                case when b.remaining - p_reserve < p_cost and b.reset_at is not null
                     then b.reset_at + engine.budget_reset_margin() end)
+             when b.remaining - b.reserved - p_reserve >= p_cost
+               and (select count(*) from engine.budget_reservations r where r.token_id = b.token_id and r.expires_at > v_now) >= v_max_in_flight
+               then v_now + interval '100 milliseconds'
              when b.remaining - p_reserve >= p_cost then v_now + interval '1 second'
              when b.reset_at is not null then b.reset_at + engine.budget_reset_margin()
              else v_now + interval '60 seconds'
@@ -332,6 +339,8 @@ begin
       format('the request (%s points) exceeds every token''s limit minus the reserve of %s', p_cost, p_reserve)
     when bool_and(b.pace_points < least(p_cost, v_pace.capacity) and b.remaining - b.reserved - p_reserve >= p_cost) then
       format('pacing under GitHub''s per-minute limit (%s points a minute per token)', round(v_pace.capacity + 60 * v_pace.per_second))
+    when bool_and((select count(*) from engine.budget_reservations r where r.token_id = b.token_id and r.expires_at > v_now) >= v_max_in_flight) then
+      format('every token has %s requests in flight (engine.worker_settings.max_concurrent_requests_per_token)', v_max_in_flight)
     else format('the GitHub budget cannot cover %s points while keeping a reserve of %s', p_cost, p_reserve)
   end
   into v_reason
@@ -345,7 +354,8 @@ revoke all on function engine.reserve_budget(int, text, int, uuid[], uuid, text)
 grant execute on function engine.reserve_budget(int, text, int, uuid[], uuid, text) to service_role;
 comment on function engine.reserve_budget(int, text, int, uuid[], uuid, text) is
   'Reserves p_cost points on the enabled, unpaused token with the most headroom, keeping p_reserve points untouched and '
-  'pacing each token under GitHub''s per-minute secondary limit (engine.pace_limits). Returns the token and the points '
+  'pacing each token under GitHub''s per-minute secondary limit (engine.pace_limits) and its concurrent requests (GraphQL and '
+  'REST reservations together) under engine.worker_settings.max_concurrent_requests_per_token. Returns the token and the points '
   'reserved, or (token null) wait_until: the earliest time a token may cover the request; then no request may be sent. '
   'The reservation (reservation_id, a row of engine.budget_reservations) counts until reconciled or expired. '
   'p_workspace_id picks the pool: null = the platform''s tokens (public repositories), else that workspace''s own tokens '

@@ -33,7 +33,12 @@ create table engine.worker_settings (
   graphql_points_per_minute int not null default 2000
     constraint worker_settings_graphql_points_per_minute_positive check (graphql_points_per_minute > 0),
   rest_points_per_minute int not null default 900
-    constraint worker_settings_rest_points_per_minute_positive check (rest_points_per_minute > 0)
+    constraint worker_settings_rest_points_per_minute_positive check (rest_points_per_minute > 0),
+  max_concurrent_requests_per_token int not null default 60
+    constraint worker_settings_max_concurrent_requests_per_token_1_to_100
+      check (max_concurrent_requests_per_token between 1 and 100),
+  max_slots_per_invocation int not null default 10
+    constraint worker_settings_max_slots_per_invocation_1_to_100 check (max_slots_per_invocation between 1 and 100)
 );
 alter table engine.worker_settings enable row level security;
 revoke all on engine.worker_settings from public, anon, authenticated;
@@ -52,6 +57,13 @@ comment on column engine.worker_settings.graphql_points_per_minute is
   'GitHub''s secondary limit the engine paces each token under: GraphQL points per rolling minute (GitHub: 2,000).';
 comment on column engine.worker_settings.rest_points_per_minute is
   'The same for REST requests (GitHub: 900 points a minute, a GET costing 1).';
+comment on column engine.worker_settings.max_concurrent_requests_per_token is
+  'Requests in flight at once per token, GraphQL and REST together (GitHub''s secondary limit: 100 per user, shared by '
+  'both APIs). engine.reserve_budget counts unreconciled reservations against it; engine.worker_slots sizes passes by it.';
+comment on column engine.worker_settings.max_slots_per_invocation is
+  'Most tasks one pass runs at once. A pass ends after 1.5 s of CPU (hosted: 2 s per request), a few hundred requests '
+  'whatever its slots, so a backlog is better spread over several passes (scale-out) than crowded into one; it also '
+  'bounds a pass''s share of its small connection pool (BACKFILL_DB_POOL).';
 comment on column engine.worker_settings.invocation_seconds is
   'How long kicks are kept in engine.worker_kicks (for operators; liveness comes from engine.worker_invocations): the '
   'edge-function wall clock.';
@@ -301,6 +313,40 @@ comment on function engine.kick_backfill_worker() is
   'of a kick whose pass is starting or running (or while another transaction is kicking), or when '
   'max_concurrent_invocations may be live. The body carries a kick_id the pass registers with.';
 
+-- How many tasks a starting pass runs at once: the token pool's concurrency (usable platform
+-- tokens × max_concurrent_requests_per_token) shared by the live passes, at most
+-- max_slots_per_invocation. Usable: enabled, not paused, not known exhausted for the window.
+-- A pass with no usable token still gets one slot (it learns when the budget comes back).
+create or replace function engine.worker_slots() returns int
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_settings engine.worker_settings;
+  v_tokens int;
+begin
+  select * into v_settings from engine.worker_settings where singleton;
+  select count(*)::int into v_tokens
+  from engine.github_tokens t
+  left join engine.rate_limit_budgets b on b.token_id = t.id and b.resource = 'graphql'
+  where t.enabled and t.workspace_id is null
+    and (b.token_id is null
+         or ((b.paused_until is null or b.paused_until <= now())
+             and (b.remaining > 0 or b.reset_at is null or b.reset_at <= now())));
+  return greatest(1, least(
+    coalesce(v_settings.max_slots_per_invocation, 10),
+    ceil(v_tokens * coalesce(v_settings.max_concurrent_requests_per_token, 60)::numeric
+         / greatest(engine.live_worker_invocations(), 1))::int));
+end;
+$$;
+revoke all on function engine.worker_slots() from public;
+grant execute on function engine.worker_slots() to service_role;
+comment on function engine.worker_slots() is
+  'Slots (tasks at once) for a pass starting now: usable platform tokens × max_concurrent_requests_per_token divided '
+  'among the live passes, between 1 and max_slots_per_invocation (engine.worker_settings).';
+
 -- Scaling out: a pass that sees more visible work than the live passes' slots can take asks for
 -- one more pass (no debounce: the backlog is the reason), up to max_concurrent_invocations. Each
 -- new pass asks again, so a backlog ramps up to the cap in a few seconds and idle queues cost one.
@@ -336,6 +382,37 @@ grant execute on function engine.scale_out_worker(int) to service_role;
 comment on function engine.scale_out_worker(int) is
   'Called by a pass: kicks one more pass when visible messages outnumber the live passes times p_slots_per_pass, '
   'up to max_concurrent_invocations (and never while automatic invocations are off). Returns the request id or null.';
+
+-- Handing over: a pass that stopped at its CPU or time budget with work still visible kicks its
+-- successor at once (no debounce: the pass that would have covered the work is this one, ended),
+-- instead of leaving the released tasks to the next cron tick.
+create or replace function engine.hand_over_worker() returns bigint
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_settings engine.worker_settings;
+begin
+  select * into v_settings from engine.worker_settings where singleton for update skip locked;
+  if v_settings.singleton is null or not v_settings.automatic_invocations then
+    return null;
+  end if;
+  if engine.live_worker_invocations() >= v_settings.max_concurrent_invocations then
+    return null;
+  end if;
+  if not exists (select 1 from pgmq.q_backfill_recent where vt <= clock_timestamp())
+     and not exists (select 1 from pgmq.q_backfill_bulk where vt <= clock_timestamp()) then
+    return null;
+  end if;
+  return engine.send_worker_kick('hand_over');
+end;
+$$;
+revoke all on function engine.hand_over_worker() from public;
+grant execute on function engine.hand_over_worker() to service_role;
+comment on function engine.hand_over_worker() is
+  'Called by a pass that ended at its CPU or time budget: kicks the next pass when a queue holds visible work and fewer '
+  'than max_concurrent_invocations may be live (never while automatic invocations are off). Returns the request id or null.';
 
 insert into engine.worker_settings (singleton) values (true) on conflict do nothing;
 

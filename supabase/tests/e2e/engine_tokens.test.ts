@@ -97,7 +97,9 @@ Deno.test("every token revoked: the data types fail with the tokens' reasons and
     const [{ n }] = await sql`select count(*)::int as n from public.pull_requests pr join public.repositories r on r.id = pr.repository_id
       where r.full_name = any(${NAMES})`;
     equal(n, 0);
-    equal(sim.counters().tokens["tok-only"].outcomes.unauthorized, 1);
+    // One 401 per slot at most: every slot may have a request in flight when the first comes back.
+    const refused = sim.counters().tokens["tok-only"].outcomes.unauthorized ?? 0;
+    ok(refused >= 1 && refused <= 3, `401s answered: ${refused}`);
   } finally {
     await pool(sql, null);
     await sql.end();
@@ -126,7 +128,8 @@ Deno.test("a token without the scope discussions need is refused discussions onl
     const narrow = await tokenRow(sql, ENV_LABEL);
     equal(narrow.enabled, true);
     assertEquals(narrow.denied_data_types, ["discussions"]);
-    match(narrow.denied_reason, /the 'discussions' field requires one of the scopes public_repo, repo; the token has read:org/);
+    // The first refusal names the field of whichever discussions query came first (a page or a follow-up).
+    match(narrow.denied_reason, /the '(discussions|replies|comments)' field requires one of the scopes public_repo, repo; the token has read:org/);
     const c = sim.counters().tokens;
     // Refused at most once per slot; the narrow token kept fetching the other data types.
     ok((c["tok-narrow"].outcomes.insufficient_scopes ?? 0) <= 3);
@@ -155,7 +158,7 @@ Deno.test("the only token lacks the discussions scope: discussions fail alone, n
     for (const p of progress) {
       if (p.data_type === "discussions") {
         equal(p.status, "failed");
-        match(p.last_error, /^fetching discussions of tok\/\w+: no enabled GitHub token may fetch discussions: GitHub refused the token for discussions \(INSUFFICIENT_SCOPES: the 'discussions' field requires one of the scopes public_repo, repo; the token has read:org\): grant the token that scope, or add a token that has it; then retry with select retry_backfill\('[-0-9a-f]+', '[-0-9a-f]+'\)$/);
+        match(p.last_error, /^fetching discussions of tok\/\w+: no enabled GitHub token may fetch discussions: GitHub refused the token for discussions \(INSUFFICIENT_SCOPES: the '(discussions|replies|comments)' field requires one of the scopes public_repo, repo; the token has read:org\): grant the token that scope, or add a token that has it; then retry with select retry_backfill\('[-0-9a-f]+', '[-0-9a-f]+'\)$/);
       } else {
         equal(p.status, "completed", `${p.data_type}: ${p.last_error}`);
       }

@@ -25,9 +25,19 @@ export async function heartbeat(pass: Pass, claim: Claim): Promise<void> {
 }
 
 /** Gives the task back to its queue, visible again after `delaySeconds`, without counting an
- * attempt; `reason` (null: keep the last one) becomes the task's last error. */
-export async function releaseTask(pass: Pass, claim: Claim, delaySeconds: number, reason: string | null): Promise<"released"> {
+ * attempt; `reason` (null: keep the last one) becomes the task's last error. `countsDelivery`
+ * false (a budget wait): the claim does not count towards maxDeliveries either. */
+export async function releaseTask(
+  pass: Pass,
+  claim: Claim,
+  delaySeconds: number,
+  reason: string | null,
+  // A delivery counts towards maxDeliveries only when its chunk had started (sent a request)
+  // and did not commit: a task released before its first request, or to wait for the budget or
+  // a rate limit, did nothing wrong.
+  countsDelivery = (claim.sentSinceCommit ?? 0) > 0,
+): Promise<"released"> {
   await pass.sql`select engine.release_backfill_task(${claim.task_id}, ${claim.msg_id}, ${delaySeconds},
-    ${reason}, ${claim.claim_id})`;
+    ${reason}, ${claim.claim_id}, ${countsDelivery})`;
   return "released";
 }

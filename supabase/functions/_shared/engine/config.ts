@@ -2,6 +2,9 @@
 // (BACKFILL_*) of the function's secrets.
 
 export interface WorkerConfig {
+  /** Tasks run at once by one pass. The deployed handler derives it from the token pool
+   * (engine.worker_slots: tokens × max_concurrent_requests_per_token over the live passes, at most
+   * max_slots_per_invocation); BACKFILL_CONCURRENCY caps it. */
   concurrency: number;
   timeBudgetMs: number;
   visibilityTimeoutSeconds: number;

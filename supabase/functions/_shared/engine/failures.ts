@@ -59,14 +59,14 @@ export async function afterFetchError(
     const delay = Math.max(1, Math.ceil((e.until - pass.now()) / 1000));
     at.step = "releasing the task to wait for the GitHub budget";
     return await releaseTask(pass, claim, delay,
-      `waiting for the GitHub rate limit (${e.message}): resumes after ${new Date(e.until).toISOString()}`);
+      `waiting for the GitHub rate limit (${e.message}): resumes after ${new Date(e.until).toISOString()}`, false);
   }
   const ge = e instanceof GithubError ? e : null;
   if (ge?.kind === "secondary" || ge?.kind === "rate_limited") {
     // Still limited after several tries within one chunk: come back in a minute.
     at.step = "releasing the task after a GitHub rate limit";
     return await releaseTask(pass, claim, 60,
-      `GitHub ${ge.kind === "secondary" ? "secondary" : "primary"} rate limit hit repeatedly: resumes in 60 s`);
+      `GitHub ${ge.kind === "secondary" ? "secondary" : "primary"} rate limit hit repeatedly: resumes in 60 s`, false);
   }
   // An item deleted between a page and its lookup that a fetcher did not drop itself: the next
   // try lists the page again without it.

@@ -4,7 +4,7 @@ import type { Sql } from "../db.ts";
 import { isServiceCaller } from "../http/auth.ts";
 import { createGithubClient } from "../github/graphql.ts";
 import { createRestClient } from "../github/rest.ts";
-import { configFromEnv } from "./config.ts";
+import { configFromEnv, DEFAULT_CONFIG, type WorkerConfig } from "./config.ts";
 import { runWorker } from "./worker.ts";
 import { type Budget, sqlBudget } from "./budget.ts";
 
@@ -31,6 +31,21 @@ async function kickIdOf(req: Request): Promise<string | null> {
   }
 }
 
+/** The pass's slots: what the token pool's concurrency leaves to it (engine.worker_slots), at most
+ * BACKFILL_CONCURRENCY when that secret is set. */
+async function passSlots(deps: HandlerDeps, invocationId: string): Promise<number> {
+  const cap = deps.env("BACKFILL_CONCURRENCY");
+  const fixed = cap ? Number(cap) : Infinity;
+  try {
+    const [{ slots }] = await deps.sql<{ slots: number }[]>`select engine.worker_slots() as slots`;
+    return Math.max(1, Math.min(fixed, slots));
+  } catch (e) {
+    console.error(`backfill worker: pass ${invocationId} could not size its slots (${(e as Error).message}); it runs ` +
+      `${Number.isFinite(fixed) ? fixed : DEFAULT_CONFIG.concurrency}`);
+    return Number.isFinite(fixed) ? Math.max(1, fixed) : DEFAULT_CONFIG.concurrency;
+  }
+}
+
 export function createWorkerHandler(deps: HandlerDeps): (req: Request) => Promise<Response> {
   return async (req) => {
     if (!isServiceCaller(req, deps.env)) {
@@ -47,7 +62,7 @@ export function createWorkerHandler(deps: HandlerDeps): (req: Request) => Promis
         { status: 500 },
       );
     }
-    let config;
+    let config: WorkerConfig;
     try {
       config = configFromEnv(deps.env);
     } catch (e) {
@@ -56,6 +71,7 @@ export function createWorkerHandler(deps: HandlerDeps): (req: Request) => Promis
     // Registered before answering, so the database sees this pass as running from the kick on.
     const [{ id: invocationId }] = await deps.sql<{ id: string }[]>`
       select engine.start_worker_invocation(${await kickIdOf(req)}::uuid) as id`;
+    config = { ...config, concurrency: await passSlots(deps, invocationId) };
     // A backlog larger than this pass's slots asks for one more pass (which asks again): passes
     // scale with the work up to engine.worker_settings.max_concurrent_invocations.
     await deps.sql`select engine.scale_out_worker(${config.concurrency})`
@@ -75,6 +91,11 @@ export function createWorkerHandler(deps: HandlerDeps): (req: Request) => Promis
     }).then(
       async (report) => {
         await deps.sql`select engine.end_worker_invocation(${invocationId}, ${deps.sql.json(report as never)})`;
+        // Stopped by its own budget, not by an empty queue: the released tasks get a successor now.
+        if (report.stoppedBy === "cpu" || report.stoppedBy === "time") {
+          await deps.sql`select engine.hand_over_worker()`
+            .catch((e) => console.error(`backfill worker: handing over after pass ${invocationId} failed: ${(e as Error).message}`));
+        }
         return { status: 200, body: { invocation_id: invocationId, ...report } as Record<string, unknown> };
       },
       async (e) => {

@@ -60,8 +60,11 @@ export interface Pass {
   budgetWaitUntil: number;
   /** Set when a request no longer fits in the time budget: the pass ends. */
   outOfTime: boolean;
-  /** CPU milliseconds used since the pass started (null when unknown). */
+  /** CPU milliseconds charged to the pass since it started: its share of the isolate's (null when
+   * unknown). */
   cpuUsed(): number | null;
+  /** The pass is over: it stops sharing the isolate's CPU with the others. */
+  endCpu(): void;
   /** Why the pass must not start more work: its wall-clock or CPU budget is spent. */
   spent(): "time" | "cpu" | null;
   readonly invocationId: string | undefined;
@@ -71,6 +74,36 @@ export interface Pass {
   readonly beforeCommit: WorkerDeps["beforeCommit"];
   /** Errors thrown by beforeCommit: they reach the slot as they are, like a crash would. */
   readonly hookErrors: WeakSet<object>;
+}
+
+// Passes running in this isolate now. Its CPU clock counts all of them, so each pass is charged an
+// even share of what the isolate used while it ran (as the local stack's function host charges
+// concurrent requests): two passes at once do not each stop at half their budget.
+let passesRunning = 0;
+
+/** A pass's share of the isolate's CPU, sampled at every look (slots look before each claim and
+ * chunk). */
+function cpuShare(cpuMs: () => number | null): { used(): number | null; end(): void } {
+  let last = cpuMs();
+  let charged = 0;
+  passesRunning++;
+  let ended = false;
+  const sample = () => {
+    const c = cpuMs();
+    if (c === null || last === null) return null;
+    charged += (c - last) / Math.max(1, passesRunning);
+    last = c;
+    return charged;
+  };
+  return {
+    used: () => (ended ? charged : sample()),
+    end() {
+      if (ended) return;
+      sample();
+      ended = true;
+      passesRunning--;
+    },
+  };
 }
 
 /** CPU milliseconds of this process, or null where the runtime cannot say. */
@@ -87,7 +120,7 @@ export function startPass(deps: WorkerDeps): Pass {
   const config = { ...DEFAULT_CONFIG, ...deps.config };
   const now = deps.now ?? Date.now;
   const cpuMs = deps.cpuMs ?? processCpuMs;
-  const cpuAtStart = cpuMs();
+  const cpu = cpuShare(cpuMs);
   const deadline = now() + config.timeBudgetMs;
   const clients = new Map<string, GithubClient>();
   const restClients = new Map<string, RestClient>();
@@ -106,10 +139,8 @@ export function startPass(deps: WorkerDeps): Pass {
     budgetWaitUntil: 0,
     outOfTime: false,
     invocationId: deps.invocationId,
-    cpuUsed() {
-      const c = cpuMs();
-      return c === null || cpuAtStart === null ? null : c - cpuAtStart;
-    },
+    cpuUsed: cpu.used,
+    endCpu: cpu.end,
     spent() {
       if (now() >= deadline) return "time";
       const used = this.cpuUsed();

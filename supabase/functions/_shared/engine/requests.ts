@@ -1,7 +1,7 @@
 // GitHub requests of a task, each under the shared budget and inside the pass's time budget.
 import { GithubError, type RateLimitInfo } from "../github/graphql.ts";
 import { operationName, queryCost } from "../github/query_cost.ts";
-import { type Budget, type Reservation, secondaryPauseMs } from "./budget.ts";
+import { type Budget, BudgetWait, type Reservation, secondaryPauseMs } from "./budget.ts";
 import { heartbeat } from "./claims.ts";
 import type { Answered } from "./fetchers/mod.ts";
 import { type Claim, type Pass, TaskStop } from "./pass.ts";
@@ -18,7 +18,7 @@ export async function underBudget<A extends { rateLimit: RateLimitInfo | null }>
   send: (r: Reservation) => Promise<A>,
 ): Promise<A> {
   for (let limited = 0;; limited++) {
-    const reservation = await pool.reserve(cost, claim.tokenScope ?? null, claim.currentDataType ?? null);
+    const reservation = await reserveSoon(pass, claim, pool, cost);
     claim.lastTokenId = reservation.tokenId;
     pass.report.requests++;
     let answer: A;
@@ -67,6 +67,26 @@ export async function underBudget<A extends { rateLimit: RateLimitInfo | null }>
     }
     await pool.reconcile(reservation, answer.rateLimit);
     return answer;
+  }
+}
+
+/** Waits this long at most inside a chunk for a reservation: a token at its concurrency cap
+ * (max_concurrent_requests_per_token) frees a slot within one request's latency; longer waits
+ * (a window's end, pacing) release the task instead (BudgetWait reaches failures.ts). */
+const SHORT_WAIT_MS = 500;
+
+async function reserveSoon(pass: Pass, claim: Claim, pool: Budget, cost: number): Promise<Reservation> {
+  const started = pass.now();
+  while (true) {
+    try {
+      return await pool.reserve(cost, claim.tokenScope ?? null, claim.currentDataType ?? null);
+    } catch (e) {
+      const wait = e instanceof BudgetWait ? e.until - pass.now() : Infinity;
+      if (wait > SHORT_WAIT_MS || pass.now() - started + wait > 10 * SHORT_WAIT_MS || pass.now() + wait >= pass.deadline) {
+        throw e;
+      }
+      await pass.sleep(Math.max(10, wait));
+    }
   }
 }
 

@@ -25,6 +25,7 @@ export async function runWorker(deps: WorkerDeps): Promise<WorkerReport> {
   } finally {
     clearInterval(alive);
     pass.report.cpuMs = pass.cpuUsed();
+    pass.endCpu();
   }
 }
 

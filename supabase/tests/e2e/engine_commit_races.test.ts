@@ -1,0 +1,61 @@
+// A chunk commit writes its rows before it takes the job row (so one job's chunks commit side by
+// side), and checks its claim again under the locks. A cancel that lands in between (here: the
+// commit has written its rows and waits for the job row a cancelling session holds) must leave
+// nothing of the chunk behind: the commit answers 'cancelled' and its rows are rolled back.
+import assert from "node:assert/strict";
+import { resetEngineState, testDb } from "./_env.ts";
+
+const JOB = "00000000-0000-4000-8000-0000000e7c02";
+
+Deno.test("a cancel between a chunk's row write and its locks leaves none of the chunk's rows", async () => {
+  const sql = testDb(4);
+  try {
+    await sql`update engine.worker_settings set automatic_invocations = false, reason = 'engine e2e tests drive the worker in-process'`;
+    await resetEngineState(sql);
+    await sql`delete from public.workspaces where slug = 'e2e-commit-race'`;
+    const [ws] = await sql`insert into public.workspaces (slug, name, tier) values ('e2e-commit-race', 'race', 'pro') returning id`;
+    const [tr] = await sql`insert into public.tracked_repositories (owner, name) values ('race', 'repo') returning id`;
+    await sql`insert into public.workspace_tracked_repositories (workspace_id, tracked_repository_id) values (${ws.id}, ${tr.id})`;
+    await sql`insert into public.backfill_jobs (id, workspace_id, kind, window_days, data_types)
+      values (${JOB}, ${ws.id}, 'manual', 7, ${["repository", "pull_requests"]})`;
+    const [c] = await sql`select * from engine.claim_backfill_tasks('backfill_recent', 1, 300)`;
+    const [{ outcome: first }] = await sql`select engine.commit_backfill_chunk(${c.task_id}, 'repository', ${c.msg_id}, null, null, true,
+      ${sql.json({ repository: { id: 7702, node_id: "R_7702", owner: "race", name: "repo", full_name: "race/repo", stargazer_count: 0, fork_count: 0, is_private: false } })},
+      1, 1, 1, 300, ${c.claim_id}) as outcome`;
+    assert.equal(first, "committed");
+
+    // The canceller holds the job row; the worker's commit writes its rows, then waits for it.
+    const canceller = await sql.reserve();
+    try {
+      await canceller`begin`;
+      await canceller`select 1 from public.backfill_jobs where id = ${JOB} for update`;
+      const commit = sql`select engine.commit_backfill_chunk(${c.task_id}, 'pull_requests', ${c.msg_id}, null, 'cursor-1', false,
+        ${sql.json({ pull_requests: [{ id: 770201, node_id: "PR_770201", repository_id: 7702, number: 1, title: "raced", state: "OPEN",
+          is_draft: false, created_at: "2026-11-30T00:00:00Z", updated_at: "2026-11-30T00:00:00Z" }] })},
+        1, 10, 2, 300, ${c.claim_id}) as outcome`.execute();
+      // Wait until the commit is blocked on the canceller (it has written its rows by then).
+      const [{ pid }] = await canceller`select pg_backend_pid() as pid`;
+      for (let i = 0;; i++) {
+        const [{ blocked }] = await sql`select count(*)::int as blocked from pg_stat_activity
+          where ${pid} = any(pg_blocking_pids(pid)) and query like '%commit_backfill_chunk%'`;
+        if (blocked > 0) break;
+        if (i > 200) throw new Error("the commit never waited for the job row");
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      await canceller`select engine.cancel_backfill_job(${JOB}, 'cancelled while a chunk committed')`;
+      await canceller`commit`;
+      const [{ outcome }] = await commit;
+      assert.equal(outcome, "cancelled");
+    } finally {
+      canceller.release();
+    }
+    const [{ n }] = await sql`select count(*)::int as n from public.pull_requests where repository_id = 7702`;
+    assert.equal(n, 0, "the chunk's rows were rolled back with it");
+    const [p] = await sql`select status, cursor, items_done::int as items from public.backfill_progress
+      where task_id = ${c.task_id} and data_type = 'pull_requests'`;
+    assert.deepEqual({ ...p }, { status: "cancelled", cursor: null, items: 0 });
+  } finally {
+    await sql`delete from public.workspaces where slug = 'e2e-commit-race'`;
+    await sql.end();
+  }
+});
