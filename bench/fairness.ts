@@ -84,7 +84,7 @@ export async function fairness(sql: Sql): Promise<ScenarioResult> {
     figures: {
       fairness_first_chunk_after: firstSmall - smallStartedAt,
       fairness_small_job_chunks_to_finish: round(during / Math.max(1, smallChunks), 2),
-    } as never,
+    },
     detail: {
       path: "in-process worker (4 slots a pass, a second pass started when B's job is created) + simulator (20 ms latency)",
       big: { repositories: BIG.length, job: "addon, 365 days, repository + pull_requests", pending_tasks_when_b_ended: claims.big_pending },

@@ -19,6 +19,12 @@ export interface Figures {
   large_repo_hours_one_token: number | null;
   scale_linearity: number | null;
   scale_fairness: number | null;
+  recovery_seconds: number | null;
+  worker_cpu_ms_per_pass_max: number | null;
+  worker_cpu_ms_per_pass_p95: number | null;
+  worker_cpu_ms_per_1000_rows: number | null;
+  fairness_first_chunk_after: number | null;
+  fairness_small_job_chunks_to_finish: number | null;
 }
 
 export const FIGURE_KEYS: (keyof Figures)[] = [
@@ -35,6 +41,12 @@ export const FIGURE_KEYS: (keyof Figures)[] = [
   "large_repo_hours_one_token",
   "scale_linearity",
   "scale_fairness",
+  "recovery_seconds",
+  "worker_cpu_ms_per_pass_max",
+  "worker_cpu_ms_per_pass_p95",
+  "worker_cpu_ms_per_1000_rows",
+  "fairness_first_chunk_after",
+  "fairness_small_job_chunks_to_finish",
 ];
 
 /** DESIGN.md §6 (raised by issue 16), as predicates on the measured value. */
@@ -53,6 +65,16 @@ export const TARGETS: Record<keyof Figures, { text: string; ok: (v: number) => b
   large_repo_hours_one_token: { text: "(report)", ok: () => true },
   scale_linearity: { text: "≥ 0.8", ok: (v) => v >= 0.8 },
   scale_fairness: { text: "≥ 0.8", ok: (v) => v >= 0.8 },
+  // A killed worker's work resumes within 2 minutes (visibility timeout 60 s + the minute's tick).
+  recovery_seconds: { text: "≤ 120 s", ok: (v) => v <= 120 },
+  // Hosted ends a request past 2 s of CPU; a pass stops claiming at 1.5 s.
+  worker_cpu_ms_per_pass_max: { text: "≤ 2000 ms", ok: (v) => v <= 2000 },
+  worker_cpu_ms_per_pass_p95: { text: "≤ 1500 ms", ok: (v) => v <= 1500 },
+  worker_cpu_ms_per_1000_rows: { text: "(report)", ok: () => true },
+  // One chunk per slot of the live passes at most before a new workspace's job commits.
+  fairness_first_chunk_after: { text: "≤ 8 chunks", ok: (v) => v <= 8 },
+  // B's 2 tasks can hold 2 of the 8 slots: ≤ 4 means each kept its slot from claim to end.
+  fairness_small_job_chunks_to_finish: { text: "≤ 4", ok: (v) => v <= 4 },
 };
 
 /** What a scenario hands back: its figures, the measurements behind them, and caveats. */

@@ -87,7 +87,7 @@ export async function recovery(sql: Sql, env: BenchEnv): Promise<ScenarioResult>
       worker_cpu_ms_per_pass_max: cpu.length ? Math.round(Math.max(...cpu)) : null,
       worker_cpu_ms_per_pass_p95: cpu.length ? Math.round(percentile(cpu, 95)) : null,
       worker_cpu_ms_per_1000_rows: Number(rows.n) > 0 ? round((totalCpu / Number(rows.n)) * 1000, 1) : null,
-    } as never,
+    },
     detail: {
       path: "manual job → pgmq → deployed backfill-worker (default config), its processes SIGKILLed mid-job; resumed by pg_cron",
       repository: FULL,

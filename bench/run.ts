@@ -59,10 +59,22 @@ const SCENARIOS: Scenario[] = [
     run: async (sql, env) => (await import("./initial_backfill.ts")).initialBackfill(sql, env),
   },
   {
+    name: "recovery",
+    title: "killed worker → next chunk; CPU per pass (deployed)",
+    keys: ["recovery_seconds", "worker_cpu_ms_per_pass_max", "worker_cpu_ms_per_pass_p95", "worker_cpu_ms_per_1000_rows"],
+    run: async (sql, env) => (await import("./recovery.ts")).recovery(sql, env),
+  },
+  {
     name: "prs_per_point",
     title: "PRs per GraphQL point (fully hydrated)",
     keys: ["prs_per_point"],
     run: async (sql) => (await import("./prs_per_point.ts")).prsPerPoint(sql),
+  },
+  {
+    name: "fairness",
+    title: "a 2-repository job started while a 50-repository job holds the worker",
+    keys: ["fairness_first_chunk_after", "fairness_small_job_chunks_to_finish"],
+    run: async (sql) => (await import("./fairness.ts")).fairness(sql),
   },
   {
     name: "rate_bound",

@@ -439,6 +439,13 @@ begin
     end if;
   end if;
 
+  -- Chunks of one repository (from several jobs: workspaces sharing it, a sync after a backfill)
+  -- write the same rows: they take turns on the repository, first of all locks. Without it two
+  -- concurrent first inserts of one row collide on its node_id (a unique index that is not the
+  -- ON CONFLICT arbiter) and one chunk fails with 23505.
+  if v_repository_id is not null then
+    perform pg_advisory_xact_lock(hashtextextended('engine.repository_rows:' || v_repository_id, 0));
+  end if;
   begin
     perform engine.upsert_github_rows(p_rows);
 

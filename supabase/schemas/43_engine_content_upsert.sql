@@ -22,14 +22,18 @@ as $$
     repository_id bigint, number int, author jsonb, body text, created_at timestamptz, updated_at timestamptz,
     review_id bigint, path text)
   left join public.pull_requests pr on pr.repository_id = x.repository_id and pr.number = x.number
+  -- A job without the issues data type lists conversation comments for its PRs only
+  -- (issue_comment_parents = 'pull_requests'): a comment on an issue another job stored is not its own.
   left join public.issues i on k.kind = 'issue' and pr.id is null
+    and coalesce(p_rows ->> 'issue_comment_parents', 'any') <> 'pull_requests'
     and i.repository_id = x.repository_id and i.number = x.number
   where pr.id is not null or i.id is not null
 $$;
 revoke all on function engine.resolve_comment_rows(jsonb) from public;
 grant execute on function engine.resolve_comment_rows(jsonb) to service_role;
 comment on function engine.resolve_comment_rows(jsonb) is
-  'The REST list comments of a chunk whose parent (PR, or for conversation comments an issue, by repository_id and number) is stored, with the parent''s id.';
+  'The REST list comments of a chunk whose parent (PR, or for conversation comments an issue unless issue_comment_parents '
+  'is ''pull_requests'', by repository_id and number) is stored, with the parent''s id.';
 
 create or replace function engine.upsert_comment_rows(p_rows jsonb) returns int
 language plpgsql

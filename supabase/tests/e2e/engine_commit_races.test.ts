@@ -1,9 +1,28 @@
-// A chunk commit writes its rows before it takes the job row (so one job's chunks commit side by
-// side), and checks its claim again under the locks. A cancel that lands in between (here: the
-// commit has written its rows and waits for the job row a cancelling session holds) must leave
-// nothing of the chunk behind: the commit answers 'cancelled' and its rows are rolled back.
+// Races between chunk commits, made deterministic with a second session that holds a lock:
+// - a chunk commit writes its rows before it takes the job row (so one job's chunks commit side
+//   by side), and checks its claim again under the locks. A cancel that lands in between (the
+//   commit has written its rows and waits for the job row a cancelling session holds) must leave
+//   nothing of the chunk behind: the commit answers 'cancelled' and its rows are rolled back;
+// - two jobs' first chunks of one repository insert its row at once: the second waits for the
+//   first and updates it (without taking turns it failed on the node_id unique index, 23505).
 import assert from "node:assert/strict";
 import { resetEngineState, testDb } from "./_env.ts";
+import type { Sql } from "../../functions/_shared/db.ts";
+
+const repositoryRow = (id: number) => ({
+  repository: { id, node_id: `R_${id}`, owner: "race", name: "repo", full_name: "race/repo", stargazer_count: 0, fork_count: 0, is_private: false },
+});
+
+/** Waits until a statement matching `like` is blocked by the session `pid`. */
+async function blockedBy(sql: Sql, pid: number, like: string): Promise<void> {
+  for (let i = 0;; i++) {
+    const [{ blocked }] = await sql`select count(*)::int as blocked from pg_stat_activity
+      where ${pid} = any(pg_blocking_pids(pid)) and query like ${like}`;
+    if (blocked > 0) return;
+    if (i > 200) throw new Error(`no statement like ${like} waited for session ${pid}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
 
 const JOB = "00000000-0000-4000-8000-0000000e7c02";
 
@@ -20,7 +39,7 @@ Deno.test("a cancel between a chunk's row write and its locks leaves none of the
       values (${JOB}, ${ws.id}, 'manual', 7, ${["repository", "pull_requests"]})`;
     const [c] = await sql`select * from engine.claim_backfill_tasks('backfill_recent', 1, 300)`;
     const [{ outcome: first }] = await sql`select engine.commit_backfill_chunk(${c.task_id}, 'repository', ${c.msg_id}, null, null, true,
-      ${sql.json({ repository: { id: 7702, node_id: "R_7702", owner: "race", name: "repo", full_name: "race/repo", stargazer_count: 0, fork_count: 0, is_private: false } })},
+      ${sql.json(repositoryRow(7702))},
       1, 1, 1, 300, ${c.claim_id}) as outcome`;
     assert.equal(first, "committed");
 
@@ -35,13 +54,7 @@ Deno.test("a cancel between a chunk's row write and its locks leaves none of the
         1, 10, 2, 300, ${c.claim_id}) as outcome`.execute();
       // Wait until the commit is blocked on the canceller (it has written its rows by then).
       const [{ pid }] = await canceller`select pg_backend_pid() as pid`;
-      for (let i = 0;; i++) {
-        const [{ blocked }] = await sql`select count(*)::int as blocked from pg_stat_activity
-          where ${pid} = any(pg_blocking_pids(pid)) and query like '%commit_backfill_chunk%'`;
-        if (blocked > 0) break;
-        if (i > 200) throw new Error("the commit never waited for the job row");
-        await new Promise((r) => setTimeout(r, 25));
-      }
+      await blockedBy(sql, pid, "%commit_backfill_chunk%");
       await canceller`select engine.cancel_backfill_job(${JOB}, 'cancelled while a chunk committed')`;
       await canceller`commit`;
       const [{ outcome }] = await commit;
@@ -56,6 +69,51 @@ Deno.test("a cancel between a chunk's row write and its locks leaves none of the
     assert.deepEqual({ ...p }, { status: "cancelled", cursor: null, items: 0 });
   } finally {
     await sql`delete from public.workspaces where slug = 'e2e-commit-race'`;
+    await sql.end();
+  }
+});
+
+Deno.test("two jobs' first chunks of one repository take turns: the second waits for the repository, then both commit one row", async () => {
+  const sql = testDb(4);
+  try {
+    await sql`update engine.worker_settings set automatic_invocations = false, reason = 'engine e2e tests drive the worker in-process'`;
+    await resetEngineState(sql);
+    await sql`delete from public.workspaces where slug like 'e2e-commit-race-%'`;
+    const [tr] = await sql`insert into public.tracked_repositories (owner, name) values ('race', 'repo') returning id`;
+    for (const n of [1, 2]) {
+      const [ws] = await sql`insert into public.workspaces (slug, name, tier) values (${`e2e-commit-race-${n}`}, 'race', 'pro') returning id`;
+      await sql`insert into public.workspace_tracked_repositories (workspace_id, tracked_repository_id) values (${ws.id}, ${tr.id})`;
+      await sql`insert into public.backfill_jobs (workspace_id, kind, window_days, data_types) values (${ws.id}, 'manual', 7, ${["repository"]})`;
+    }
+    const claims = await sql`select * from engine.claim_backfill_tasks('backfill_recent', 2, 300)`;
+    assert.equal(claims.length, 2);
+    const commit = (db: Sql, c: (typeof claims)[number]) =>
+      db`select engine.commit_backfill_chunk(${c.task_id}, 'repository', ${c.msg_id}, null, null, true,
+        ${sql.json(repositoryRow(7703))}, 1, 1, 1, 300, ${c.claim_id}) as outcome`;
+    const first = await sql.reserve();
+    try {
+      await first`begin`;
+      const [{ outcome: a }] = await commit(first, claims[0]);
+      assert.equal(a, "task_completed");
+      const second = commit(sql, claims[1]).execute();
+      const [{ pid }] = await first`select pg_backend_pid() as pid`;
+      await blockedBy(sql, pid, "%commit_backfill_chunk%");
+      // It waits for its turn on the repository, not on a row of the first chunk: the collision
+      // on node_id happens when both pass ON CONFLICT's check before either inserts, which turn
+      // taking rules out (a lock step like this one cannot produce it at will).
+      const waits = await sql`select l.locktype from pg_locks l join pg_stat_activity a on a.pid = l.pid
+        where not l.granted and a.query like '%commit_backfill_chunk%' and ${pid} = any(pg_blocking_pids(a.pid))`;
+      assert.deepEqual(waits.map((w) => w.locktype), ["advisory"]);
+      await first`commit`;
+      const [{ outcome: b }] = await second;
+      assert.equal(b, "task_completed");
+    } finally {
+      first.release();
+    }
+    const rows = await sql`select id, node_id from public.repositories where node_id = 'R_7703'`;
+    assert.deepEqual(rows.map((r) => [Number(r.id), r.node_id]), [[7703, "R_7703"]]);
+  } finally {
+    await sql`delete from public.workspaces where slug like 'e2e-commit-race-%'`;
     await sql.end();
   }
 });

@@ -56,6 +56,9 @@ export interface ChunkRows {
    * upsert resolves it among stored PRs/issues and drops comments of unstored parents. */
   issue_comments_by_number?: Json[];
   review_comments_by_number?: Json[];
+  /** "pull_requests" when the job does not fetch issues: its conversation comments attach to
+   * stored PRs only (not to issues another job stored). */
+  issue_comment_parents?: "pull_requests";
 }
 
 export function emptyRows(): ChunkRows {

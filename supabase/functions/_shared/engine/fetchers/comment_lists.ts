@@ -243,7 +243,8 @@ export async function commentListChunk(
   const inWindow = r.data.filter((c) => Date.parse(c.updated_at) >= from);
   const collector = new ChunkCollector(repositoryId);
   const points = await missingParents(ctx, list, inWindow, collector);
-  const rows = { ...collector.rows, ...listRows(list, inWindow.map((c) => commentRow(list, c, repositoryId))) };
+  const rows: ChunkRows = { ...collector.rows, ...listRows(list, inWindow.map((c) => commentRow(list, c, repositoryId))) };
+  if (list === "issue_comments" && !ctx.dataTypes.includes("issues")) rows.issue_comment_parents = "pull_requests";
   const items = dataType === "pull_requests" ? collector.rows.pull_requests.length : collector.rows.issues.length;
   const next = nextListCursor(cursor, r.data.map((c) => c.updated_at), (r.next ?? null) !== null);
   const nextCursor = next ? cursorValue(list, next) : then;
