@@ -136,7 +136,7 @@ comment on table engine.workspace_claim_turns is
 -- longest ago (engine.workspace_claim_turns). So N waiting workspaces each get about 1/N of the
 -- slots (more for paid tiers) whatever the size of their jobs, also when N exceeds the slots,
 -- and within a workspace the oldest work goes first. Nothing is locked here.
-create or replace function engine.fair_claim_candidates(p_queue text, p_limit int)
+create or replace function engine.fair_claim_candidates(p_queue text, p_limit int, p_skip bigint[] default '{}')
 returns table (msg_id bigint, task_id bigint)
 language plpgsql
 stable
@@ -164,18 +164,20 @@ begin
       join pgmq.%I q on q.msg_id = t2.msg_id
       where t2.workspace_id = w.workspace_id and t2.queue_name = $1
         and t2.status in ('pending', 'running') and q.vt <= clock_timestamp()
+        and q.msg_id <> all ($3)
       order by q.msg_id
       limit 1
     ) c
     order by w.running / (1 + tp.priority_points / 15.0), turn.claimed_at nulls first, c.msg_id
-    limit $2 $q$, 'q_' || p_queue) using p_queue, greatest(p_limit, 1);
+    limit $2 $q$, 'q_' || p_queue) using p_queue, greatest(p_limit, 1), coalesce(p_skip, '{}');
 end;
 $$;
-revoke all on function engine.fair_claim_candidates(text, int) from public;
-grant execute on function engine.fair_claim_candidates(text, int) to service_role;
-comment on function engine.fair_claim_candidates(text, int) is
-  'Visible messages of a queue, one per waiting workspace (its oldest), the workspace with the fewest running tasks '
-  'for its tier weight first, then the one served longest ago: the order claim_backfill_tasks delivers in.';
+revoke all on function engine.fair_claim_candidates(text, int, bigint[]) from public;
+grant execute on function engine.fair_claim_candidates(text, int, bigint[]) to service_role;
+comment on function engine.fair_claim_candidates(text, int, bigint[]) is
+  'Visible messages of a queue, one per waiting workspace (its oldest not in p_skip), the workspace with the fewest running tasks '
+  'for its tier weight first, then the one served longest ago: the order claim_backfill_tasks delivers in. '
+  'p_skip: messages the caller already passed over (held by another claimer), so a contended workspace offers its next one.';
 
 -- Delivers up to p_qty messages, fairly across workspaces, and turns them into runnable tasks.
 -- A message is taken with a row lock that skips what another claimer holds (as pgmq.read does)
@@ -207,19 +209,25 @@ declare
   v_found int;
   v_scanned int := 0;
   v_locked boolean;
+  -- Messages passed over in this call (another claimer holds them, or their task moved on): the
+  -- next candidates query offers the workspace's next message instead of the same one again.
+  v_skip bigint[] := '{}';
   -- Deferred and contended messages are skipped, so a claim may look at more than p_qty; this
   -- bounds one call.
   v_max_scan int := greatest(p_qty, 0) + 50;
 begin
   while v_claimed < p_qty and v_scanned < v_max_scan loop
     v_found := 0;
-    for m in select * from engine.fair_claim_candidates(p_queue, least(p_qty - v_claimed + 10, v_max_scan - v_scanned)) loop
+    for m in select * from engine.fair_claim_candidates(p_queue, least(p_qty - v_claimed + 10, v_max_scan - v_scanned), v_skip) loop
       v_found := v_found + 1;
       v_scanned := v_scanned + 1;
       -- Another claimer may have taken it since the candidates were read.
       execute format('select true from pgmq.%I q where q.msg_id = $1 and q.vt <= clock_timestamp() for update skip locked',
                      'q_' || p_queue) into v_locked using m.msg_id;
-      continue when v_locked is null;
+      if v_locked is null then
+        v_skip := v_skip || m.msg_id;
+        continue;
+      end if;
       perform pgmq.set_vt(p_queue, m.msg_id, p_vt_seconds);
       v_task_id := m.task_id;
 
@@ -261,6 +269,7 @@ begin
       select * into v_task from public.backfill_tasks t where t.id = v_task_id for update;
       if v_task.id is null or v_task.status in ('completed', 'failed', 'cancelled') or v_task.msg_id is distinct from m.msg_id then
         if v_task.msg_id is distinct from m.msg_id then
+          v_skip := v_skip || m.msg_id;
           continue;  -- the task moved on to another message (a retry re-sent it): leave this one
         end if;
         perform pgmq.delete(p_queue, m.msg_id);
