@@ -397,6 +397,23 @@ grant execute on function engine.chunk_claim_state(bigint, text, bigint, text, u
 comment on function engine.chunk_claim_state(bigint, text, bigint, text, uuid) is
   'Null when a chunk fetched under p_claim_id from p_expected_cursor may be committed; else ''cancelled'' or ''stale''.';
 
+-- Chunks of one repository (from several jobs: workspaces sharing it, a sync after a backfill)
+-- write the same rows: they take turns on the repository, first of all locks. Without it two
+-- concurrent first inserts of one row collide on its node_id (a unique index that is not the
+-- ON CONFLICT arbiter) and one chunk fails with 23505.
+create or replace function engine.take_repository_turn(p_repository_id bigint) returns void
+language sql
+security definer
+set search_path = ''
+as $$
+  select pg_advisory_xact_lock(hashtextextended('engine.repository_rows:' || p_repository_id, 0))
+$$;
+revoke all on function engine.take_repository_turn(bigint) from public;
+grant execute on function engine.take_repository_turn(bigint) to service_role;
+comment on function engine.take_repository_turn(bigint) is
+  'Waits for the repository''s turn (a transaction advisory lock): what writes a repository''s content rows takes it '
+  'before any other lock, so two writers of one row never both pass ON CONFLICT''s check and collide on node_id.';
+
 create or replace function engine.commit_backfill_chunk(
   p_task_id bigint,
   p_data_type text,
@@ -448,12 +465,9 @@ begin
     end if;
   end if;
 
-  -- Chunks of one repository (from several jobs: workspaces sharing it, a sync after a backfill)
-  -- write the same rows: they take turns on the repository, first of all locks. Without it two
-  -- concurrent first inserts of one row collide on its node_id (a unique index that is not the
-  -- ON CONFLICT arbiter) and one chunk fails with 23505.
+  -- Chunks of one repository take turns on it, first of all locks (engine.take_repository_turn).
   if v_repository_id is not null then
-    perform pg_advisory_xact_lock(hashtextextended('engine.repository_rows:' || v_repository_id, 0));
+    perform engine.take_repository_turn(v_repository_id);
   end if;
   begin
     perform engine.upsert_github_rows(p_rows);

@@ -58,6 +58,10 @@ begin
       c.author ->> 'login', c.author ->> 'avatar_url', c.author ->> 'type'
     from c
     where jsonb_typeof(c.author) = 'object'
+      -- Known authors are left out before the insert: ON CONFLICT DO NOTHING would still wait for
+      -- a chunk that is updating the author's row (its unique check sees the new version), and
+      -- that chunk waiting in turn for this one's new authors is a deadlock.
+      and not exists (select 1 from public.contributors s where s.id = (c.author ->> 'id')::bigint)
     order by (c.author ->> 'id')::bigint
     on conflict (id) do nothing
   ),
@@ -131,14 +135,32 @@ begin
   end if;
 
   if jsonb_array_length(coalesce(p_rows -> 'contributors', '[]')) > 0 then
+    -- node_id (a unique key) is not in the SET list: updating a key column would lock the row
+    -- FOR UPDATE, which blocks the foreign-key checks (FOR KEY SHARE) of every other chunk
+    -- writing content by that author, and a chunk waiting here for that chunk's new authors
+    -- closed a cycle (deadlock 40P01, seen in the 20 × 200 bench). The rare changed node_id (the
+    -- old and new global id formats) is written by the statement below, in key order.
     insert into public.contributors as c (id, node_id, login, avatar_url, type)
     select distinct on (x.id) x.id, x.node_id, x.login, x.avatar_url, x.type
     from jsonb_to_recordset(coalesce(p_rows -> 'contributors', '[]')) as x(id bigint, node_id text, login text,
       avatar_url text, type text)
+    -- An author stored as is is not touched: ON CONFLICT would lock its row (and wait for any
+    -- chunk updating it) only to find nothing to change.
+    where not exists (select 1 from public.contributors s where s.id = x.id
+                      and (s.login, s.avatar_url, s.type) is not distinct from (x.login, x.avatar_url, x.type))
     order by x.id
-    on conflict (id) do update set node_id = excluded.node_id, login = excluded.login, avatar_url = excluded.avatar_url,
+    on conflict (id) do update set login = excluded.login, avatar_url = excluded.avatar_url,
       type = excluded.type, updated_at = now()
-    where (c.node_id, c.login, c.avatar_url, c.type) is distinct from (excluded.node_id, excluded.login, excluded.avatar_url, excluded.type);
+    where (c.login, c.avatar_url, c.type) is distinct from (excluded.login, excluded.avatar_url, excluded.type);
+
+    update public.contributors c set node_id = x.node_id, updated_at = now()
+    from (
+      select distinct on (x.id) x.id, x.node_id
+      from jsonb_to_recordset(coalesce(p_rows -> 'contributors', '[]')) as x(id bigint, node_id text)
+      where x.node_id is not null
+      order by x.id
+    ) x
+    where c.id = x.id and c.node_id is distinct from x.node_id;
   end if;
 
   if jsonb_array_length(coalesce(p_rows -> 'pull_requests', '[]')) > 0 then

@@ -14,6 +14,7 @@ Deno.test("a second claimer in one workspace takes the next message while the fi
     await sql`update engine.worker_settings set automatic_invocations = false, reason = 'engine e2e tests drive the worker in-process'`;
     await resetEngineState(sql);
     await sql`delete from public.workspaces where slug = 'e2e-claim-contention'`;
+    await sql`delete from public.tracked_repositories where owner = 'contention'`;
     const [ws] = await sql`insert into public.workspaces (slug, name, tier) values ('e2e-claim-contention', 'contention', 'pro') returning id`;
     for (const name of ["one", "two", "three"]) {
       const [tr] = await sql`insert into public.tracked_repositories (owner, name) values ('contention', ${name}) returning id`;
@@ -55,6 +56,7 @@ Deno.test("a second claimer in one workspace takes the next message while the fi
     assert.equal(running, 2);
   } finally {
     await sql`delete from public.workspaces where slug = 'e2e-claim-contention'`;
+    await sql`delete from public.tracked_repositories where owner = 'contention'`;
     await sql.end();
   }
 });

@@ -117,3 +117,57 @@ Deno.test("two jobs' first chunks of one repository take turns: the second waits
     await sql.end();
   }
 });
+
+Deno.test("a chunk that updates an author does not block another chunk's content by that author (no deadlock through contributors)", async () => {
+  // Two chunks of different repositories share an author. One (GraphQL) updates the author's
+  // profile and is still open; the other (REST comments) writes a comment by that author, whose
+  // foreign-key check takes the author's row FOR KEY SHARE. Updating the unique node_id in the
+  // same statement locked the row FOR UPDATE, so the comment waited, and a chunk waiting in turn
+  // for the comment chunk's new authors closed a cycle (40P01 in the 20 × 200 bench).
+  const sql = testDb(4);
+  const author = { id: 771100, node_id: "U_771100", login: "shared-author", avatar_url: "https://a.test/1", type: "User" };
+  try {
+    await sql`delete from public.repositories where id in (7711, 7712)`;
+    await sql`delete from public.contributors where id = ${author.id}`;
+    const repo = (id: number, name: string) => ({ ...repositoryRow(id).repository, name, full_name: `race/${name}` });
+    await sql`select engine.upsert_github_rows(${sql.json({ repository: repo(7711, "authors-one"), contributors: [author] })})`;
+    await sql`select engine.upsert_github_rows(${sql.json({
+      repository: repo(7712, "authors-two"),
+      pull_requests: [{ id: 771201, node_id: "PR_771201", repository_id: 7712, number: 1, title: "shared", state: "OPEN",
+        is_draft: false, author_id: author.id, created_at: "2026-11-30T00:00:00Z", updated_at: "2026-11-30T00:00:00Z" }],
+    })})`;
+    const graphqlChunk = await sql.reserve();
+    try {
+      await graphqlChunk`begin`;
+      await graphqlChunk`select engine.upsert_github_rows(${sql.json({
+        contributors: [{ ...author, login: "shared-author-renamed", avatar_url: "https://a.test/2" }],
+      })})`;
+      const commentChunk = await sql.reserve();
+      try {
+        await commentChunk`set lock_timeout = '3s'`;
+        const [{ n }] = await commentChunk`select engine.upsert_github_rows(${sql.json({
+          issue_comments_by_number: [{ id: 771299, node_id: "IC_771299", repository_id: 7712, number: 1, body: "hi",
+            author: { id: author.id, node_id: author.node_id, login: author.login, type: "User" },
+            created_at: "2026-11-30T01:00:00Z", updated_at: "2026-11-30T01:00:00Z" }],
+        })}) as n`;
+        assert.ok(n >= 0);
+        const [{ c }] = await commentChunk`select count(*)::int as c from public.issue_comments where id = 771299`;
+        assert.equal(c, 1, "the comment chunk wrote its comment while the author's update was open");
+      } finally {
+        await commentChunk`reset lock_timeout`;
+        commentChunk.release();
+      }
+      await graphqlChunk`commit`;
+    } finally {
+      graphqlChunk.release();
+    }
+    // A changed node_id (GitHub's old and new global id formats) is still written, by its own statement.
+    await sql`select engine.upsert_github_rows(${sql.json({ contributors: [{ ...author, node_id: "U_kgDO771100", login: "shared-author-renamed", avatar_url: "https://a.test/2" }] })})`;
+    const [row] = await sql`select node_id, login from public.contributors where id = ${author.id}`;
+    assert.deepEqual({ ...row }, { node_id: "U_kgDO771100", login: "shared-author-renamed" });
+  } finally {
+    await sql`delete from public.repositories where id in (7711, 7712)`;
+    await sql`delete from public.contributors where id = ${author.id}`;
+    await sql.end();
+  }
+});

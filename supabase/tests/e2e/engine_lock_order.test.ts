@@ -44,10 +44,16 @@ Deno.test("chunk commits, the metrics refresh, retention and the sweeper running
       }
     };
     await Promise.all([
-      // A chunk is one repository's rows in one transaction, as engine.commit_backfill_chunk upserts them.
+      // A chunk is one repository's rows in one transaction, as engine.commit_backfill_chunk writes
+      // them: its repository's turn first, then the upsert.
       ...[0, 1, 2, 3].map((w) =>
         loop(`commit ${w}`, async (i) => {
-          for (const chunk of rows(i, w)) await sql`select engine.upsert_github_rows(${sql.json(chunk as never)})`;
+          for (const chunk of rows(i, w)) {
+            await sql.begin(async (tx) => {
+              await tx`select engine.take_repository_turn(${chunk.repository.id})`;
+              await tx`select engine.upsert_github_rows(${tx.json(chunk as never)})`;
+            });
+          }
         })
       ),
       loop("refresh", () => sql`select private.refresh_daily_activity_metrics(20000)`),
