@@ -6,7 +6,7 @@
 // usual state on a project whose pg_cron tick keeps the worker warm).
 import { DEFAULT_REPOS } from "../dev/github-sim/mod.ts";
 import { createDemoWorkspace, recordAddonCheckout, sendAddonPurchase, TERMINAL_JOB_STATUSES } from "../dev/demo_job.ts";
-import { type BenchEnv, round, type ScenarioResult, simControl, type Sql, until } from "./lib.ts";
+import { type BenchEnv, round, type ScenarioResult, configureStackSimulator, simControl, type Sql, until } from "./lib.ts";
 
 async function once(
   sql: Sql,
@@ -57,7 +57,7 @@ async function once(
 
 export async function firstRows(sql: Sql, env: BenchEnv): Promise<ScenarioResult> {
   // The stack's simulator with the default dataset and no latency (an earlier run may have changed it).
-  await simControl(env.GITHUB_API_URL, "config", {
+  await configureStackSimulator(sql, env.GITHUB_API_URL, {
     repos: DEFAULT_REPOS,
     latencyMs: 0,
     jitterMs: 0,

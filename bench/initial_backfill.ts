@@ -12,6 +12,7 @@ import {
   ensureUser,
   round,
   type ScenarioResult,
+  configureStackSimulator,
   simControl,
   simCounters,
   type Sql,
@@ -37,7 +38,7 @@ export const INITIAL_REPOS: RepoSpec[] = OWNERS.flatMap((owner) =>
 
 export async function initialBackfill(sql: Sql, env: BenchEnv): Promise<ScenarioResult> {
   const names = INITIAL_REPOS.map((r) => `${r.owner}/${r.name}`);
-  await simControl(env.GITHUB_API_URL, "config", {
+  await configureStackSimulator(sql, env.GITHUB_API_URL, {
     repos: [...DEFAULT_REPOS, ...INITIAL_REPOS],
     latencyMs: LATENCY_MS,
     jitterMs: 0,
@@ -111,6 +112,6 @@ export async function initialBackfill(sql: Sql, env: BenchEnv): Promise<Scenario
       notes,
     };
   } finally {
-    await simControl(env.GITHUB_API_URL, "config", { repos: DEFAULT_REPOS, latencyMs: 0 });
+    await configureStackSimulator(sql, env.GITHUB_API_URL, { repos: DEFAULT_REPOS, latencyMs: 0 });
   }
 }

@@ -122,6 +122,16 @@ export async function simControl(
   if (!res.ok) throw new Error(`POST ${githubApiUrl}/_sim/${path} answered ${res.status}: ${text}`);
 }
 
+/** Configures the stack's simulator with a new repository list, first deleting every stored
+ * repository (and its content). The simulator numbers repositories and their items by position
+ * in the list (an issue comment's id continues after every repository's PR comments), so under a
+ * new list an earlier scenario's ids belong to other repositories or items: kept, they collide
+ * (23505 on a PR number or a node_id) where GitHub, whose ids never move, never would. */
+export async function configureStackSimulator(sql: Sql, githubApiUrl: string, body: { repos: unknown[] } & Record<string, unknown>): Promise<void> {
+  await sql`delete from public.repositories`;
+  await simControl(githubApiUrl, "config", body);
+}
+
 export async function simCounters(
   githubApiUrl: string,
 ): Promise<{ pointsSpent: number; violations: { primary: number; secondary: number } }> {

@@ -13,7 +13,7 @@ import { DEFAULT_REPOS, type RepoSpec } from "../dev/github-sim/mod.ts";
 import { TERMINAL_JOB_STATUSES } from "../dev/demo_job.ts";
 import { join } from "node:path";
 import { stackConfig } from "../dev/stack/config.ts";
-import { type BenchEnv, percentile, round, type ScenarioResult, simControl, type Sql, until } from "./lib.ts";
+import { type BenchEnv, percentile, round, type ScenarioResult, configureStackSimulator, simControl, type Sql, until } from "./lib.ts";
 
 const REPO: RepoSpec = { owner: "bench-recover", name: "big", prs: 1500, days: 300, issues: 0, discussions: 0, commits: 0, forks: 0, starsPerDay: 0 };
 const FULL = `${REPO.owner}/${REPO.name}`;
@@ -35,7 +35,7 @@ async function workerPids(): Promise<number[]> {
 }
 
 export async function recovery(sql: Sql, env: BenchEnv): Promise<ScenarioResult> {
-  await simControl(env.GITHUB_API_URL, "config", { repos: [...DEFAULT_REPOS, REPO], latencyMs: 100, jitterMs: 0 });
+  await configureStackSimulator(sql, env.GITHUB_API_URL, { repos: [...DEFAULT_REPOS, REPO], latencyMs: 100, jitterMs: 0 });
   await simControl(env.GITHUB_API_URL, "reset");
   const slug = "bench-recovery";
   await sql`update engine.worker_settings set automatic_invocations = true, reason = null, updated_at = now()`;
