@@ -43,10 +43,21 @@ export async function eventually<T>(
  * Workspaces, users and billing rows are kept: tests create their own with unique slugs.
  */
 export async function resetEngineState(sql: ReturnType<typeof testDb>): Promise<void> {
-  await sql`
-    truncate public.repositories, public.tracked_repositories, public.backfill_jobs,
-      public.contributors, public.notifications, engine.rate_limit_budgets,
-      private.daily_activity_dirty_days
-    cascade`;
+  // A deployed worker kicked by an earlier test may still be committing a chunk: its share locks
+  // and this TRUNCATE's exclusive ones, taken in different table orders, can deadlock, and
+  // whichever side Postgres aborts, trying again after it is the answer (TRUNCATE is all or nothing).
+  for (let attempt = 1;; attempt++) {
+    try {
+      await sql`
+        truncate public.repositories, public.tracked_repositories, public.backfill_jobs,
+          public.contributors, public.notifications, engine.rate_limit_budgets,
+          private.daily_activity_dirty_days
+        cascade`;
+      break;
+    } catch (e) {
+      if ((e as { code?: string }).code !== "40P01" || attempt >= 5) throw e;
+      await new Promise((r) => setTimeout(r, 100 * attempt));
+    }
+  }
   await sql`select pgmq.purge_queue(q) from unnest(array['backfill_recent', 'backfill_bulk']) q`;
 }
