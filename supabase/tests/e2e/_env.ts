@@ -61,3 +61,20 @@ export async function resetEngineState(sql: ReturnType<typeof testDb>): Promise<
   }
   await sql`select pgmq.purge_queue(q) from unnest(array['backfill_recent', 'backfill_bulk']) q`;
 }
+
+/** Waits until a statement matching `like` is blocked by the session `pid`; returns early when
+ * `settled()` says the awaited statement already finished (it did not need to wait). */
+export async function blockedBy(
+  sql: ReturnType<typeof testDb>,
+  pid: number,
+  like: string,
+  settled: () => boolean = () => false,
+): Promise<void> {
+  for (let i = 0; !settled(); i++) {
+    const [{ blocked }] = await sql`select count(*)::int as blocked from pg_stat_activity
+      where ${pid} = any(pg_blocking_pids(pid)) and query like ${like}`;
+    if (blocked > 0) return;
+    if (i > 400) throw new Error(`no statement like ${like} waited for session ${pid}, nor did it finish`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

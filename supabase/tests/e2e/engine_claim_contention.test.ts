@@ -4,7 +4,7 @@
 // again, up to the scan bound, and came back with nothing: the slot took the queue for empty
 // and ended (one pass of the 20 × 200 bench claimed 2 tasks, the other 18).
 import assert from "node:assert/strict";
-import { resetEngineState, testDb } from "./_env.ts";
+import { blockedBy, resetEngineState, testDb } from "./_env.ts";
 
 const JOB = "00000000-0000-4000-8000-0000000c1a01";
 
@@ -37,13 +37,7 @@ Deno.test("a second claimer in one workspace takes the next message while the fi
       let settled = false;
       const second = sql`select * from engine.claim_backfill_tasks('backfill_recent', 1, 300)`.execute()
         .finally(() => settled = true);
-      for (let i = 0; !settled; i++) {
-        const [{ blocked }] = await sql`select count(*)::int as blocked from pg_stat_activity
-          where ${pid} = any(pg_blocking_pids(pid)) and query like '%claim_backfill_tasks%'`;
-        if (blocked > 0) break;
-        if (i > 400) throw new Error("the second claim neither finished nor waited for the first");
-        await new Promise((r) => setTimeout(r, 25));
-      }
+      await blockedBy(sql, pid, "%claim_backfill_tasks%", () => settled);
       await first`commit`;
       const rows = await second;
       assert.equal(rows.length, 1, "the second claimer got a task, not an empty queue");

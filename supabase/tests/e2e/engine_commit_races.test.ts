@@ -6,23 +6,12 @@
 // - two jobs' first chunks of one repository insert its row at once: the second waits for the
 //   first and updates it (without taking turns it failed on the node_id unique index, 23505).
 import assert from "node:assert/strict";
-import { resetEngineState, testDb } from "./_env.ts";
+import { blockedBy, resetEngineState, testDb } from "./_env.ts";
 import type { Sql } from "../../functions/_shared/db.ts";
 
 const repositoryRow = (id: number) => ({
   repository: { id, node_id: `R_${id}`, owner: "race", name: "repo", full_name: "race/repo", stargazer_count: 0, fork_count: 0, is_private: false },
 });
-
-/** Waits until a statement matching `like` is blocked by the session `pid`. */
-async function blockedBy(sql: Sql, pid: number, like: string): Promise<void> {
-  for (let i = 0;; i++) {
-    const [{ blocked }] = await sql`select count(*)::int as blocked from pg_stat_activity
-      where ${pid} = any(pg_blocking_pids(pid)) and query like ${like}`;
-    if (blocked > 0) return;
-    if (i > 200) throw new Error(`no statement like ${like} waited for session ${pid}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 const JOB = "00000000-0000-4000-8000-0000000e7c02";
 
