@@ -111,18 +111,21 @@ grant execute on function private.role_rank(text) to authenticated, service_role
 
 create or replace function private.has_workspace_role(workspace_id uuid, min_role text default 'member')
 returns boolean
-language sql
+language plpgsql
 stable
 security definer
 set search_path = ''
 as $$
-  select exists (
+begin
+  -- plpgsql, not sql: a SQL function with a SET clause is planned again at every call.
+  return exists (
     select 1
     from public.workspace_members m
     where m.workspace_id = has_workspace_role.workspace_id
       and m.user_id = (select auth.uid())
-      and private.role_rank(m.role) >= coalesce(private.role_rank(min_role), 99)
-  )
+      and private.role_rank(m.role) >= coalesce(private.role_rank(has_workspace_role.min_role), 99)
+  );
+end
 $$;
 revoke execute on function private.has_workspace_role(uuid, text) from public, anon, authenticated;
 grant execute on function private.has_workspace_role(uuid, text) to authenticated, service_role;

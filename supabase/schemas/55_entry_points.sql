@@ -11,10 +11,14 @@
 -- The service role (JWT) and direct database sessions of postgres (operators, SQL console) may
 -- act on any job; everyone else needs the owner or admin role in the job's workspace.
 create or replace function private.is_engine_operator() returns boolean
-language sql
+language plpgsql
 stable
 set search_path = ''
-as $$ select auth.role() = 'service_role' or (auth.role() is null and session_user in ('postgres', 'supabase_admin')) $$;
+as $$
+begin
+  return auth.role() = 'service_role' or (auth.role() is null and session_user in ('postgres', 'supabase_admin'));
+end
+$$;
 revoke all on function private.is_engine_operator() from public, anon;
 grant execute on function private.is_engine_operator() to authenticated, service_role;
 

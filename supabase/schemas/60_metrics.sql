@@ -145,12 +145,15 @@ comment on function private.mark_daily_activity_dirty(bigint, date, date) is
 -- Percent change that never invents a trend: null when there is nothing to compare with.
 create or replace function private.percent_change(current_value numeric, previous_value numeric)
 returns numeric
-language sql
+language plpgsql
 immutable
 set search_path = ''
 as $$
-  select case when coalesce(previous_value, 0) = 0 then null
-              else round(100.0 * (coalesce(current_value, 0) - previous_value) / previous_value, 1) end
+begin
+  -- plpgsql: a SQL function with a SET clause is planned at each call (a dozen per metrics RPC).
+  return case when coalesce(previous_value, 0) = 0 then null
+              else round(100.0 * (coalesce(current_value, 0) - previous_value) / previous_value, 1) end;
+end
 $$;
 revoke execute on function private.percent_change(numeric, numeric) from public, anon;
 grant execute on function private.percent_change(numeric, numeric) to authenticated, service_role;
@@ -189,17 +192,22 @@ grant execute on function private.assert_metrics_period(uuid, int, text) to auth
 -- ones only with its grant (as private.readable_repository_windows decides for readers).
 create or replace function private.workspace_repository_ids(workspace_id uuid)
 returns bigint[]
-language sql
+language plpgsql
 stable
 set search_path = ''
 as $$
-  select coalesce(array_agg(distinct t.repository_id), '{}')
-  from public.workspace_tracked_repositories w
-  join public.tracked_repositories t on t.id = w.tracked_repository_id
-  join public.repositories r on r.id = t.repository_id
-  where w.workspace_id = workspace_repository_ids.workspace_id
-    and (not r.is_private or exists (select 1 from public.repository_access_grants g
-                                     where g.workspace_id = w.workspace_id and g.repository_id = r.id))
+begin
+  -- plpgsql, not sql: a SQL function with a SET clause is planned again at every call; this one
+  -- is on the path of every metrics RPC.
+  return (
+    select coalesce(array_agg(distinct t.repository_id), '{}')
+    from public.workspace_tracked_repositories w
+    join public.tracked_repositories t on t.id = w.tracked_repository_id
+    join public.repositories r on r.id = t.repository_id
+    where w.workspace_id = workspace_repository_ids.workspace_id
+      and (not r.is_private or exists (select 1 from public.repository_access_grants g
+                                       where g.workspace_id = w.workspace_id and g.repository_id = r.id)));
+end
 $$;
 revoke execute on function private.workspace_repository_ids(uuid) from public, anon, authenticated;
 grant execute on function private.workspace_repository_ids(uuid) to service_role;
@@ -210,11 +218,14 @@ comment on function private.workspace_repository_ids(uuid) is
 -- The first day of a workspace's retention window: metrics never read a day before it.
 create or replace function private.workspace_retention_start(workspace_id uuid)
 returns date
-language sql
+language plpgsql
 stable
 set search_path = ''
 as $$
-  select private.utc_day(now()) - w.retention_days from public.workspaces w where w.id = workspace_retention_start.workspace_id
+begin
+  return (select private.utc_day(now()) - w.retention_days from public.workspaces w
+          where w.id = workspace_retention_start.workspace_id);
+end
 $$;
 revoke execute on function private.workspace_retention_start(uuid) from public, anon, authenticated;
 grant execute on function private.workspace_retention_start(uuid) to service_role;
@@ -637,40 +648,53 @@ comment on function private.tg_daily_activity_metrics__roll_up_months() is
 -- Totals of daily_activity_metrics over [from_date, to_date] for a set of repositories: whole
 -- months from the monthly rollup, the days before the first and after the last whole month from
 -- the daily rows. active_repositories counts the repositories with at least one day in the range.
+-- plpgsql, not sql: its statement's plan is cached for the session (a SQL function with a SET
+-- clause is planned at every call, ~1 ms of a 30-day RPC), and the month bounds are variables the
+-- index scans use (joined from a CTE they were filters over every row of the repositories).
 create or replace function private.activity_totals(repository_ids bigint[], from_date date, to_date date)
 returns table (
   commits bigint, additions bigint, deletions bigint, prs_opened bigint, prs_merged bigint, prs_closed bigint,
   issues_opened bigint, issues_closed bigint, stars bigint, forks bigint, active_repositories bigint)
-language sql
+language plpgsql
 stable
 rows 1
 set search_path = ''
 as $$
-  with whole as (
-    -- [m_start, m_end): the whole months inside the range; empty (both to_date + 1) when there are none.
-    select case when x.m_start < x.m_end then x.m_start else to_date + 1 end as m_start,
-           case when x.m_start < x.m_end then x.m_end else to_date + 1 end as m_end
-    from (select (date_trunc('month', (from_date - 1)::timestamp) + interval '1 month')::date as m_start,
-                 date_trunc('month', (to_date + 1)::timestamp)::date as m_end) x
-  ),
-  parts as (
+declare
+  -- [m_start, m_end): the whole months inside the range.
+  m_start date := (date_trunc('month', (from_date - 1)::timestamp) + interval '1 month')::date;
+  m_end date := date_trunc('month', (to_date + 1)::timestamp)::date;
+begin
+  if m_start >= m_end then
+    -- No whole month: the days alone (the empty month and tail scans cost as much as this one).
+    return query
+    select coalesce(sum(d.commits_count), 0)::bigint, coalesce(sum(d.additions), 0)::bigint,
+           coalesce(sum(d.deletions), 0)::bigint, coalesce(sum(d.prs_opened), 0)::bigint,
+           coalesce(sum(d.prs_merged), 0)::bigint, coalesce(sum(d.prs_closed), 0)::bigint,
+           coalesce(sum(d.issues_opened), 0)::bigint, coalesce(sum(d.issues_closed), 0)::bigint,
+           coalesce(sum(d.stars), 0)::bigint, coalesce(sum(d.forks), 0)::bigint,
+           count(distinct d.repository_id)
+    from public.daily_activity_metrics d
+    where d.repository_id = any (activity_totals.repository_ids)
+      and d.date >= activity_totals.from_date and d.date <= activity_totals.to_date;
+    return;
+  end if;
+  return query
+  with parts as (
     select mm.repository_id, mm.commits_count, mm.additions, mm.deletions, mm.prs_opened, mm.prs_merged,
            mm.prs_closed, mm.issues_opened, mm.issues_closed, mm.stars, mm.forks
-    from whole w
-    join private.monthly_activity_metrics mm
-      on mm.repository_id = any (repository_ids) and mm.month >= w.m_start and mm.month < w.m_end
+    from private.monthly_activity_metrics mm
+    where mm.repository_id = any (activity_totals.repository_ids) and mm.month >= m_start and mm.month < m_end
     union all
     select d.repository_id, d.commits_count, d.additions, d.deletions, d.prs_opened, d.prs_merged,
            d.prs_closed, d.issues_opened, d.issues_closed, d.stars, d.forks
-    from whole w
-    join public.daily_activity_metrics d
-      on d.repository_id = any (repository_ids) and d.date >= from_date and d.date < w.m_start
+    from public.daily_activity_metrics d
+    where d.repository_id = any (activity_totals.repository_ids) and d.date >= activity_totals.from_date and d.date < m_start
     union all
     select d.repository_id, d.commits_count, d.additions, d.deletions, d.prs_opened, d.prs_merged,
            d.prs_closed, d.issues_opened, d.issues_closed, d.stars, d.forks
-    from whole w
-    join public.daily_activity_metrics d
-      on d.repository_id = any (repository_ids) and d.date >= w.m_end and d.date <= to_date
+    from public.daily_activity_metrics d
+    where d.repository_id = any (activity_totals.repository_ids) and d.date >= m_end and d.date <= activity_totals.to_date
   )
   select coalesce(sum(p.commits_count), 0)::bigint, coalesce(sum(p.additions), 0)::bigint,
          coalesce(sum(p.deletions), 0)::bigint, coalesce(sum(p.prs_opened), 0)::bigint,
@@ -678,7 +702,8 @@ as $$
          coalesce(sum(p.issues_opened), 0)::bigint, coalesce(sum(p.issues_closed), 0)::bigint,
          coalesce(sum(p.stars), 0)::bigint, coalesce(sum(p.forks), 0)::bigint,
          count(distinct p.repository_id)
-  from parts p
+  from parts p;
+end
 $$;
 revoke execute on function private.activity_totals(bigint[], date, date) from public, anon, authenticated;
 grant execute on function private.activity_totals(bigint[], date, date) to service_role;
@@ -807,60 +832,56 @@ comment on function public.get_star_fork_velocity(uuid, int, bigint) is
 -- jit off: a few hundred rows never repay compiling the plan (which alone took 0.4 s).
 create or replace function private.compute_workspace_activity(workspace_id uuid, period_days int)
 returns jsonb
-language sql
+language plpgsql
 stable
 set search_path = ''
 set jit = off
 as $$
-  with bounds as (
-    -- The previous period is compared only when it lies inside the workspace's retention.
-    select private.utc_day(now()) as today,
-           private.utc_day(now()) - (period_days - 1) as cur_start,
-           case when private.utc_day(now()) - (2 * period_days - 1) > private.workspace_retention_start(compute_workspace_activity.workspace_id)
-                then private.utc_day(now()) - (2 * period_days - 1) end as prev_start
-  ),
-  repos as (
-    select r.repository_id from unnest(private.workspace_repository_ids(compute_workspace_activity.workspace_id)) r(repository_id)
-  ),
-  ids as (select array_agg(r.repository_id) as repository_ids from repos r),
-  sums as (
-    select c.commits, c.additions, c.deletions, c.prs_opened, c.prs_merged, c.prs_closed, c.issues_opened,
-           c.issues_closed, c.stars, c.forks, c.active_repositories,
-           p.commits as prev_commits, p.prs_opened as prev_prs_opened, p.prs_merged as prev_prs_merged,
-           p.issues_opened as prev_issues_opened, p.issues_closed as prev_issues_closed,
-           p.stars as prev_stars, p.forks as prev_forks
-    from bounds b, ids i,
-         lateral private.activity_totals(i.repository_ids, b.cur_start, b.today) c
-         left join lateral (select * from private.activity_totals(i.repository_ids, b.prev_start, b.cur_start - 1)
-                            where b.prev_start is not null) p on true
-  ),
-  people as (
-    select count(distinct rc.contributor_id) as contributors
-    from private.repository_contributors rc, bounds b, ids i
-    where rc.repository_id = any (i.repository_ids) and rc.last_active_on >= b.cur_start
-  )
-  select jsonb_build_object(
-    'period_days', period_days,
-    'period_start', b.cur_start, 'period_end', b.today, 'previous_period_start', b.prev_start,
-    'repositories', (select count(*) from repos),
-    'active_repositories', s.active_repositories,
-    'contributors', p.contributors,
-    'commits', s.commits, 'additions', s.additions, 'deletions', s.deletions,
-    'prs_opened', s.prs_opened, 'prs_merged', s.prs_merged, 'prs_closed', s.prs_closed,
-    'issues_opened', s.issues_opened, 'issues_closed', s.issues_closed,
-    'stars', s.stars, 'forks', s.forks,
-    'previous', jsonb_build_object('commits', s.prev_commits, 'prs_opened', s.prev_prs_opened,
-      'prs_merged', s.prev_prs_merged, 'issues_opened', s.prev_issues_opened,
-      'issues_closed', s.prev_issues_closed, 'stars', s.prev_stars, 'forks', s.prev_forks),
+declare
+  today date := private.utc_day(now());
+  cur_start date := today - (compute_workspace_activity.period_days - 1);
+  prev_start date;
+  repos bigint[] := private.workspace_repository_ids(compute_workspace_activity.workspace_id);
+  cur record;
+  prev record;
+  people bigint;
+begin
+  -- The previous period is compared only when it lies inside the workspace's retention.
+  if cur_start - compute_workspace_activity.period_days > private.workspace_retention_start(compute_workspace_activity.workspace_id) then
+    prev_start := cur_start - compute_workspace_activity.period_days;
+  end if;
+  select * into cur from private.activity_totals(repos, cur_start, today);
+  if prev_start is not null then
+    select * into prev from private.activity_totals(repos, prev_start, cur_start - 1);
+  else
+    select null::bigint as commits, null::bigint as prs_opened, null::bigint as prs_merged, null::bigint as issues_opened,
+           null::bigint as issues_closed, null::bigint as stars, null::bigint as forks into prev;
+  end if;
+  select count(distinct rc.contributor_id) into people
+  from private.repository_contributors rc
+  where rc.repository_id = any (repos) and rc.last_active_on >= cur_start;
+  return jsonb_build_object(
+    'period_days', compute_workspace_activity.period_days,
+    'period_start', cur_start, 'period_end', today, 'previous_period_start', prev_start,
+    'repositories', cardinality(repos),
+    'active_repositories', cur.active_repositories,
+    'contributors', people,
+    'commits', cur.commits, 'additions', cur.additions, 'deletions', cur.deletions,
+    'prs_opened', cur.prs_opened, 'prs_merged', cur.prs_merged, 'prs_closed', cur.prs_closed,
+    'issues_opened', cur.issues_opened, 'issues_closed', cur.issues_closed,
+    'stars', cur.stars, 'forks', cur.forks,
+    'previous', jsonb_build_object('commits', prev.commits, 'prs_opened', prev.prs_opened,
+      'prs_merged', prev.prs_merged, 'issues_opened', prev.issues_opened,
+      'issues_closed', prev.issues_closed, 'stars', prev.stars, 'forks', prev.forks),
     'percent_change', jsonb_build_object(
-      'commits', private.percent_change(s.commits, s.prev_commits),
-      'prs_opened', private.percent_change(s.prs_opened, s.prev_prs_opened),
-      'prs_merged', private.percent_change(s.prs_merged, s.prev_prs_merged),
-      'issues_opened', private.percent_change(s.issues_opened, s.prev_issues_opened),
-      'issues_closed', private.percent_change(s.issues_closed, s.prev_issues_closed),
-      'stars', private.percent_change(s.stars, s.prev_stars),
-      'forks', private.percent_change(s.forks, s.prev_forks)))
-  from bounds b, sums s, people p
+      'commits', private.percent_change(cur.commits, prev.commits),
+      'prs_opened', private.percent_change(cur.prs_opened, prev.prs_opened),
+      'prs_merged', private.percent_change(cur.prs_merged, prev.prs_merged),
+      'issues_opened', private.percent_change(cur.issues_opened, prev.issues_opened),
+      'issues_closed', private.percent_change(cur.issues_closed, prev.issues_closed),
+      'stars', private.percent_change(cur.stars, prev.stars),
+      'forks', private.percent_change(cur.forks, prev.forks)));
+end
 $$;
 revoke execute on function private.compute_workspace_activity(uuid, int) from public, anon, authenticated;
 grant execute on function private.compute_workspace_activity(uuid, int) to authenticated, service_role;
