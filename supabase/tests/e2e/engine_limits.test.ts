@@ -2,6 +2,7 @@
 // saw a request it could count as a limit violation (sent while the budget was known exhausted
 // or inside a retry-after).
 import assert, { deepEqual as assertEquals } from "node:assert/strict";
+import { runWorker } from "../../functions/_shared/engine/worker.ts";
 import { testDb } from "./_env.ts";
 import {
   assertMatchesTruth, createJob, drainInRealTime, expectedContent, freshBudget, itemsDone, setupWorkspace, simulator, windowStartOf, workerDeps,
@@ -62,6 +63,33 @@ Deno.test("a budget too small for the job: the job waits for the reset, complete
     const waits = reports.reduce((a, r) => a + r.budgetWaits, 0);
     assert(waits > 0, "the worker waited for the budget at least once");
     console.log(`tiny budget: ${c.pointsSpent} points over ${c.requests.total} requests, ${waits} budget waits, outcomes ${JSON.stringify(c.outcomes)}`);
+  } finally {
+    await sql.end();
+  }
+});
+
+Deno.test("a budget wait that ends inside pgmq's second: the same pass claims the released task again and finishes the job", async () => {
+  const sql = testDb(6);
+  try {
+    // pgmq counts visibility in whole seconds: a task released for a 0.3 s wait is back up to a
+    // second later. A pass that found the queue empty at the wait's end used to stop there and
+    // leave the rest of the window to the next cron tick.
+    const limit = 4;
+    const sim = simulator(undefined, { limit, windowSeconds: 2 });
+    const repos = ["acme/api"];
+    const { workspaceId } = await setupWorkspace(sql, "engine-wait-visible", repos);
+    const jobId = await createJob(sql, workspaceId, { windowDays: 45 });
+    const budget = await freshBudget(sql, "E2E_WAIT_VISIBLE", "e2e-wait-visible-token", { reserve: 1, limit });
+    const report = await runWorker(workerDeps(sql, sim, {
+      budget,
+      config: { concurrency: 1, pageSize: 10, timeBudgetMs: 20_000, budgetReserve: 1 },
+    }));
+    assert(report.budgetWaits > 0, `the pass waited for the budget (${JSON.stringify(report)})`);
+    const [job] = await sql`select status, completed_tasks from public.backfill_jobs where id = ${jobId}`;
+    assertEquals([job.status, job.completed_tasks, report.stoppedBy], ["completed", 1, "empty"],
+      `one pass finishes the job through its budget waits (${JSON.stringify(report)})`);
+    await assertMatchesTruth(sql, sim, "acme/api", await windowStartOf(sql, jobId));
+    assertEquals(sim.counters().violations, { total: 0, primary: 0, secondary: 0 });
   } finally {
     await sql.end();
   }

@@ -57,6 +57,7 @@ export async function afterFetchError(
     pass.report.budgetWaits++;
     pass.budgetWaitUntil = Math.max(pass.budgetWaitUntil, e.until);
     const delay = Math.max(1, Math.ceil((e.until - pass.now()) / 1000));
+    pass.releasedVisibleAt = Math.max(pass.releasedVisibleAt, pass.now() + delay * 1000);
     at.step = "releasing the task to wait for the GitHub budget";
     return await releaseTask(pass, claim, delay,
       `waiting for the GitHub rate limit (${e.message}): resumes after ${new Date(e.until).toISOString()}`, false);

@@ -58,6 +58,9 @@ export interface Pass {
   /** Set when the budget refused a request: nothing can be sent before then, so the slots stop
    * claiming work (the refused task waits in its queue until then). */
   budgetWaitUntil: number;
+  /** When the last task this pass released for a budget wait is visible again. pgmq counts
+   * visibility in whole seconds, so such a task comes back up to a second after the wait ends. */
+  releasedVisibleAt: number;
   /** Set when a request no longer fits in the time budget: the pass ends. */
   outOfTime: boolean;
   /** CPU milliseconds charged to the pass since it started: its share of the isolate's (null when
@@ -137,6 +140,7 @@ export function startPass(deps: WorkerDeps): Pass {
       requests: 0, pointsUsed: 0, budgetWaits: 0, cpuMs: null, stoppedBy: "empty",
     },
     budgetWaitUntil: 0,
+    releasedVisibleAt: 0,
     outOfTime: false,
     invocationId: deps.invocationId,
     cpuUsed: cpu.used,

@@ -10,6 +10,9 @@ import { WorkerStepError } from "./db_errors.ts";
 import { type Claim, type Pass, startPass, type WorkerDeps, type WorkerReport } from "./pass.ts";
 import { runTask } from "./task.ts";
 
+/** The database's clock may run a little behind the worker's (hosted: two machines). */
+const VISIBILITY_MARGIN_MS = 100;
+
 export type { WorkerConfig } from "./config.ts";
 export type { WorkerDeps, WorkerReport } from "./pass.ts";
 
@@ -39,6 +42,7 @@ async function heartbeat(pass: Pass): Promise<void> {
  * empty, the time is up or the budget makes the pass wait too long. */
 async function slot(pass: Pass): Promise<void> {
   const { now, report } = pass;
+  let waitedFor = 0;
   while (!pass.outOfTime) {
     const spent = pass.spent();
     if (spent) {
@@ -62,7 +66,19 @@ async function slot(pass: Pass): Promise<void> {
     } catch (e) {
       throw new WorkerStepError("claiming a backfill task", e);
     }
-    if (!claim) return;
+    if (!claim) {
+      // The queue looks empty while the tasks this pass released for a budget wait are still
+      // invisible (whole seconds, past the wait's end): claim again once they are back, rather
+      // than end the pass and leave the window's budget to the next cron tick.
+      // Once per release: an injected sleep that returns at once must not spin.
+      const back = pass.releasedVisibleAt + VISIBILITY_MARGIN_MS - now();
+      if (back > 0 && back <= 10_000 && pass.releasedVisibleAt + VISIBILITY_MARGIN_MS < pass.deadline && waitedFor !== pass.releasedVisibleAt) {
+        waitedFor = pass.releasedVisibleAt;
+        await pass.sleep(back);
+        continue;
+      }
+      return;
+    }
     report.tasksClaimed++;
     const outcome = await runTask(pass, claim);
     if (outcome === "released") report.tasksReleased++;
