@@ -249,10 +249,13 @@ begin
           perform pg_advisory_xact_lock(hashtext('engine.claim_backfill_tasks'), hashtext(v_job_id::text || '/' || v_owner));
           v_holds_owner_lock := true;
         end if;
-        select count(*) into v_running
-        from public.backfill_tasks t
-        join public.tracked_repositories tr on tr.id = t.tracked_repository_id
-        where t.job_id = v_job_id and t.status = 'running' and t.id <> v_task_id and lower(tr.owner) = v_owner;
+        -- Planned at each call (EXECUTE): a join whose cached generic plan may come from a
+        -- nearly empty table (see commit_backfill_chunk).
+        execute 'select count(*) from public.backfill_tasks t
+                 join public.tracked_repositories tr on tr.id = t.tracked_repository_id
+                 where t.job_id = $1 and t.status = ''running'' and t.id <> $2 and lower(tr.owner) = $3'
+        into v_running
+        using v_job_id, v_task_id, v_owner;
         if v_running >= v_limit then
           perform pgmq.set_vt(p_queue, m.msg_id, engine.owner_limit_defer_seconds());
           continue;
@@ -528,10 +531,15 @@ begin
   where id = v_task.job_id
   returning * into v_job;
 
-  select coalesce(sum(items_done), 0), coalesce(sum(greatest(estimated_total, items_done)), 0)
+  -- Planned at each commit (EXECUTE), not cached: a session's generic plan is built from the
+  -- table sizes of its first commits, and one made while a fresh stack held a few tasks
+  -- (nested loops over sequential scans) ran for 18 minutes per commit once a 1,000-job load
+  -- had inserted 25,000 tasks (the scale bench; an analyze does not stop a running statement).
+  execute 'select coalesce(sum(p.items_done), 0), coalesce(sum(greatest(p.estimated_total, p.items_done)), 0)
+           from public.backfill_progress p join public.backfill_tasks t on t.id = p.task_id
+           where t.job_id = $1'
   into v_done_items, v_total
-  from public.backfill_progress p join public.backfill_tasks t on t.id = p.task_id
-  where t.job_id = v_task.job_id;
+  using v_task.job_id;
   perform private.broadcast_workspace_event(v_task.workspace_id, 'backfill_progress', jsonb_build_object(
     'job_id', v_task.job_id, 'task_id', p_task_id, 'tracked_repository_id', v_task.tracked_repository_id,
     'data_type', p_data_type, 'items_done', v_progress.items_done + p_items,
