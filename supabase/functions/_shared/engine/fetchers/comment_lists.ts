@@ -30,9 +30,10 @@ export type CommentList = "review_comments" | "issue_comments";
 const LIST_PATH: Record<CommentList, string> = { review_comments: "pulls/comments", issue_comments: "issues/comments" };
 const PER_PAGE = 100;
 
-/** Phases of a data type's cursor: `<phase>:<value>`. */
-export type Phase = "prs" | "issues" | CommentList;
-const PHASE = /^(prs|issues|review_comments|issue_comments):(.*)$/s;
+/** Phases of a data type's cursor: `<phase>:<value>`. `comments` walks both lists side by side
+ * (a task that fetches PRs but no issues runs both in its pull_requests type). */
+export type Phase = "prs" | "issues" | CommentList | "comments";
+const PHASE = /^(prs|issues|review_comments|issue_comments|comments):(.*)$/s;
 
 /** The phase of a stored cursor and its value; a cursor without a phase (stored before phases
  * existed) is a GraphQL cursor of the data type's first phase. */
@@ -71,6 +72,27 @@ export function parseListCursor(value: string): ListCursor {
  * recently updated first. */
 export function listStart(list: CommentList, since: string | null): string {
   return cursorValue(list, { from: since, since, page: 1 });
+}
+
+/** Where each of the two lists walked side by side stands; null: that list is done. */
+export type BothCursors = Record<CommentList, ListCursor | null>;
+const LISTS: CommentList[] = ["review_comments", "issue_comments"];
+
+/** The cursor of both lists' first pages, walked side by side: each chunk asks for the next page
+ * of each list at once, so a task waits for one request's latency per two pages. */
+export function bothListsStart(since: string | null): string {
+  return `comments:${JSON.stringify({ review_comments: { from: since, since, page: 1 }, issue_comments: { from: since, since, page: 1 } })}`;
+}
+
+export function parseBothCursors(value: string): BothCursors {
+  const c = JSON.parse(value) as Partial<Record<CommentList, unknown>>;
+  const one = (list: CommentList) => {
+    const v = c[list];
+    if (v === null) return null;
+    if (typeof v !== "object" || v === undefined) throw new RangeError(`comment lists cursor ${value}: ${list} must be a list cursor or null`);
+    return parseListCursor(JSON.stringify(v));
+  };
+  return { review_comments: one("review_comments"), issue_comments: one("issue_comments") };
 }
 
 /** A chunk of a GraphQL phase (`prs`, `issues`) that a comment list follows: the phase goes on
@@ -212,6 +234,38 @@ async function missingParents(ctx: FetchContext, list: CommentList, comments: Re
   return await fetchParents(ctx, collector, numbers);
 }
 
+/** One page of a list: its rows (comments and the parents they brought), the parents of the
+ * data type's own kind (its items), the points the parents cost, and the list's next cursor
+ * (null: the list is done). */
+interface ListPart {
+  rows: ChunkRows;
+  items: number;
+  points: number;
+  next: ListCursor | null;
+}
+
+async function listPart(ctx: FetchContext, list: CommentList, cursor: ListCursor, dataType: "pull_requests" | "issues"): Promise<ListPart> {
+  const repositoryId = ctx.repositoryId;
+  if (repositoryId === null) {
+    throw new Error(`listing ${list} of ${ctx.owner}/${ctx.name} before its repository id is known: the GraphQL pages run first`);
+  }
+  const r = await listPage(ctx, list, cursor);
+  if (r === null) return { rows: { ...emptyRows(), ...listRows(list, []) }, items: 0, points: 0, next: afterRefusedSecond(cursor) };
+  if (!Array.isArray(r.data)) {
+    throw new GithubError("unreadable", `${list} of ${ctx.owner}/${ctx.name} (data type ${dataType}): GitHub answered something ` +
+      `other than a list of comments: ${excerptOf(r.data)}`, { excerpt: excerptOf(r.data) });
+  }
+  // Timestamps are shown to the second: the window's first second is kept whole.
+  const from = cursor.from === null ? -Infinity : Math.floor(Date.parse(cursor.from) / SECOND) * SECOND;
+  const inWindow = r.data.filter((c) => Date.parse(c.updated_at) >= from);
+  const collector = new ChunkCollector(repositoryId);
+  const points = await missingParents(ctx, list, inWindow, collector);
+  const rows: ChunkRows = { ...collector.rows, ...listRows(list, inWindow.map((c) => commentRow(list, c, repositoryId))) };
+  if (list === "issue_comments" && !ctx.dataTypes.includes("issues")) rows.issue_comment_parents = "pull_requests";
+  const items = dataType === "pull_requests" ? collector.rows.pull_requests.length : collector.rows.issues.length;
+  return { rows, items, points, next: nextListCursor(cursor, r.data.map((c) => c.updated_at), (r.next ?? null) !== null) };
+}
+
 /**
  * One page of a comment list as a chunk. `value` is the list's stored cursor; `then` is the
  * cursor after the list's last page (the next list's first page), or null when the data type is
@@ -225,37 +279,59 @@ export async function commentListChunk(
   then: string | null,
   dataType: "pull_requests" | "issues",
 ): Promise<Fetched> {
-  const repositoryId = ctx.repositoryId;
-  if (repositoryId === null) {
-    throw new Error(`listing ${list} of ${ctx.owner}/${ctx.name} before its repository id is known: the GraphQL pages run first`);
-  }
-  const cursor = parseListCursor(value);
-  const r = await listPage(ctx, list, cursor);
-  if (r === null) {
-    return { rows: { ...emptyRows(), ...listRows(list, []) }, items: 0, nextCursor: cursorValue(list, afterRefusedSecond(cursor)), done: false, estimatedTotal: ctx.itemsDone, points: 0 };
-  }
-  if (!Array.isArray(r.data)) {
-    throw new GithubError("unreadable", `${list} of ${ctx.owner}/${ctx.name} (data type ${dataType}): GitHub answered something ` +
-      `other than a list of comments: ${excerptOf(r.data)}`, { excerpt: excerptOf(r.data) });
-  }
-  // Timestamps are shown to the second: the window's first second is kept whole.
-  const from = cursor.from === null ? -Infinity : Math.floor(Date.parse(cursor.from) / SECOND) * SECOND;
-  const inWindow = r.data.filter((c) => Date.parse(c.updated_at) >= from);
-  const collector = new ChunkCollector(repositoryId);
-  const points = await missingParents(ctx, list, inWindow, collector);
-  const rows: ChunkRows = { ...collector.rows, ...listRows(list, inWindow.map((c) => commentRow(list, c, repositoryId))) };
-  if (list === "issue_comments" && !ctx.dataTypes.includes("issues")) rows.issue_comment_parents = "pull_requests";
-  const items = dataType === "pull_requests" ? collector.rows.pull_requests.length : collector.rows.issues.length;
-  const next = nextListCursor(cursor, r.data.map((c) => c.updated_at), (r.next ?? null) !== null);
-  const nextCursor = next ? cursorValue(list, next) : then;
+  const part = await listPart(ctx, list, parseListCursor(value), dataType);
+  const nextCursor = part.next ? cursorValue(list, part.next) : then;
+  return {
+    rows: part.rows,
+    items: part.items,
+    nextCursor: nextCursor ?? ctx.cursor,
+    done: nextCursor === null,
+    estimatedTotal: ctx.itemsDone + part.items,
+    points: part.points,
+  };
+}
+
+/**
+ * The next page of each list not done yet, asked for at once, as one chunk (`value`: the stored
+ * BothCursors). Should one request fail, the chunk fails when both have answered (the other
+ * page is read again on the retry: at most one request repeated). The data type is done when
+ * both lists are.
+ */
+export async function bothListsChunk(ctx: FetchContext, value: string, dataType: "pull_requests" | "issues"): Promise<Fetched> {
+  const cursors = parseBothCursors(value);
+  const lists = LISTS.filter((l) => cursors[l] !== null);
+  const settled = await Promise.allSettled(lists.map((l) => listPart(ctx, l, cursors[l]!, dataType)));
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
+  if (failed) throw failed.reason;
+  const parts = settled.map((s) => (s as PromiseFulfilledResult<ListPart>).value);
+  const next: BothCursors = { ...cursors };
+  lists.forEach((l, i) => next[l] = parts[i].next);
+  const rows = mergeRows(parts.map((p) => p.rows));
+  // A parent both pages brought is one item.
+  const own = dataType === "pull_requests" ? rows.pull_requests : rows.issues;
+  const items = new Set(own.map((r) => r.id)).size;
+  const done = LISTS.every((l) => next[l] === null);
   return {
     rows,
     items,
-    nextCursor: nextCursor ?? ctx.cursor,
-    done: nextCursor === null,
+    nextCursor: done ? ctx.cursor : `comments:${JSON.stringify(next)}`,
+    done,
     estimatedTotal: ctx.itemsDone + items,
-    points,
+    points: parts.reduce((a, p) => a + p.points, 0),
   };
+}
+
+/** The rows of several list pages as one chunk's (arrays concatenated; the upserts take each
+ * id once). */
+function mergeRows(all: ChunkRows[]): ChunkRows {
+  const out: Record<string, unknown> = { ...emptyRows() };
+  for (const rows of all) {
+    for (const [key, v] of Object.entries(rows)) {
+      if (Array.isArray(v)) out[key] = [...((out[key] as unknown[] | undefined) ?? []), ...v];
+      else if (v !== undefined) out[key] = v;
+    }
+  }
+  return out as unknown as ChunkRows;
 }
 
 function listRows(list: CommentList, comments: Json[]): Pick<ChunkRows, "issue_comments_by_number" | "review_comments_by_number"> {

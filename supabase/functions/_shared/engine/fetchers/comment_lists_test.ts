@@ -4,7 +4,9 @@
 // parent is not stored bring it along.
 import assert from "node:assert/strict";
 import { GithubError } from "../../github/graphql.ts";
-import { commentListChunk, listStart, nextListCursor, parentKindOf, parseListCursor, parsePhase } from "./comment_lists.ts";
+import {
+  bothListsChunk, bothListsStart, commentListChunk, listStart, nextListCursor, parentKindOf, parseListCursor, parsePhase,
+} from "./comment_lists.ts";
 import type { Answered, FetchContext, ParentLookup } from "./types.ts";
 
 interface FakeComment {
@@ -244,4 +246,78 @@ Deno.test("a capped initial job fetches no parent: its promise is the last N pul
   const fetched = await commentListChunk(ctx, "review_comments", parsePhase(ctx.cursor, "prs").value!, null, "pull_requests");
   assert.equal((fetched.rows.review_comments_by_number as unknown[]).length, 1);
   assert.equal(fetched.rows.pull_requests.length, 0);
+});
+
+/** Both lists of one repository behind one REST client, which counts the requests in flight. */
+function bothLists(review: FakeComment[], issue: FakeComment[], failIssueAttempt?: number) {
+  const reviews = fakeList(review), issues = fakeList(issue);
+  let inFlight = 0;
+  const state = { maxInFlight: 0, settledBeforeFailure: 0, issueAttempts: 0 };
+  const rest = async <T>(path: string): Promise<Answered<T>> => {
+    inFlight++;
+    state.maxInFlight = Math.max(state.maxInFlight, inFlight);
+    try {
+      await new Promise((r) => setTimeout(r, 5));
+      if (path.includes("/pulls/comments")) {
+        const a = await reviews.rest<{ id: number }[]>(path);
+        state.settledBeforeFailure++;
+        return { ...a, data: a.data.map((c) => ({ ...c, pull_request_url: `http://api.test/repos/acme/web/pulls/${c.id % 5 + 1}` })) as T };
+      }
+      if (path.includes("/issues/comments") && ++state.issueAttempts === failIssueAttempt) {
+        await new Promise((r) => setTimeout(r, 1));
+        throw new GithubError("transient", `GET ${path} answered 502`, { status: 502 });
+      }
+      return await issues.rest<T>(path);
+    } finally {
+      inFlight--;
+    }
+  };
+  return { rest, reviews, issues, state };
+}
+
+const pullRequestsOnly = (cursor: string, rest: FetchContext["rest"]): FetchContext => ({ ...context(cursor, rest), dataTypes: ["pull_requests"] });
+
+Deno.test("both lists side by side: each chunk asks for a page of each list at once, and the type is done when both are", async () => {
+  const review = Array.from({ length: 250 }, (_, i) => ({ id: 5000 + i, updated_at: at(i) }));
+  const issue = Array.from({ length: 120 }, (_, i) => ({ id: 9000 + i, updated_at: at(i * 2) }));
+  const lists = bothLists(review, issue);
+  const seen = { review: new Set<number>(), issue: new Set<number>() };
+  let cursor = bothListsStart(at(0));
+  let chunks = 0;
+  for (;;) {
+    chunks++;
+    assert.ok(chunks < 10, "the walk ends");
+    const { phase, value } = parsePhase(cursor, "prs");
+    assert.equal(phase, "comments");
+    const fetched = await bothListsChunk(pullRequestsOnly(cursor, lists.rest), value!, "pull_requests");
+    for (const r of (fetched.rows.review_comments_by_number ?? []) as { id: number }[]) seen.review.add(r.id);
+    for (const r of (fetched.rows.issue_comments_by_number ?? []) as { id: number }[]) seen.issue.add(r.id);
+    if ((fetched.rows.issue_comments_by_number ?? []).length > 0) {
+      assert.equal(fetched.rows.issue_comment_parents, "pull_requests", "conversation comments of a PR-only task attach to PRs only");
+    }
+    if (fetched.done) break;
+    cursor = fetched.nextCursor!;
+  }
+  assert.deepEqual([...seen.review].sort(), review.map((c) => c.id), "every review comment read");
+  assert.deepEqual([...seen.issue].sort(), issue.map((c) => c.id), "every conversation comment read");
+  // 250 review comments take 3 pages, 120 conversation comments 2: 3 chunks, not 5.
+  assert.equal(chunks, 3);
+  assert.equal(lists.reviews.requests.length, 3);
+  assert.equal(lists.issues.requests.length, 2, "a list that is done is not asked again");
+  assert.equal(lists.state.maxInFlight, 2, "the two pages of a chunk were asked for at once");
+});
+
+Deno.test("both lists side by side: one list failing fails the chunk once the other has answered, and its retry loses nothing", async () => {
+  const review = Array.from({ length: 30 }, (_, i) => ({ id: 5000 + i, updated_at: at(i) }));
+  const issue = Array.from({ length: 30 }, (_, i) => ({ id: 9000 + i, updated_at: at(i) }));
+  const lists = bothLists(review, issue, 1);
+  const start = bothListsStart(at(0));
+  await assert.rejects(bothListsChunk(pullRequestsOnly(start, lists.rest), parsePhase(start, "prs").value!, "pull_requests"),
+    (e: unknown) => e instanceof GithubError && e.kind === "transient");
+  assert.equal(lists.state.settledBeforeFailure, 1, "the review page had answered before the chunk failed");
+  // The retry (same stored cursor) reads both pages again.
+  const fetched = await bothListsChunk(pullRequestsOnly(start, lists.rest), parsePhase(start, "prs").value!, "pull_requests");
+  assert.equal(fetched.done, true);
+  assert.equal((fetched.rows.review_comments_by_number ?? []).length, 30);
+  assert.equal((fetched.rows.issue_comments_by_number ?? []).length, 30);
 });

@@ -1,14 +1,19 @@
 // Pull requests with labels and reviews (nested overflow through batched follow-ups), then the
 // review comment list and, when this task fetches no issues, the conversation comment list
 // (comment_lists.ts). The cursor carries the phase:
-// `prs:<GraphQL cursor>` → `review_comments:<list cursor>` → `issue_comments:<list cursor>`.
+// `prs:<GraphQL cursor>` → `review_comments:<list cursor>`, or, when this type runs both lists,
+// `prs:…` → `comments:<both list cursors>` (a page of each list per chunk, asked for at once).
+// A cursor stored before the lists ran side by side goes on as it was:
+// `review_comments:…` → `issue_comments:<list cursor>`.
 // PRs come most recently updated first down to the window start, so a PR created before the
 // window but reviewed, commented on, merged or closed inside it is stored with all its reviews,
 // and the lists start at the window start. An initial job caps the count (ctx.cap) and takes the
 // newest PRs by creation instead; its lists start at its oldest PR.
 import { ChunkCollector } from "../ingest.ts";
 import { bestPageSize, estimateCost, PULL_REQUESTS_BY_UPDATE_QUERY, PULL_REQUESTS_QUERY } from "../../github/queries.ts";
-import { commentListChunk, listFrom, listStart, pageThenList, parsePhase, runsIssueComments } from "./comment_lists.ts";
+import {
+  bothListsChunk, bothListsStart, commentListChunk, listFrom, listStart, pageThenList, parsePhase, runsIssueComments,
+} from "./comment_lists.ts";
 import { type Page, repositoryOf, takeNewestFirst, walksByUpdate } from "./common.ts";
 import { runFollowUps } from "./follow_ups.ts";
 import type { Fetcher, FetchContext } from "./types.ts";
@@ -31,6 +36,7 @@ export const fetchPullRequests: Fetcher = async (ctx) => {
     return await commentListChunk(ctx, "review_comments", value!, afterReviewComments(listFrom(value!)), "pull_requests");
   }
   if (phase === "issue_comments") return await commentListChunk(ctx, "issue_comments", value!, null, "pull_requests");
+  if (phase === "comments") return await bothListsChunk(ctx, value!, "pull_requests");
 
   const byUpdate = walksByUpdate(ctx);
   const r = await ctx.graphql<{ repository: Json | null }>(byUpdate ? PULL_REQUESTS_BY_UPDATE_QUERY : PULL_REQUESTS_QUERY, {
@@ -47,6 +53,7 @@ export const fetchPullRequests: Fetcher = async (ctx) => {
   // After the last PR page the comment lists follow, from the window start or, for the capped
   // walk by creation, from this task's oldest PR (pages go newest first, so it is the last one
   // kept here; the window's start when this page kept none).
-  const listCursor = listStart("review_comments", byUpdate ? ctx.windowStart : oldest ?? ctx.windowStart);
+  const since = byUpdate ? ctx.windowStart : oldest ?? ctx.windowStart;
+  const listCursor = runsIssueComments(ctx, "pull_requests") ? bothListsStart(since) : listStart("review_comments", since);
   return pageThenList(ctx, "prs", collector.rows, { ...page, items: page.items - collector.dropped }, points, listCursor);
 };
