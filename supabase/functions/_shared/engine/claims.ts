@@ -6,14 +6,53 @@ import { type Claim, type Pass, TaskStop } from "./pass.ts";
 
 const QUEUES = ["backfill_recent", "backfill_bulk"] as const;
 
-/** The next task with work, from the first queue that has one; null when both are empty. */
-export async function claimOne(pass: Pass): Promise<Claim | null> {
-  for (const queue of QUEUES) {
-    const rows = await pass.sql<Claim[]>`
-      select * from engine.claim_backfill_tasks(${queue}, 1, ${pass.config.visibilityTimeoutSeconds})`;
-    if (rows.length > 0) return rows[0];
+interface Waiter {
+  resolve: (claim: Claim | null) => void;
+  reject: (e: unknown) => void;
+}
+/** The slots of a pass waiting for a claim, and whether a claim query is under way. */
+const claimers = new WeakMap<Pass, { waiting: Waiter[]; busy: boolean }>();
+
+/**
+ * The next task with work, from the first queue that has one; null when both are empty. The
+ * slots of a pass that ask at the same time share one claim query (engine.claim_backfill_tasks
+ * for as many tasks as slots are waiting): each query orders the queue's live tasks across
+ * workspaces, which is what bounds claims when tasks are short and the queue is long.
+ */
+export function claimOne(pass: Pass): Promise<Claim | null> {
+  let c = claimers.get(pass);
+  if (!c) claimers.set(pass, c = { waiting: [], busy: false });
+  const claimer = c;
+  return new Promise((resolve, reject) => {
+    claimer.waiting.push({ resolve, reject });
+    if (!claimer.busy) {
+      claimer.busy = true;
+      // After the current task: the other slots asking in this tick join the same query.
+      queueMicrotask(() => void claimFor(pass, claimer));
+    }
+  });
+}
+
+async function claimFor(pass: Pass, claimer: { waiting: Waiter[]; busy: boolean }): Promise<void> {
+  try {
+    while (claimer.waiting.length > 0) {
+      const waiters = claimer.waiting.splice(0);
+      try {
+        const claims: Claim[] = [];
+        for (const queue of QUEUES) {
+          if (claims.length >= waiters.length) break;
+          claims.push(...await pass.sql<Claim[]>`
+            select * from engine.claim_backfill_tasks(${queue}, ${waiters.length - claims.length}, ${pass.config.visibilityTimeoutSeconds})`);
+        }
+        pass.report.claimQueries = (pass.report.claimQueries ?? 0) + 1;
+        waiters.forEach((w, i) => w.resolve(claims[i] ?? null));
+      } catch (e) {
+        for (const w of waiters) w.reject(e);
+      }
+    }
+  } finally {
+    claimer.busy = false;
   }
-  return null;
 }
 
 /** Renews the claim (heartbeat + visibility); throws TaskStop when it was taken over or the

@@ -39,6 +39,8 @@ export interface WorkerReport {
   pointsUsed: number;
   /** Requests not sent because the budget could not cover them (or the token was paused). */
   budgetWaits: number;
+  /** Claims asked for by slots at once share a query: how many the pass made. */
+  claimQueries?: number;
   /** CPU milliseconds the pass used (null where the runtime does not say). */
   cpuMs: number | null;
   stoppedBy: "empty" | "time" | "budget" | "cpu";
@@ -137,7 +139,7 @@ export function startPass(deps: WorkerDeps): Pass {
     deadline,
     report: {
       tasksClaimed: 0, chunksCommitted: 0, tasksCompleted: 0, tasksFailed: 0, tasksReleased: 0,
-      requests: 0, pointsUsed: 0, budgetWaits: 0, cpuMs: null, stoppedBy: "empty",
+      requests: 0, pointsUsed: 0, budgetWaits: 0, claimQueries: 0, cpuMs: null, stoppedBy: "empty",
     },
     budgetWaitUntil: 0,
     releasedVisibleAt: 0,
