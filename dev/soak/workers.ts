@@ -78,6 +78,7 @@ export function startWorkerPool(o: WorkerPoolOptions) {
       requests: 0,
       pointsUsed: 0,
       budgetWaits: 0,
+      claimQueries: 0,
     },
   };
   let stopping = false;

@@ -44,7 +44,7 @@ async function claimFor(pass: Pass, claimer: { waiting: Waiter[]; busy: boolean 
           claims.push(...await pass.sql<Claim[]>`
             select * from engine.claim_backfill_tasks(${queue}, ${waiters.length - claims.length}, ${pass.config.visibilityTimeoutSeconds})`);
         }
-        pass.report.claimQueries = (pass.report.claimQueries ?? 0) + 1;
+        pass.report.claimQueries++;
         waiters.forEach((w, i) => w.resolve(claims[i] ?? null));
       } catch (e) {
         for (const w of waiters) w.reject(e);

@@ -40,7 +40,7 @@ export interface WorkerReport {
   /** Requests not sent because the budget could not cover them (or the token was paused). */
   budgetWaits: number;
   /** Claims asked for by slots at once share a query: how many the pass made. */
-  claimQueries?: number;
+  claimQueries: number;
   /** CPU milliseconds the pass used (null where the runtime does not say). */
   cpuMs: number | null;
   stoppedBy: "empty" | "time" | "budget" | "cpu";

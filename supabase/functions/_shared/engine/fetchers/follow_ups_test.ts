@@ -42,7 +42,7 @@ async function walk(fetcher: (ctx: FetchContext) => Promise<Fetched>, ctx: Fetch
   for (let i = 0; i < 100; i++) {
     const f = await fetcher(ctx);
     chunks.push(f);
-    if (f.done || /^(review|issue)_comments:/.test(f.nextCursor ?? "")) return chunks;
+    if (f.done || /^(review_comments|issue_comments|comments):/.test(f.nextCursor ?? "")) return chunks;
     ctx = { ...ctx, cursor: f.nextCursor, itemsDone: ctx.itemsDone + f.items };
   }
   throw new Error("the walk did not end");
