@@ -212,6 +212,9 @@ declare
   -- Messages passed over in this call (another claimer holds them, or their task moved on): the
   -- next candidates query offers the workspace's next message instead of the same one again.
   v_skip bigint[] := '{}';
+  -- The workspaces of the tasks claimed: their claim turns are written at the end.
+  v_turns uuid[] := '{}';
+  v_holds_rows boolean := false;
   -- Deferred and contended messages are skipped, so a claim may look at more than p_qty; this
   -- bounds one call.
   v_max_scan int := greatest(p_qty, 0) + 50;
@@ -267,9 +270,26 @@ begin
         perform pgmq.delete(p_queue, m.msg_id);
         continue;
       end if;
-      -- The job row first, then the task: the order of cancel_backfill and chunk commits.
-      select * into v_job from public.backfill_jobs j where j.id = v_job_id for update;
-      select * into v_task from public.backfill_tasks t where t.id = v_task_id for update;
+      -- The job row first, then the task: the order of cancel_backfill and chunk commits. Once
+      -- this call holds a job row it never waits for another's: two calls claiming
+      -- several tasks each lock job rows in their own candidate orders (deadlocks in the scale
+      -- bench once a pass's slots shared one call); a locked one is left to the next claim.
+      if not v_holds_rows then
+        select * into v_job from public.backfill_jobs j where j.id = v_job_id for update;
+        select * into v_task from public.backfill_tasks t where t.id = v_task_id for update;
+        v_holds_rows := true;
+      else
+        select * into v_job from public.backfill_jobs j where j.id = v_job_id for update skip locked;
+        v_task := null;
+        if v_job.id is not null then
+          select * into v_task from public.backfill_tasks t where t.id = v_task_id for update skip locked;
+        end if;
+        if v_job.id is null or v_task.id is null then
+          perform pgmq.set_vt(p_queue, m.msg_id, 0);
+          v_skip := v_skip || m.msg_id;
+          continue;
+        end if;
+      end if;
       if v_task.id is null or v_task.status in ('completed', 'failed', 'cancelled') or v_task.msg_id is distinct from m.msg_id then
         if v_task.msg_id is distinct from m.msg_id then
           v_skip := v_skip || m.msg_id;
@@ -289,9 +309,7 @@ begin
         update public.backfill_jobs j set status = 'running', started_at = coalesce(j.started_at, now())
         where j.id = v_job.id and j.status = 'pending';
       end if;
-      insert into engine.workspace_claim_turns as turn (workspace_id, claimed_at)
-      values (v_job.workspace_id, clock_timestamp())
-      on conflict on constraint workspace_claim_turns_pkey do update set claimed_at = excluded.claimed_at;
+      v_turns := v_turns || v_job.workspace_id;
       v_claimed := v_claimed + 1;
       return query
         select m.msg_id, v_task.deliveries, v_task.id, v_job.id, v_job.workspace_id, v_job.kind, v_job.window_days,
@@ -309,6 +327,11 @@ begin
     end loop;
     exit when v_found = 0;
   end loop;
+  -- The workspaces' turns last, in workspace order: a call that claimed in several workspaces
+  -- never waits for another call's turn row while it holds one (a cycle per-claim upserts closed).
+  insert into engine.workspace_claim_turns as turn (workspace_id, claimed_at)
+  select w, clock_timestamp() from (select distinct unnest(v_turns) as w) x order by w
+  on conflict on constraint workspace_claim_turns_pkey do update set claimed_at = excluded.claimed_at;
 end;
 $$;
 revoke all on function engine.claim_backfill_tasks(text, int, int) from public;
