@@ -44,6 +44,8 @@ async function setUp(sql: Sql): Promise<void> {
   await resetEngineState(sql);
   await sql`delete from public.workspaces where slug like 'bench-scale-%'`;
   await sql`delete from engine.github_tokens where label like 'bench-scale-%'`;
+  // Their Vault secrets too: a run on a reused stack creates them again under the same names.
+  await sql`delete from vault.secrets where name like 'bench-scale-%'`;
   await sql`
     insert into public.tracked_repositories (owner, name)
     select 'scale-o' || (i / ${OWN_REPOS}), 'r' || i from generate_series(0, ${REPOS.length - 1}) i`;
@@ -215,6 +217,8 @@ export async function scale(sql: Sql, env: BenchEnv): Promise<ScenarioResult> {
   await sql`update public.backfill_tasks set status = 'cancelled' where status in ('pending', 'running')`;
   await sql`select pgmq.purge_queue(q) from unnest(array['backfill_recent', 'backfill_bulk']) q`;
   await sql`delete from engine.github_tokens where label like 'bench-scale-%'`;
+  // Their Vault secrets too: a run on a reused stack creates them again under the same names.
+  await sql`delete from vault.secrets where name like 'bench-scale-%'`;
   await sql`delete from public.workspaces where slug like 'bench-scale-%'`;
   notes.push(
     `points/s by tokens: ${phases.map((p) => `${p.tokens}: ${p.points_per_second} (ideal ${p.ideal_points_per_second})`).join(", ")}; ` +
