@@ -58,14 +58,16 @@ const cursorValue = (list: CommentList, c: ListCursor) => `${list}:${JSON.string
 /** A stored list cursor. One stored before the keyset walk (a page URL, GitHub's Link next)
  * restarts the list at that URL's `since`: re-reading is harmless, page numbers are not. */
 export function parseListCursor(value: string): ListCursor {
-  if (value.startsWith("{")) {
-    const c = JSON.parse(value) as Partial<ListCursor>;
-    const page = Number(c.page ?? 1);
-    if (!Number.isInteger(page) || page < 1) throw new RangeError(`comment list cursor ${value}: page must be a positive integer`);
-    return { from: c.from ?? null, since: c.since ?? null, page };
-  }
+  if (value.startsWith("{")) return listCursorOf(JSON.parse(value) as Partial<ListCursor>, value);
   const since = new URL(value, "http://relative.invalid").searchParams.get("since");
   return { from: since, since, page: 1 };
+}
+
+/** A list cursor read from its stored JSON (`value`, for the error). */
+function listCursorOf(c: Partial<ListCursor>, value: string): ListCursor {
+  const page = Number(c.page ?? 1);
+  if (!Number.isInteger(page) || page < 1) throw new RangeError(`comment list cursor ${value}: page must be a positive integer`);
+  return { from: c.from ?? null, since: c.since ?? null, page };
 }
 
 /** The cursor of a list's first page: comments updated since `since` (all when null), least
@@ -81,8 +83,10 @@ const LISTS: CommentList[] = ["review_comments", "issue_comments"];
 /** The cursor of both lists' first pages, walked side by side: each chunk asks for the next page
  * of each list at once, so a task waits for one request's latency per two pages. */
 export function bothListsStart(since: string | null): string {
-  return `comments:${JSON.stringify({ review_comments: { from: since, since, page: 1 }, issue_comments: { from: since, since, page: 1 } })}`;
+  return bothCursorsValue({ review_comments: { from: since, since, page: 1 }, issue_comments: { from: since, since, page: 1 } });
 }
+
+const bothCursorsValue = (c: BothCursors) => `comments:${JSON.stringify(c)}`;
 
 export function parseBothCursors(value: string): BothCursors {
   const c = JSON.parse(value) as Partial<Record<CommentList, unknown>>;
@@ -90,7 +94,7 @@ export function parseBothCursors(value: string): BothCursors {
     const v = c[list];
     if (v === null) return null;
     if (typeof v !== "object" || v === undefined) throw new RangeError(`comment lists cursor ${value}: ${list} must be a list cursor or null`);
-    return parseListCursor(JSON.stringify(v));
+    return listCursorOf(v as Partial<ListCursor>, value);
   };
   return { review_comments: one("review_comments"), issue_comments: one("issue_comments") };
 }
@@ -314,7 +318,7 @@ export async function bothListsChunk(ctx: FetchContext, value: string, dataType:
   return {
     rows,
     items,
-    nextCursor: done ? ctx.cursor : `comments:${JSON.stringify(next)}`,
+    nextCursor: done ? ctx.cursor : bothCursorsValue(next),
     done,
     estimatedTotal: ctx.itemsDone + items,
     points: parts.reduce((a, p) => a + p.points, 0),
