@@ -851,12 +851,8 @@ begin
     prev_start := cur_start - compute_workspace_activity.period_days;
   end if;
   select * into cur from private.activity_totals(repos, cur_start, today);
-  if prev_start is not null then
-    select * into prev from private.activity_totals(repos, prev_start, cur_start - 1);
-  else
-    select null::bigint as commits, null::bigint as prs_opened, null::bigint as prs_merged, null::bigint as issues_opened,
-           null::bigint as issues_closed, null::bigint as stars, null::bigint as forks into prev;
-  end if;
+  -- No row, so every field null, when there is no previous period to compare.
+  select * into prev from private.activity_totals(repos, prev_start, cur_start - 1) where prev_start is not null;
   select count(distinct rc.contributor_id) into people
   from private.repository_contributors rc
   where rc.repository_id = any (repos) and rc.last_active_on >= cur_start;
