@@ -1,12 +1,14 @@
 // Scenario 6: worker peak memory while backfilling a 100,000-PR repository. The simulator (one
 // repository, 100k PRs over 365 days, small nested counts) is served over HTTP by this process;
 // the worker runs alone in a child Deno process (bench/worker_memory_runner.ts) with the edge
-// function's default config, until the whole job is done (RUN_SECONDS, default 900, env
+// function's default config and the V8 heap of a deployed function process (the stack's memory
+// limit, 256 MB, as hosted sizes a user worker's isolate), until the whole job is done (RUN_SECONDS, default 900, env
 // BENCH_MEMORY_SECONDS, is only a safety bound; a run stopped by it says so). Peak = the child's
 // VmHWM (peak resident set of the whole process: V8 heap, Deno runtime, buffers); the peak of V8
 // heap used + external memory (what hosted Supabase's supervisor counts against 256 MB) is detail.
 import { join } from "node:path";
 import { createSimulator, type RepoSpec } from "../dev/github-sim/mod.ts";
+import { limitsFromEnv, v8HeapFlags } from "../dev/stack/functions/limits.ts";
 import { createJob, itemsDone, setupWorkspace } from "../supabase/tests/e2e/engine_helpers.ts";
 import { type BenchEnv, clearSimulatorRepos, round, type ScenarioResult, type Sql } from "./lib.ts";
 
@@ -40,8 +42,16 @@ export async function workerMemory(sql: Sql, env: BenchEnv): Promise<ScenarioRes
     windowDays: 365,
     dataTypes: ["repository", "pull_requests"],
   });
+  const limits = limitsFromEnv();
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--no-prompt", join(import.meta.dirname!, "worker_memory_runner.ts")],
+    // The V8 heap of a deployed function process (the stack's limits; hosted's isolate sizing).
+    args: [
+      "run",
+      "-A",
+      "--no-prompt",
+      ...v8HeapFlags(limits.memoryMb),
+      join(import.meta.dirname!, "worker_memory_runner.ts"),
+    ],
     env: {
       NO_COLOR: "1",
       DB_URL: env.DB_URL,
@@ -51,7 +61,7 @@ export async function workerMemory(sql: Sql, env: BenchEnv): Promise<ScenarioRes
     stdout: "piped",
     stderr: "piped",
   }).spawn();
-  let peakRss = 0, peakHeap = 0, peakCounted = 0, samples = 0;
+  let peakRss = 0, peakHeap = 0, peakHeapTotal = 0, peakCounted = 0, samples = 0;
   let final:
     | { vm_hwm_mb: number | null; chunks: number; requests: number; tasks_completed: number }
     | null = null;
@@ -84,6 +94,7 @@ export async function workerMemory(sql: Sql, env: BenchEnv): Promise<ScenarioRes
           samples++;
           peakRss = Math.max(peakRss, m.rss_mb);
           peakHeap = Math.max(peakHeap, m.heap_used_mb);
+          peakHeapTotal = Math.max(peakHeapTotal, m.heap_total_mb);
           peakCounted = Math.max(peakCounted, m.heap_used_mb + m.external_mb);
         }
       } catch {
@@ -131,8 +142,10 @@ export async function workerMemory(sql: Sql, env: BenchEnv): Promise<ScenarioRes
       peak_rss_mb_vmhwm: final.vm_hwm_mb,
       peak_rss_mb_sampled: peakRss,
       peak_heap_used_mb: peakHeap,
+      peak_heap_total_mb: peakHeapTotal,
       peak_heap_plus_external_mb: round(peakCounted, 1),
       samples,
+      v8_flags: v8HeapFlags(limits.memoryMb).join(" ") || "none (STACK_FN_MEMORY_MB=0)",
       figure: "VmHWM of the worker process (whole-process peak RSS), default worker config",
     },
     notes,

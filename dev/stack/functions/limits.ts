@@ -54,6 +54,18 @@ export function limitsFromEnv(get: (name: string) => string | undefined = (n) =>
   };
 }
 
+/**
+ * The Deno flags that give a function process the V8 heap hosted gives a user worker:
+ * edge-runtime creates its isolate with `heap_limits(0, memory limit)`, and V8 sizes both
+ * generations from that total (`GenerationSizesFromHeapSize`): an old generation of almost all of
+ * it and semi-spaces of ~1/130th of it (2 MB for 256 MB). `--max-heap-size` is the flag V8 reads
+ * the same way; `--max-old-space-size` alone would leave Deno's desktop young generation (16 MB
+ * semi-spaces, sized from the machine's RAM), which hosted never has. Empty when the limit is off.
+ */
+export function v8HeapFlags(memoryMb: number): string[] {
+  return memoryMb > 0 ? [`--v8-flags=--max-heap-size=${memoryMb}`] : [];
+}
+
 export function describeLimits(l: FunctionLimits): string {
   const v = (n: number, unit: string) => (n > 0 ? `${n} ${unit}` : "off");
   return `CPU ${v(l.cpuMs, "ms")} per request, memory ${v(l.memoryMb, "MB")}, wall clock ${v(l.wallClockS, "s")}, ` +

@@ -6,7 +6,7 @@
 // worker with nothing in flight and no pending EdgeRuntime.waitUntil work ends gracefully.
 import { join } from "node:path";
 import { projectRoot } from "../config.ts";
-import type { FunctionLimits } from "./limits.ts";
+import { type FunctionLimits, v8HeapFlags } from "./limits.ts";
 import { decodeEvent, encodeCommand, type HostEvent, type PoolCommand, type UnloadReason } from "./protocol.ts";
 import { cpuTimeMs } from "./proc_stats.ts";
 
@@ -66,7 +66,7 @@ export class FunctionProcess {
   constructor(o: ProcessOptions) {
     this.o = o;
     this.name = o.name;
-    const v8 = o.limits.memoryMb > 0 ? [`--v8-flags=--max-old-space-size=${o.limits.memoryMb}`] : [];
+    const v8 = v8HeapFlags(o.limits.memoryMb);
     this.child = new Deno.Command(Deno.execPath(), {
       args: ["run", "-A", "--no-prompt", ...v8, hostPath, o.name, o.entry, this.nonce],
       cwd: projectRoot,
@@ -125,7 +125,7 @@ export class FunctionProcess {
 
   private unexpectedExit(status: Deno.CommandStatus): Exit {
     if (this.oomSeen) {
-      const detail = `Memory limit exceeded: V8 ran out of heap (--max-old-space-size=${this.o.limits.memoryMb} MB, STACK_FN_MEMORY_MB)`;
+      const detail = `Memory limit exceeded: V8 ran out of heap (--max-heap-size=${this.o.limits.memoryMb} MB, STACK_FN_MEMORY_MB)`;
       this.logShutdown("Memory", detail);
       return { reason: "Memory", detail };
     }
