@@ -1,11 +1,12 @@
 // Scenario 6: worker peak memory while backfilling a 100,000-PR repository. The simulator (one
 // repository, 100k PRs over 365 days, small nested counts) is served over HTTP by this process;
 // the worker runs alone in a child Deno process (bench/worker_memory_runner.ts) with the edge
-// function's default config and the V8 heap of a deployed function process (the stack's memory
-// limit, 256 MB, as hosted sizes a user worker's isolate), until the whole job is done (RUN_SECONDS, default 900, env
-// BENCH_MEMORY_SECONDS, is only a safety bound; a run stopped by it says so). Peak = the child's
-// VmHWM (peak resident set of the whole process: V8 heap, Deno runtime, buffers); the peak of V8
-// heap used + external memory (what hosted Supabase's supervisor counts against 256 MB) is detail.
+// function's default config and the V8 heap of a deployed function process (v8HeapFlags of the
+// stack's memory limit, STACK_FN_MEMORY_MB, 256 MB by default), until the whole job is done
+// (RUN_SECONDS, default 900, env BENCH_MEMORY_SECONDS, is only a safety bound; a run stopped by
+// it says so). Peak = the child's VmHWM (peak resident set of the whole process: V8 heap, Deno
+// runtime, buffers); the peak of V8 heap used + external memory (what hosted Supabase's
+// supervisor counts against 256 MB) is detail.
 import { join } from "node:path";
 import { createSimulator, type RepoSpec } from "../dev/github-sim/mod.ts";
 import { limitsFromEnv, v8HeapFlags } from "../dev/stack/functions/limits.ts";
@@ -42,14 +43,13 @@ export async function workerMemory(sql: Sql, env: BenchEnv): Promise<ScenarioRes
     windowDays: 365,
     dataTypes: ["repository", "pull_requests"],
   });
-  const limits = limitsFromEnv();
+  const heapFlags = v8HeapFlags(limitsFromEnv().memoryMb);
   const child = new Deno.Command(Deno.execPath(), {
-    // The V8 heap of a deployed function process (the stack's limits; hosted's isolate sizing).
     args: [
       "run",
       "-A",
       "--no-prompt",
-      ...v8HeapFlags(limits.memoryMb),
+      ...heapFlags,
       join(import.meta.dirname!, "worker_memory_runner.ts"),
     ],
     env: {
@@ -145,7 +145,7 @@ export async function workerMemory(sql: Sql, env: BenchEnv): Promise<ScenarioRes
       peak_heap_total_mb: peakHeapTotal,
       peak_heap_plus_external_mb: round(peakCounted, 1),
       samples,
-      v8_flags: v8HeapFlags(limits.memoryMb).join(" ") || "none (STACK_FN_MEMORY_MB=0)",
+      v8_flags: heapFlags.join(" ") || "none (STACK_FN_MEMORY_MB=0)",
       figure: "VmHWM of the worker process (whole-process peak RSS), default worker config",
     },
     notes,
