@@ -127,7 +127,11 @@ export async function simControl(
  * in the list (an issue comment's id continues after every repository's PR comments), so under a
  * new list an earlier scenario's ids belong to other repositories or items: kept, they collide
  * (23505 on a PR number or a node_id) where GitHub, whose ids never move, never would. */
-export async function configureStackSimulator(sql: Sql, githubApiUrl: string, body: { repos: unknown[] } & Record<string, unknown>): Promise<void> {
+export async function configureStackSimulator(
+  sql: Sql,
+  githubApiUrl: string,
+  body: { repos: unknown[] } & Record<string, unknown>,
+): Promise<void> {
   await sql`delete from public.repositories`;
   await simControl(githubApiUrl, "config", body);
 }
@@ -190,4 +194,27 @@ export async function clearSimulatorRepos(
 ): Promise<void> {
   const ids = sim.dataset.entries.map((e) => sim.dataset.repo(e.ordinal).databaseId);
   await sql`delete from public.repositories where id = any(${ids}::bigint[])`;
+}
+
+/** Milliseconds, best of three, of a fixed database workload (counting 5 million rows of
+ * generate_series in one backend) and a fixed JS one (300 million loop steps in this process). */
+export async function calibrate(sql: Sql): Promise<{ db_ms: number; js_ms: number }> {
+  const best = async (f: () => Promise<void> | void) => {
+    let min = Infinity;
+    for (let i = 0; i < 3; i++) {
+      const t0 = performance.now();
+      await f();
+      min = Math.min(min, performance.now() - t0);
+    }
+    return Math.round(min);
+  };
+  const db_ms = await best(async () => {
+    await sql`select count(*) from generate_series(1, 5000000)`;
+  });
+  let sink = 0;
+  const js_ms = await best(() => {
+    for (let i = 0; i < 300_000_000; i++) sink += i % 7;
+  });
+  if (sink < 0) throw new Error("unreachable");
+  return { db_ms, js_ms };
 }

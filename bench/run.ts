@@ -1,6 +1,6 @@
 // `npm run bench`: brings up its own stack (profile "test" on the bench's ports, a throwaway
-// cluster), runs every scenario on the GitHub simulator, prints each figure beside its target
-// (DESIGN.md §6) and writes bench/results.json.
+// cluster with PostgreSQL's durable defaults), runs every scenario on the GitHub simulator,
+// prints each figure beside its target (DESIGN.md §6) and writes bench/results.json.
 //   deno run -A bench/run.ts [--only first_rows,metrics] [--reuse] [--keep]
 // --reuse: use a stack already running on the bench ports instead of starting a fresh one.
 // --keep: leave the stack running afterwards. Ports: STACK_TEST_DB_PORT / STACK_TEST_API_PORT /
@@ -61,7 +61,12 @@ const SCENARIOS: Scenario[] = [
   {
     name: "recovery",
     title: "killed worker → next chunk; CPU per pass (deployed)",
-    keys: ["recovery_seconds", "worker_cpu_ms_per_pass_max", "worker_cpu_ms_per_pass_p95", "worker_cpu_ms_per_1000_rows"],
+    keys: [
+      "recovery_seconds",
+      "worker_cpu_ms_per_pass_max",
+      "worker_cpu_ms_per_pass_p95",
+      "worker_cpu_ms_per_1000_rows",
+    ],
     run: async (sql, env) => (await import("./recovery.ts")).recovery(sql, env),
   },
   {
@@ -128,7 +133,9 @@ if (only) {
   }
 }
 
-const c = stackConfig("test");
+// The test profile's ports and throwaway cluster, with PostgreSQL's durable defaults (fsync,
+// synchronous_commit, full_page_writes): commits cost here what they cost on a hosted database.
+const c = { ...stackConfig("test"), durable: true };
 const benchStarted = performance.now();
 let startedStack = false;
 if (values.reuse && (await status(c)).healthy) {
@@ -144,6 +151,24 @@ if (values.reuse && (await status(c)).healthy) {
 }
 const env = await stackEnv(c) as unknown as BenchEnv;
 const sql = lib.connectDb(env.DB_URL, 8);
+// The settings the figures were measured under (a --reuse'd stack may have been started otherwise).
+const durability = Object.fromEntries(
+  (await sql<{ name: string; setting: string }[]>`
+    select name, setting from pg_settings
+    where name in ('fsync', 'synchronous_commit', 'full_page_writes') order by name`)
+    .map((r) => [r.name, r.setting]),
+);
+// How fast this machine is today, so runs on different machines (or a loaded one) can be told
+// apart from changes in the code: best of three of a fixed database and a fixed JS workload.
+const calibration = await lib.calibrate(sql);
+log(`machine: ${JSON.stringify(calibration)} (lower is faster)`);
+if (Object.values(durability).some((v) => v === "off")) {
+  log(
+    `warning: the database runs with ${
+      JSON.stringify(durability)
+    }: commits cost less than on a hosted one`,
+  );
+}
 
 const figures = Object.fromEntries(lib.FIGURE_KEYS.map((k) => [k, null])) as unknown as Figures;
 const details: Record<string, unknown> = {};
@@ -203,6 +228,8 @@ if (!only) {
     measured_at: new Date().toISOString(),
     bench_seconds: totalSeconds,
     machine: { cpus: navigator.hardwareConcurrency, deno: Deno.version.deno },
+    database: durability,
+    calibration,
     notes,
     details,
   };

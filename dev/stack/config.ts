@@ -23,6 +23,10 @@ export interface StackConfig {
   dataDir: string;
   jwtSecret: string;
   pgBin: string;
+  /** A new cluster keeps PostgreSQL's durable defaults (fsync, synchronous_commit,
+   * full_page_writes), as a hosted database does. Unset: the dev profile's are durable, the test
+   * profile's throwaway clusters are not; the bench sets it, so it measures what a real server does. */
+  durable?: boolean;
 }
 
 // The JWT secret the Supabase CLI uses for local stacks; never used outside this machine.

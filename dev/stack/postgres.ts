@@ -24,6 +24,11 @@ export async function clusterPid(c: StackConfig): Promise<number | null> {
   }
 }
 
+/** Whether a new cluster of this config keeps PostgreSQL's durable defaults (StackConfig.durable). */
+export function isDurable(c: StackConfig): boolean {
+  return c.durable ?? c.profile !== "test";
+}
+
 async function initCluster(c: StackConfig, log: (s: string) => void) {
   log(`creating PostgreSQL cluster in ${c.dataDir}`);
   await Deno.mkdir(c.dataDir, { recursive: true, mode: 0o700 });
@@ -43,9 +48,9 @@ async function initCluster(c: StackConfig, log: (s: string) => void) {
     "wal_level = logical",
     "max_connections = 200",
     "timezone = 'UTC'",
-    // Throwaway test clusters trade durability for speed; the dev cluster keeps the defaults so
-    // benchmarks measure what a real server would do.
-    ...(c.profile === "test" ? ["fsync = off", "synchronous_commit = off", "full_page_writes = off"] : []),
+    // Throwaway test clusters trade durability for speed; the dev cluster and the bench's keep the
+    // defaults, so what they measure is what a real server would do.
+    ...(isDurable(c) ? [] : ["fsync = off", "synchronous_commit = off", "full_page_writes = off"]),
   ];
   await Deno.writeTextFile(join(c.dataDir, "postgresql.conf"), "\n" + settings.join("\n") + "\n", { append: true });
 }
