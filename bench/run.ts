@@ -158,10 +158,6 @@ const durability = Object.fromEntries(
     where name in ('fsync', 'synchronous_commit', 'full_page_writes') order by name`)
     .map((r) => [r.name, r.setting]),
 );
-// How fast this machine is today, so runs on different machines (or a loaded one) can be told
-// apart from changes in the code: best of three of a fixed database and a fixed JS workload.
-const calibration = await lib.calibrate(sql);
-log(`machine: ${JSON.stringify(calibration)} (lower is faster)`);
 if (Object.values(durability).some((v) => v === "off")) {
   log(
     `warning: the database runs with ${
@@ -169,6 +165,10 @@ if (Object.values(durability).some((v) => v === "off")) {
     }: commits cost less than on a hosted one`,
   );
 }
+// How fast this machine is today, so runs on different machines (or a loaded one) can be told
+// apart from changes in the code: best of three of a fixed database and a fixed JS workload.
+const calibration = await lib.calibrate(sql);
+log(`machine: ${JSON.stringify(calibration)} (lower is faster)`);
 
 const figures = Object.fromEntries(lib.FIGURE_KEYS.map((k) => [k, null])) as unknown as Figures;
 const details: Record<string, unknown> = {};

@@ -25,7 +25,7 @@ export async function clusterPid(c: StackConfig): Promise<number | null> {
 }
 
 /** Whether a new cluster of this config keeps PostgreSQL's durable defaults (StackConfig.durable). */
-export function isDurable(c: StackConfig): boolean {
+function isDurable(c: StackConfig): boolean {
   return c.durable ?? c.profile !== "test";
 }
 
