@@ -91,7 +91,7 @@ const SCENARIOS: Scenario[] = [
     name: "ingest",
     title: "DB ingest vs COPY",
     keys: ["ingest_vs_copy"],
-    run: async (sql) => (await import("./ingest.ts")).ingestVsCopy(sql),
+    run: async (sql, env) => (await import("./ingest.ts")).ingestVsCopy(sql, env.DB_URL),
   },
   {
     name: "metrics",
