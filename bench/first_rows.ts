@@ -5,8 +5,21 @@
 // readable. Measured twice: cold (the function processes start on that request) and warm (the
 // usual state on a project whose pg_cron tick keeps the worker warm).
 import { DEFAULT_REPOS } from "../dev/github-sim/mod.ts";
-import { createDemoWorkspace, recordAddonCheckout, sendAddonPurchase, TERMINAL_JOB_STATUSES } from "../dev/demo_job.ts";
-import { type BenchEnv, round, type ScenarioResult, configureStackSimulator, simControl, type Sql, until } from "./lib.ts";
+import {
+  createDemoWorkspace,
+  recordAddonCheckout,
+  sendAddonPurchase,
+  TERMINAL_JOB_STATUSES,
+} from "../dev/demo_job.ts";
+import {
+  type BenchEnv,
+  configureStackSimulator,
+  round,
+  type ScenarioResult,
+  simControl,
+  type Sql,
+  until,
+} from "./lib.ts";
 
 async function once(
   sql: Sql,
@@ -16,7 +29,11 @@ async function once(
 ): Promise<Record<string, unknown>> {
   const ws = await createDemoWorkspace(sql, slug, [repo], "bench-owner@example.test");
   const t0 = performance.now();
-  const sent = await sendAddonPurchase(env.FUNCTIONS_URL, ws.workspaceId, await recordAddonCheckout(sql, ws.workspaceId));
+  const sent = await sendAddonPurchase(
+    env.FUNCTIONS_URL,
+    ws.workspaceId,
+    await recordAddonCheckout(sql, ws.workspaceId),
+  );
   const webhookMs = performance.now() - t0;
   if (sent.status !== 202 && sent.status !== 200) {
     throw new Error(`polar-webhook answered ${sent.status}: ${sent.body}`);
@@ -63,6 +80,9 @@ export async function firstRows(sql: Sql, env: BenchEnv): Promise<ScenarioResult
     jitterMs: 0,
   });
   await simControl(env.GITHUB_API_URL, "reset");
+  // The deployed worker is kicked by the job (a --reuse'd stack may have it paused by an
+  // in-process scenario of an earlier run).
+  await sql`update engine.worker_settings set automatic_invocations = true, reason = null, updated_at = now()`;
   const cold = await once(sql, env, "bench-first-rows-cold", "acme/api");
   const warm = await once(sql, env, "bench-first-rows-warm", "globex/docs");
   return {

@@ -69,6 +69,18 @@ export async function prsPerPoint(sql: Sql): Promise<ScenarioResult> {
     }
     const [job] =
       await sql`select status, points_used::int as points_used from public.backfill_jobs where id = ${jobId}`;
+    if (job.status !== "completed") {
+      // The figure of a job that did not store everything says little: say what went wrong.
+      const failed = await sql`
+        select tr.full_name, t.status, coalesce(t.last_error, '(no error recorded)') as error
+        from public.backfill_tasks t join public.tracked_repositories tr on tr.id = t.tracked_repository_id
+        where t.job_id = ${jobId} and t.status <> 'completed' order by tr.full_name`;
+      notes.push(
+        `${type}: the job ended ${job.status}: ${
+          failed.map((f) => `${f.full_name} ${f.status}: ${f.error}`).join("; ") || "no task failed"
+        }`,
+      );
+    }
     const c = sim.counters();
     const points = c.pointsSpent;
     const items = await itemsDone(sql, jobId, type);

@@ -41,25 +41,32 @@ interface Scenario {
   title: string;
   keys: (keyof Figures)[];
   run: (sql: Sql, env: BenchEnv) => Promise<ScenarioResult>;
+  /** Runs on the stack's deployed worker (it switches automatic invocations on itself). */
+  deployed?: true;
 }
 
-// Deployed-path scenarios first (they need the stack's worker invocations on); the in-process
-// ones pause those invocations (setupWorkspace) so only their own worker drains.
+// Deployed-path scenarios first (they need the stack's worker invocations on). Before each of
+// the others the bench pauses those invocations and waits for the last deployed pass to end
+// (lib.quiesceDeployedWorker), so only the scenario's own worker drains and no deployed pass
+// spends the machine's CPU meanwhile.
 const SCENARIOS: Scenario[] = [
   {
     name: "first_rows",
+    deployed: true,
     title: "webhook → first rows visible",
     keys: ["first_rows_seconds"],
     run: async (sql, env) => (await import("./first_rows.ts")).firstRows(sql, env),
   },
   {
     name: "initial_20x200",
+    deployed: true,
     title: "20 repos × 200 PRs initial backfill, 200 ms latency",
     keys: ["initial_20x200_seconds"],
     run: async (sql, env) => (await import("./initial_backfill.ts")).initialBackfill(sql, env),
   },
   {
     name: "recovery",
+    deployed: true,
     title: "killed worker → next chunk; CPU per pass (deployed)",
     keys: [
       "recovery_seconds",
@@ -180,6 +187,12 @@ try {
     log(`${s.name}: ${s.title}`);
     const t0 = performance.now();
     try {
+      if (!s.deployed) {
+        const waited = await lib.quiesceDeployedWorker(sql);
+        if (waited >= 1) {
+          log(`${s.name}: waited ${lib.round(waited, 1)} s for deployed worker passes to end`);
+        }
+      }
       const r = await s.run(sql, env);
       Object.assign(figures, r.figures);
       details[s.name] = {
