@@ -92,6 +92,12 @@ export async function fairness(sql: Sql): Promise<ScenarioResult> {
       chunks_before_b: smallStartedAt,
       chunks_from_b_created_to_its_end: during,
       b_share_of_chunks_while_it_ran: round(smallChunks / Math.max(1, during), 2),
+      // The figure without the chunks before B's first commit (that wait is the other figure):
+      // B's share once it holds its slots.
+      chunks_per_b_chunk_from_its_first_commit: round(
+        (smallEndedAt - firstSmall) / Math.max(1, smallChunks),
+        2,
+      ),
       b_job_status: await jobStatus(sql, smallJob),
     },
     notes: [

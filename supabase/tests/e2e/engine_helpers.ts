@@ -7,7 +7,7 @@ import { createGithubClient } from "../../functions/_shared/github/graphql.ts";
 import { createRestClient } from "../../functions/_shared/github/rest.ts";
 import { runWorker, type WorkerDeps, type WorkerReport } from "../../functions/_shared/engine/worker.ts";
 import type { Sql } from "../../functions/_shared/db.ts";
-import { resetEngineState } from "./_env.ts";
+import { eventually, resetEngineState } from "./_env.ts";
 import { expectedContent as expectedOf, type ExpectedContent } from "../../../dev/expected_content.ts";
 import { type Budget, sqlBudget } from "../../functions/_shared/engine/budget.ts";
 
@@ -26,9 +26,17 @@ export function simulator(repos = SMALL_REPOS, extra: Record<string, unknown> = 
 
 /** A fresh workspace tracking `names`; content of those repositories is deleted first.
  * These tests drive the worker in-process against their own simulator, so the stack's deployed
- * worker must not claim their tasks: its automatic invocations (kick and cron) are paused. */
+ * worker must not claim their tasks: its automatic invocations (kick and cron) are paused, and
+ * a pass an earlier test started (running, or its kick in flight: the switch stops new kicks
+ * only) is waited for. A killed pass counts until its heartbeat is stale (45 s). */
 export async function setupWorkspace(sql: Sql, slug: string, names: string[]): Promise<{ workspaceId: string; tracked: Record<string, string> }> {
   await sql`update engine.worker_settings set automatic_invocations = false, reason = 'engine e2e tests drive the worker in-process', updated_at = now()`;
+  await eventually(
+    "the stack's deployed backfill-worker passes to end",
+    async () => (await sql`select engine.live_worker_invocations() as n`)[0].n === 0,
+    180_000,
+    200,
+  );
   await resetEngineState(sql);
   await sql`delete from public.repositories where lower(full_name) = any(${names.map((n) => n.toLowerCase())})`;
   await sql`delete from public.workspaces where slug = ${slug}`;
