@@ -167,9 +167,10 @@ export async function until<T>(
  * (engine.live_worker_invocations()). The switch stops new kicks only: a pass still running, or
  * one whose kick is in flight, would claim the next scenario's tasks and fetch them from the
  * stack's simulator instead of the scenario's (seen once: half of a prs_per_point job failed).
- * Returns the seconds waited.
+ * A pass lasts at most invocation_seconds (150 s); a killed one counts until its heartbeat is
+ * stale (45 s). Returns the seconds waited.
  */
-export async function quiesceDeployedWorker(sql: Sql, timeoutMs = 90_000): Promise<number> {
+export async function quiesceDeployedWorker(sql: Sql, timeoutMs = 180_000): Promise<number> {
   const t0 = performance.now();
   await sql`update engine.worker_settings
     set automatic_invocations = false, reason = 'bench: an in-process scenario is running', updated_at = now()`;
