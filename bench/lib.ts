@@ -166,7 +166,8 @@ export async function until<T>(
  * Pauses the stack's automatic worker invocations and waits until no deployed pass is live
  * (engine.live_worker_invocations()). The switch stops new kicks only: a pass still running, or
  * one whose kick is in flight, would claim the next scenario's tasks and fetch them from the
- * stack's simulator instead of the scenario's (seen once: half of a prs_per_point job failed).
+ * stack's simulator instead of the scenario's (the likely cause of a prs_per_point job that once
+ * stored only part of its rows).
  * A pass lasts at most invocation_seconds (150 s); a killed one counts until its heartbeat is
  * stale (45 s). Returns the seconds waited.
  */
