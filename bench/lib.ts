@@ -162,28 +162,6 @@ export async function until<T>(
   }
 }
 
-/**
- * Pauses the stack's automatic worker invocations and waits until no deployed pass is live
- * (engine.live_worker_invocations()). The switch stops new kicks only: a pass still running, or
- * one whose kick is in flight, would claim the next scenario's tasks and fetch them from the
- * stack's simulator instead of the scenario's (the likely cause of a prs_per_point job that once
- * stored only part of its rows).
- * A pass lasts at most invocation_seconds (150 s); a killed one counts until its heartbeat is
- * stale (45 s). Returns the seconds waited.
- */
-export async function quiesceDeployedWorker(sql: Sql, timeoutMs = 180_000): Promise<number> {
-  const t0 = performance.now();
-  await sql`update engine.worker_settings
-    set automatic_invocations = false, reason = 'bench: an in-process scenario is running', updated_at = now()`;
-  await until(
-    "the deployed backfill-worker passes to end",
-    async () => (await sql`select engine.live_worker_invocations() as n`)[0].n === 0,
-    timeoutMs,
-    200,
-  );
-  return (performance.now() - t0) / 1000;
-}
-
 /** Runs `fn` as a signed-in user (role authenticated, request.jwt.claims) in one transaction. */
 export async function asUser<T>(sql: Sql, userId: string, fn: (tx: Sql) => Promise<T>): Promise<T> {
   return await sql.begin(async (tx) => {

@@ -22,6 +22,7 @@ process.env.NODE_ENV ??= "production";
 const { stackConfig } = await import("../dev/stack/config.ts");
 const { down, stackEnv, status, up } = await import("../dev/stack/stack.ts");
 const lib = await import("./lib.ts");
+const { pauseDeployedWorker } = await import("../supabase/tests/e2e/engine_helpers.ts");
 type ScenarioResult = import("./lib.ts").ScenarioResult;
 type Figures = import("./lib.ts").Figures;
 type BenchEnv = import("./lib.ts").BenchEnv;
@@ -47,8 +48,8 @@ interface Scenario {
 
 // Deployed-path scenarios first (they need the stack's worker invocations on). Before each of
 // the others the bench pauses those invocations and waits for the last deployed pass to end
-// (lib.quiesceDeployedWorker), so only the scenario's own worker drains and no deployed pass
-// spends the machine's CPU meanwhile.
+// (pauseDeployedWorker, the e2e tests' helper), so only the scenario's own worker drains and no
+// deployed pass spends the machine's CPU meanwhile.
 const SCENARIOS: Scenario[] = [
   {
     name: "first_rows",
@@ -188,7 +189,7 @@ try {
     const t0 = performance.now();
     try {
       if (!s.deployed) {
-        const waited = await lib.quiesceDeployedWorker(sql);
+        const waited = await pauseDeployedWorker(sql, "bench: an in-process scenario is running");
         if (waited >= 1) {
           log(`${s.name}: waited ${lib.round(waited, 1)} s for deployed worker passes to end`);
         }

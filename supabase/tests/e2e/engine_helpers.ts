@@ -24,19 +24,30 @@ export function simulator(repos = SMALL_REPOS, extra: Record<string, unknown> = 
   return createSimulator({ seed: 42, repos, ...extra });
 }
 
-/** A fresh workspace tracking `names`; content of those repositories is deleted first.
- * These tests drive the worker in-process against their own simulator, so the stack's deployed
- * worker must not claim their tasks: its automatic invocations (kick and cron) are paused, and
- * a pass an earlier test started (running, or its kick in flight: the switch stops new kicks
- * only) is waited for. A killed pass counts until its heartbeat is stale (45 s). */
-export async function setupWorkspace(sql: Sql, slug: string, names: string[]): Promise<{ workspaceId: string; tracked: Record<string, string> }> {
-  await sql`update engine.worker_settings set automatic_invocations = false, reason = 'engine e2e tests drive the worker in-process', updated_at = now()`;
+/**
+ * Pauses the stack's automatic worker invocations (kick and cron) and waits until no deployed
+ * pass is live (engine.live_worker_invocations()). The switch stops new kicks only: a pass still
+ * running, or one whose kick is in flight, would claim the caller's tasks and fetch them from the
+ * stack's simulator instead of the caller's. A pass lasts at most invocation_seconds (150 s); a
+ * killed one counts until its heartbeat is stale (45 s). Returns the seconds waited.
+ */
+export async function pauseDeployedWorker(sql: Sql, reason: string, timeoutMs = 180_000): Promise<number> {
+  const t0 = performance.now();
+  await sql`update engine.worker_settings set automatic_invocations = false, reason = ${reason}, updated_at = now()`;
   await eventually(
     "the stack's deployed backfill-worker passes to end",
     async () => (await sql`select engine.live_worker_invocations() as n`)[0].n === 0,
-    180_000,
+    timeoutMs,
     200,
   );
+  return (performance.now() - t0) / 1000;
+}
+
+/** A fresh workspace tracking `names`; content of those repositories is deleted first.
+ * These tests drive the worker in-process against their own simulator, so the stack's deployed
+ * worker must not claim their tasks: it is paused (pauseDeployedWorker). */
+export async function setupWorkspace(sql: Sql, slug: string, names: string[]): Promise<{ workspaceId: string; tracked: Record<string, string> }> {
+  await pauseDeployedWorker(sql, "engine e2e tests drive the worker in-process");
   await resetEngineState(sql);
   await sql`delete from public.repositories where lower(full_name) = any(${names.map((n) => n.toLowerCase())})`;
   await sql`delete from public.workspaces where slug = ${slug}`;
